@@ -1,0 +1,36 @@
+use serde::{Deserialize, Serialize};
+
+/// What an activity-log row records. Stored as a stable string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(48))"
+    )
+)]
+pub enum ActivityAction {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sign_in"))]
+    SignIn,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sign_in_failed"))]
+    SignInFailed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sign_out"))]
+    SignOut,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user_created"))]
+    UserCreated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_viewed"))]
+    CaseViewed,
+}
+
+impl ActivityAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityAction::SignIn => "Signed in",
+            ActivityAction::SignInFailed => "Sign-in failed",
+            ActivityAction::SignOut => "Signed out",
+            ActivityAction::UserCreated => "User created",
+            ActivityAction::CaseViewed => "Viewed case",
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Organisation administration.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

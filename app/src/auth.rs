@@ -1,0 +1,20 @@
+//! Who is signed in and what they may do.
+
+pub mod api;
+pub mod pages;
+mod role;
+
+#[cfg(feature = "ssr")]
+mod current_user;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+#[cfg(feature = "ssr")]
+pub use current_user::CurrentUser;
+pub use role::Role;

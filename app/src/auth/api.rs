@@ -1,0 +1,82 @@
+//! Sign-in, sign-out and "who am I": the typed API both sides share.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::orgs::OrgKind;
+
+/// What the UI knows about the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: i32,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub organisation_name: String,
+    pub organisation_kind: OrgKind,
+}
+
+#[cfg(feature = "ssr")]
+impl From<&crate::auth::CurrentUser> for Me {
+    fn from(u: &crate::auth::CurrentUser) -> Self {
+        Me {
+            user_id: u.user_id,
+            display_name: u.display_name.clone(),
+            email: u.email.clone(),
+            role: u.role,
+            organisation_name: u.organisation_name.clone(),
+            organisation_kind: u.organisation_kind,
+        }
+    }
+}
+
+/// Anyone may call this. Signs in with e-mail and password and starts a
+/// fresh session (the old one, if any, is destroyed). Every failure gives
+/// the same "Invalid credentials" answer.
+#[server(endpoint = "auth/login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::auth::{service, session};
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let creds = service::Credentials::parse(&email, password)?;
+        let origin = service::Origin {
+            ip: sc::client_ip(),
+            user_agent: sc::user_agent(),
+            previous_session_id: sc::session_token().map(|t| session::token_id(&t)),
+        };
+        let (_user, token) = service::sign_in(&ctx.db, &ctx.config, creds, origin).await?;
+        sc::set_header(
+            http::header::SET_COOKIE,
+            &session::cookie(&ctx.config, &token),
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Any signed-in user. Ends their session and clears the cookie.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::auth::{service, session};
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        sc::set_header(
+            http::header::SET_COOKIE,
+            &session::clearing_cookie(&ctx.config),
+        );
+        let user = sc::require_user()?;
+        service::sign_out(&ctx.db, &user, sc::client_ip()).await
+    })
+    .await
+}
+
+/// Anyone may call this: the signed-in user, or `None`. Read-only, so a GET.
+#[server(endpoint = "auth/me", input = leptos::server_fn::codec::GetUrl)]
+pub async fn who_am_i() -> Result<Option<Me>, AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move { Ok(sc::current_user().as_ref().map(Me::from)) }).await
+}

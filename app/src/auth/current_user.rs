@@ -1,0 +1,28 @@
+use crate::auth::Role;
+use crate::auth::policy::Actor;
+use crate::orgs::OrgKind;
+
+/// The user behind a request, resolved from the session cookie by the
+/// server's session middleware and placed in the request extensions.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user_id: i32,
+    pub organisation_id: i32,
+    pub organisation_name: String,
+    pub organisation_kind: OrgKind,
+    pub role: Role,
+    pub display_name: String,
+    pub email: String,
+    /// SHA-256 of the session token: the `sessions` row id.
+    pub session_id: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user_id,
+            organisation_id: self.organisation_id,
+            role: self.role,
+        }
+    }
+}

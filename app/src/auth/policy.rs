@@ -1,0 +1,368 @@
+//! Every access decision in Caseport, in one place, deny by default.
+//!
+//! Server functions call [`can`] before they read or write anything; the UI
+//! only mirrors these answers. A record the actor may not see is reported as
+//! `NotFound`, so guessing ids reveals nothing; an action on a record they
+//! may see but not change is `Forbidden`.
+
+use crate::auth::Role;
+use crate::error::AppError;
+
+/// The signed-in user an access decision is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i32,
+    pub organisation_id: i32,
+    pub role: Role,
+}
+
+/// What the actor wants to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    View,
+    Accept,
+    Reject,
+    Refer,
+    Modify,
+    Cancel,
+    /// Manage an organisation's users and settings.
+    Administer,
+}
+
+/// Someone on a case, with the practice they belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    pub user_id: i32,
+    pub organisation_id: i32,
+    pub is_doctor: bool,
+}
+
+/// The facts about a case that access depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub referred_by: Participant,
+    pub referred_to: Participant,
+    pub associates: Vec<Participant>,
+}
+
+/// The facts about an agency client that access depends on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientFacts {
+    pub organisation_id: i32,
+    pub archived: bool,
+    /// User ids of the external case managers assigned to the client.
+    pub assigned_case_managers: Vec<i32>,
+}
+
+/// What the actor wants to act on.
+#[derive(Clone, Debug)]
+pub enum Resource<'a> {
+    Case(&'a CaseFacts),
+    Client(&'a ClientFacts),
+    Organisation { id: i32 },
+}
+
+/// A permission granted, and for whom the actor acts: a practice case
+/// manager acts for one of their practice's doctors; the activity log names
+/// both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub on_behalf_of: Option<i32>,
+}
+
+impl Grant {
+    const SELF: Grant = Grant { on_behalf_of: None };
+}
+
+/// Decides whether `actor` may do `action` on `resource`.
+pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Grant, AppError> {
+    match resource {
+        Resource::Case(case) => can_on_case(actor, action, case),
+        Resource::Client(client) => can_on_client(actor, action, client),
+        Resource::Organisation { id } => {
+            let own = *id == actor.organisation_id;
+            match (actor.role, action) {
+                (Role::Admin, Action::Administer | Action::View) if own => Ok(Grant::SELF),
+                _ => Err(AppError::NotFound),
+            }
+        }
+    }
+}
+
+fn can_on_client(actor: &Actor, action: Action, client: &ClientFacts) -> Result<Grant, AppError> {
+    let own_agency = client.organisation_id == actor.organisation_id;
+    match actor.role {
+        // The portal is read-only, and archived clients vanish from it.
+        Role::ExternalCaseManager => {
+            let assigned = client.assigned_case_managers.contains(&actor.user_id);
+            match action {
+                Action::View if assigned && !client.archived => Ok(Grant::SELF),
+                _ if assigned && !client.archived => Err(AppError::Forbidden),
+                _ => Err(AppError::NotFound),
+            }
+        }
+        Role::Admin | Role::Staff if own_agency => match action {
+            Action::View | Action::Modify => Ok(Grant::SELF),
+            Action::Administer if actor.role == Role::Admin => Ok(Grant::SELF),
+            _ => Err(AppError::Forbidden),
+        },
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Which side of a case a participant is on, for the workflow rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    ReferredTo,
+    ReferredBy,
+    Associated,
+}
+
+fn can_on_case(actor: &Actor, action: Action, case: &CaseFacts) -> Result<Grant, AppError> {
+    // Every side the actor stands on, with the doctor they stand there for.
+    let mut sides: Vec<(Side, Option<i32>)> = Vec::new();
+    match actor.role {
+        Role::Doctor => {
+            if case.referred_to.user_id == actor.user_id {
+                sides.push((Side::ReferredTo, None));
+            }
+            if case.referred_by.user_id == actor.user_id {
+                sides.push((Side::ReferredBy, None));
+            }
+            if case.associates.iter().any(|a| a.user_id == actor.user_id) {
+                sides.push((Side::Associated, None));
+            }
+        }
+        Role::PracticeCaseManager => {
+            let mine = |p: &Participant| p.is_doctor && p.organisation_id == actor.organisation_id;
+            if mine(&case.referred_to) {
+                sides.push((Side::ReferredTo, Some(case.referred_to.user_id)));
+            }
+            if mine(&case.referred_by) {
+                sides.push((Side::ReferredBy, Some(case.referred_by.user_id)));
+            }
+            if let Some(a) = case.associates.iter().find(|a| mine(a)) {
+                sides.push((Side::Associated, Some(a.user_id)));
+            }
+        }
+        Role::Staff => {
+            // Plain staff see the cases they are personally associated with,
+            // and change nothing.
+            if case.associates.iter().any(|a| a.user_id == actor.user_id) {
+                return match action {
+                    Action::View => Ok(Grant::SELF),
+                    _ => Err(AppError::Forbidden),
+                };
+            }
+        }
+        // Admins run the organisation, not its clinical work; portal users
+        // never see referral cases.
+        Role::Admin | Role::ExternalCaseManager => {}
+    }
+    if sides.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let allowed_on = |side: Side| match action {
+        Action::View | Action::Modify => true,
+        Action::Accept | Action::Reject | Action::Refer => side == Side::ReferredTo,
+        Action::Cancel => side == Side::ReferredBy,
+        Action::Administer => false,
+    };
+    sides
+        .into_iter()
+        .find(|(side, _)| allowed_on(*side))
+        .map(|(_, for_doctor)| Grant {
+            on_behalf_of: for_doctor,
+        })
+        .ok_or(AppError::Forbidden)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PRACTICE_A: i32 = 1;
+    const PRACTICE_B: i32 = 2;
+    const PRACTICE_C: i32 = 3;
+    const AGENCY: i32 = 4;
+
+    fn doctor(user_id: i32, org: i32) -> Participant {
+        Participant {
+            user_id,
+            organisation_id: org,
+            is_doctor: true,
+        }
+    }
+
+    fn actor(user_id: i32, org: i32, role: Role) -> Actor {
+        Actor {
+            user_id,
+            organisation_id: org,
+            role,
+        }
+    }
+
+    /// Dr 10 (practice A) referred a case to Dr 20 (practice B); Dr 30
+    /// (practice C) and staff member 40 (practice A) are associated.
+    fn case() -> CaseFacts {
+        CaseFacts {
+            referred_by: doctor(10, PRACTICE_A),
+            referred_to: doctor(20, PRACTICE_B),
+            associates: vec![
+                doctor(30, PRACTICE_C),
+                Participant {
+                    user_id: 40,
+                    organisation_id: PRACTICE_A,
+                    is_doctor: false,
+                },
+            ],
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Want {
+        Allow(Option<i32>),
+        Forbidden,
+        NotFound,
+    }
+    use Want::*;
+
+    fn outcome(r: Result<Grant, AppError>) -> Want {
+        match r {
+            Ok(g) => Allow(g.on_behalf_of),
+            Err(AppError::Forbidden) => Forbidden,
+            Err(AppError::NotFound) => NotFound,
+            Err(other) => panic!("unexpected error {other:?}"),
+        }
+    }
+
+    #[test]
+    fn case_access_follows_the_table() {
+        use Action::*;
+        let c = case();
+        let referred_to = actor(20, PRACTICE_B, Role::Doctor);
+        let referred_by = actor(10, PRACTICE_A, Role::Doctor);
+        let associated = actor(30, PRACTICE_C, Role::Doctor);
+        let stranger = actor(99, PRACTICE_A, Role::Doctor);
+        let cm_of_b = actor(50, PRACTICE_B, Role::PracticeCaseManager);
+        let cm_of_a = actor(51, PRACTICE_A, Role::PracticeCaseManager);
+        let cm_of_c = actor(52, PRACTICE_C, Role::PracticeCaseManager);
+        let cm_elsewhere = actor(53, 77, Role::PracticeCaseManager);
+        let associated_staff = actor(40, PRACTICE_A, Role::Staff);
+        let plain_staff = actor(41, PRACTICE_B, Role::Staff);
+        let external = actor(60, AGENCY, Role::ExternalCaseManager);
+        let admin_of_b = actor(70, PRACTICE_B, Role::Admin);
+
+        #[rustfmt::skip]
+        let table: Vec<(&Actor, [Want; 6])> = vec![
+            //                   View              Accept            Reject            Refer             Modify            Cancel
+            (&referred_to,      [Allow(None),     Allow(None),      Allow(None),      Allow(None),      Allow(None),      Forbidden]),
+            (&referred_by,      [Allow(None),     Forbidden,        Forbidden,        Forbidden,        Allow(None),      Allow(None)]),
+            (&associated,       [Allow(None),     Forbidden,        Forbidden,        Forbidden,        Allow(None),      Forbidden]),
+            (&stranger,         [NotFound,        NotFound,         NotFound,         NotFound,         NotFound,         NotFound]),
+            (&cm_of_b,          [Allow(Some(20)), Allow(Some(20)),  Allow(Some(20)),  Allow(Some(20)),  Allow(Some(20)),  Forbidden]),
+            (&cm_of_a,          [Allow(Some(10)), Forbidden,        Forbidden,        Forbidden,        Allow(Some(10)),  Allow(Some(10))]),
+            (&cm_of_c,          [Allow(Some(30)), Forbidden,        Forbidden,        Forbidden,        Allow(Some(30)),  Forbidden]),
+            (&cm_elsewhere,     [NotFound,        NotFound,         NotFound,         NotFound,         NotFound,         NotFound]),
+            (&associated_staff, [Allow(None),     Forbidden,        Forbidden,        Forbidden,        Forbidden,        Forbidden]),
+            (&plain_staff,      [NotFound,        NotFound,         NotFound,         NotFound,         NotFound,         NotFound]),
+            (&external,         [NotFound,        NotFound,         NotFound,         NotFound,         NotFound,         NotFound]),
+            (&admin_of_b,       [NotFound,        NotFound,         NotFound,         NotFound,         NotFound,         NotFound]),
+        ];
+        let actions = [View, Accept, Reject, Refer, Modify, Cancel];
+        for (who, wants) in table {
+            for (action, want) in actions.iter().zip(wants) {
+                let got = outcome(can(who, *action, &Resource::Case(&c)));
+                assert_eq!(got, want, "{who:?} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_case_manager_never_acts_for_a_staff_member_of_their_practice() {
+        // Staff member 40 of practice A is associated, but is not a doctor:
+        // practice A's case manager gains nothing from that.
+        let c = CaseFacts {
+            referred_by: doctor(10, PRACTICE_B),
+            referred_to: doctor(20, PRACTICE_B),
+            associates: vec![Participant {
+                user_id: 40,
+                organisation_id: PRACTICE_A,
+                is_doctor: false,
+            }],
+        };
+        let cm_of_a = actor(51, PRACTICE_A, Role::PracticeCaseManager);
+        assert_eq!(
+            outcome(can(&cm_of_a, Action::View, &Resource::Case(&c))),
+            NotFound
+        );
+    }
+
+    #[test]
+    fn a_portal_user_sees_only_assigned_unarchived_clients_and_changes_nothing() {
+        let client = |archived, assigned: Vec<i32>| ClientFacts {
+            organisation_id: AGENCY,
+            archived,
+            assigned_case_managers: assigned,
+        };
+        let cm = actor(60, 99, Role::ExternalCaseManager);
+        let assigned = client(false, vec![60]);
+        let archived = client(true, vec![60]);
+        let other = client(false, vec![61]);
+        assert_eq!(
+            outcome(can(&cm, Action::View, &Resource::Client(&assigned))),
+            Allow(None)
+        );
+        assert_eq!(
+            outcome(can(&cm, Action::Modify, &Resource::Client(&assigned))),
+            Forbidden
+        );
+        assert_eq!(
+            outcome(can(&cm, Action::View, &Resource::Client(&archived))),
+            NotFound
+        );
+        assert_eq!(
+            outcome(can(&cm, Action::View, &Resource::Client(&other))),
+            NotFound
+        );
+        let staff = actor(5, AGENCY, Role::Staff);
+        let foreign_staff = actor(6, PRACTICE_A, Role::Staff);
+        assert_eq!(
+            outcome(can(&staff, Action::Modify, &Resource::Client(&other))),
+            Allow(None)
+        );
+        assert_eq!(
+            outcome(can(&staff, Action::Administer, &Resource::Client(&other))),
+            Forbidden
+        );
+        assert_eq!(
+            outcome(can(&foreign_staff, Action::View, &Resource::Client(&other))),
+            NotFound
+        );
+        let doctor = actor(7, AGENCY, Role::Doctor);
+        assert_eq!(
+            outcome(can(&doctor, Action::View, &Resource::Client(&other))),
+            NotFound
+        );
+    }
+
+    #[test]
+    fn only_an_organisations_own_admin_administers_it() {
+        let org = Resource::Organisation { id: PRACTICE_A };
+        let cases = [
+            (actor(1, PRACTICE_A, Role::Admin), Allow(None)),
+            (actor(2, PRACTICE_B, Role::Admin), NotFound),
+            (actor(3, PRACTICE_A, Role::Staff), NotFound),
+            (actor(4, PRACTICE_A, Role::Doctor), NotFound),
+            (actor(5, PRACTICE_A, Role::PracticeCaseManager), NotFound),
+            (actor(6, PRACTICE_A, Role::ExternalCaseManager), NotFound),
+        ];
+        for (who, want) in cases {
+            assert_eq!(
+                outcome(can(&who, Action::Administer, &org)),
+                want,
+                "{who:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Server-side sessions stored in the database, so several app instances
+//! behind a load balancer share them. The cookie carries a random token; the
+//! table keeps only its SHA-256.
+
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use crate::auth::CurrentUser;
+use crate::entities::{organisation, session, user};
+use crate::server_context::RuntimeConfig;
+
+/// Touching `last_seen_at` on every request would turn each read into a
+/// write; a minute's resolution is plenty for a timeout counted in minutes.
+const TOUCH_AFTER_SECONDS: i64 = 60;
+
+pub fn token_id(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Starts a session and returns the token for the cookie.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    user_id: i32,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    config: &RuntimeConfig,
+) -> Result<String, sea_orm::DbErr> {
+    let token = new_token();
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(token_id(&token)),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + Duration::hours(config.session_absolute_hours)),
+        ip: Set(ip),
+        user_agent: Set(user_agent),
+    }
+    .insert(conn)
+    .await?;
+    Ok(token)
+}
+
+pub async fn destroy(conn: &impl ConnectionTrait, session_id: &str) -> Result<(), sea_orm::DbErr> {
+    session::Entity::delete_by_id(session_id.to_string())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (access change, password reset).
+pub async fn destroy_all_for_user(
+    conn: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<u64, sea_orm::DbErr> {
+    let res = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Why a presented token did not give a user.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rejected {
+    Unknown,
+    IdleTimeout,
+    Expired,
+    Inactive,
+}
+
+/// Resolves a cookie token to its user, enforcing the organisation's idle
+/// timeout and the absolute lifetime. A timed-out session is deleted.
+pub async fn resolve(
+    conn: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Result<CurrentUser, Rejected>, sea_orm::DbErr> {
+    let id = token_id(token);
+    let Some(row) = session::Entity::find_by_id(id.clone()).one(conn).await? else {
+        return Ok(Err(Rejected::Unknown));
+    };
+    let Some((user, Some(org))) = user::Entity::find_by_id(row.user_id)
+        .find_also_related(organisation::Entity)
+        .one(conn)
+        .await?
+    else {
+        destroy(conn, &id).await?;
+        return Ok(Err(Rejected::Unknown));
+    };
+    let now = Utc::now();
+    let rejected = if !user.active {
+        Some(Rejected::Inactive)
+    } else if now >= row.expires_at {
+        Some(Rejected::Expired)
+    } else if now >= row.last_seen_at + Duration::minutes(i64::from(org.idle_timeout_minutes)) {
+        Some(Rejected::IdleTimeout)
+    } else {
+        None
+    };
+    if let Some(why) = rejected {
+        destroy(conn, &id).await?;
+        return Ok(Err(why));
+    }
+    if (now - row.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
+        let mut active: session::ActiveModel = row.into();
+        active.last_seen_at = Set(now);
+        active.update(conn).await?;
+    }
+    Ok(Ok(CurrentUser {
+        user_id: user.id,
+        organisation_id: org.id,
+        organisation_name: org.name,
+        organisation_kind: org.kind,
+        role: user.role,
+        display_name: user.display_name,
+        email: user.email,
+        session_id: id,
+    }))
+}
+
+/// The `Set-Cookie` value for a new session token.
+pub fn cookie(config: &RuntimeConfig, token: &str) -> String {
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        config.session_cookie_name()
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clearing_cookie(config: &RuntimeConfig) -> String {
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        config.session_cookie_name()
+    )
+}

@@ -1,0 +1,37 @@
+//! Agency clients and the external case managers assigned to them.
+
+use serde::{Deserialize, Serialize};
+
+/// How an external case manager relates to a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(16))"
+    )
+)]
+pub enum Relationship {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "primary"))]
+    Primary,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "secondary"))]
+    Secondary,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "supervisor"))]
+    Supervisor,
+}
+
+impl Relationship {
+    pub fn label(self) -> &'static str {
+        match self {
+            Relationship::Primary => "Primary",
+            Relationship::Secondary => "Secondary",
+            Relationship::Supervisor => "Supervisor",
+        }
+    }
+}
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

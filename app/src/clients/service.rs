@@ -1,0 +1,38 @@
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
+use crate::clients::api::AssignedClient;
+use crate::entities::{client, client_assignment};
+use crate::error::AppError;
+
+/// The actor's assigned clients, each also passed through the policy.
+#[tracing::instrument(skip(db))]
+pub async fn list_assigned(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<Vec<AssignedClient>, AppError> {
+    let rows = client_assignment::Entity::find()
+        .filter(client_assignment::Column::CaseManagerUserId.eq(actor.user_id))
+        .find_also_related(client::Entity)
+        .filter(client::Column::ArchivedAt.is_null())
+        .order_by_asc(client::Column::FullName)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(assignment, client)| {
+            let client = client?;
+            let facts = ClientFacts {
+                organisation_id: client.organisation_id,
+                archived: client.archived_at.is_some(),
+                assigned_case_managers: vec![assignment.case_manager_user_id],
+            };
+            can(actor, Action::View, &Resource::Client(&facts)).ok()?;
+            Some(AssignedClient {
+                id: client.id,
+                full_name: client.full_name,
+                relationship: assignment.relationship,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+use crate::cases::{CaseStatus, Urgency};
+
+/// A referral from one doctor to another.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub patient_name: String,
+    pub patient_date_of_birth: Option<Date>,
+    pub patient_contact: Option<String>,
+    pub reason: String,
+    pub urgency: Urgency,
+    pub notes: Option<String>,
+    pub referred_by_doctor_id: i32,
+    pub referred_to_doctor_id: i32,
+    pub status: CaseStatus,
+    /// Optimistic concurrency: every write bumps it.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

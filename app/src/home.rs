@@ -1,0 +1,41 @@
+//! The start page: what a signed-in user sees first depends on their role.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::admin::pages::UserDirectory;
+use crate::auth::Role;
+use crate::cases::pages::CaseList;
+use crate::clients::pages::MyClients;
+use crate::layout::{ErrorNotice, SessionState};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = SessionState::get();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match session.me.await {
+                    Ok(Some(me)) => {
+                        let (heading, body) = match me.role {
+                            Role::Doctor => ("My cases", view! { <CaseList /> }.into_any()),
+                            Role::PracticeCaseManager => {
+                                ("Practice cases", view! { <CaseList /> }.into_any())
+                            }
+                            Role::Staff => ("Cases I am associated with", view! { <CaseList /> }.into_any()),
+                            Role::Admin => ("Administration", view! { <UserDirectory /> }.into_any()),
+                            Role::ExternalCaseManager => ("My clients", view! { <MyClients /> }.into_any()),
+                        };
+                        view! {
+                            <h1>{heading}</h1>
+                            {body}
+                        }
+                            .into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

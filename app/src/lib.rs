@@ -1,0 +1,23 @@
+//! Caseport: components, pages and the typed server functions that the
+//! server (`ssr`) and the browser (`hydrate`) share.
+#![recursion_limit = "256"]
+
+pub mod activity;
+pub mod admin;
+pub mod auth;
+pub mod cases;
+pub mod clients;
+pub mod error;
+pub mod home;
+pub mod layout;
+pub mod orgs;
+pub mod shell;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod server_context;
+
+pub use shell::{App, shell};

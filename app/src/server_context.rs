@@ -1,0 +1,109 @@
+//! What every server function and SSR page reaches for on the server: the
+//! database, the signed-in user, the client's address, and [`run`], which
+//! maps a failed call to its HTTP status in one place.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+
+/// Shared state handed to Leptos as context for each request.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub db: DatabaseConnection,
+    pub config: Arc<RuntimeConfig>,
+}
+
+/// The part of the server's settings the app itself needs.
+#[derive(Clone, Debug)]
+pub struct RuntimeConfig {
+    /// Served over https: cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+    /// Hard limit on a session's age, whatever its activity.
+    pub session_absolute_hours: i64,
+}
+
+impl RuntimeConfig {
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-caseport_session"
+        } else {
+            "caseport_session"
+        }
+    }
+}
+
+/// The client's address, put in request extensions by the server.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+/// The raw session token from the cookie, if any (for logout and rotation).
+#[derive(Clone, Debug)]
+pub struct SessionToken(pub String);
+
+pub fn server_context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| {
+        tracing::error!("ServerContext missing from Leptos context");
+        AppError::Internal
+    })
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub fn require_user() -> Result<CurrentUser, AppError> {
+    current_user().ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in user, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    request_parts().and_then(|p| p.extensions.get::<CurrentUser>().cloned())
+}
+
+pub fn client_ip() -> Option<String> {
+    request_parts().and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+}
+
+pub fn session_token() -> Option<String> {
+    request_parts().and_then(|p| p.extensions.get::<SessionToken>().map(|t| t.0.clone()))
+}
+
+pub fn user_agent() -> Option<String> {
+    request_parts().and_then(|p| {
+        p.headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(300).collect())
+    })
+}
+
+/// Runs a server function's body and, if it fails, sets the response status
+/// from the error. Every server function goes through here.
+pub async fn run<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(err) = &result {
+        set_status(err.status_code());
+    }
+    result
+}
+
+pub fn set_status(status: http::StatusCode) {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(status);
+    }
+}
+
+pub fn set_header(name: http::HeaderName, value: &str) {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        options.append_header(name, value);
+    }
+}

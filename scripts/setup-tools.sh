@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs the build and test tools Caseport needs, idempotently.
+# Every step checks first, so a warm machine spends seconds here and a fresh
+# one gets everything (see README "Tooling").
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.11
+WASM_BINDGEN_VERSION=0.2.130
+
+log() { printf '==> %s\n' "$*"; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing Debian chromium"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  log "adding wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its lockfile names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
+  # Its lockfile wants cargo-util-schemas 0.14.2 (rustc 1.96); pin 0.14.1 and
+  # drop its rust-toolchain.toml so it builds on the stable toolchain here.
+  cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked >/dev/null 2>&1 || true
+  src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION 2>/dev/null | head -1)
+  if [ -z "$src" ]; then
+    cargo fetch --manifest-path /dev/null 2>/dev/null || true
+    echo "cargo-leptos source not unpacked; cannot install" >&2
+    exit 1
+  fi
+  work=$(mktemp -d)
+  cp -r "$src" "$work/cargo-leptos"
+  rm -f "$work/cargo-leptos/rust-toolchain.toml"
+  (cd "$work/cargo-leptos" && cargo update -p cargo-util-schemas --precise 0.14.1 \
+     && cargo install --path . --locked --debug)
+  rm -rf "$work"
+fi
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ -f "$ROOT/package-lock.json" ] && [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ]; then
+  log "npm ci (root: binaryen)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund)
+fi
+if [ -f "$ROOT/end2end/package-lock.json" ] && [ ! -d "$ROOT/end2end/node_modules/@playwright" ]; then
+  log "npm ci (end2end: playwright)"
+  (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
+fi
+log "tools ready"

@@ -1,0 +1,98 @@
+//! Settings, loaded once from the command line and environment.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "caseport",
+    version,
+    about = "Caseport: case managers' access to cases and clients"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate {
+        /// Roll back this many migrations instead.
+        #[arg(long)]
+        down: Option<u32>,
+    },
+    /// Load the demo organisations, users, clients and cases (idempotent).
+    SeedDemo,
+    /// Create a user, e.g. the first administrator of a new organisation.
+    CreateUser(crate::users::CreateUser),
+}
+
+#[derive(Clone, Args)]
+pub struct Settings {
+    /// Database URL: an SQLite file (the default) or postgres://…
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/caseport.sqlite?mode=rwc"
+    )]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "CASEPORT_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    pub db_max_connections: u32,
+    /// Set when served over https: Secure, `__Host-` cookies and HSTS.
+    #[arg(long, env = "CASEPORT_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// A session ends this many hours after sign-in, however active.
+    #[arg(long, env = "CASEPORT_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    pub session_absolute_hours: i64,
+    /// Run migrations when the server starts.
+    #[arg(long, env = "CASEPORT_MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
+    pub migrate_on_start: bool,
+    /// Address to listen on; overrides LEPTOS_SITE_ADDR.
+    #[arg(long, env = "CASEPORT_LISTEN")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Log filter, e.g. `info,caseport=debug`.
+    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    pub log: String,
+}
+
+/// The database URL may hold a password: never print it.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self.database_url.split(':').next().unwrap_or("?");
+        f.debug_struct("Settings")
+            .field("database_url", &format_args!("{scheme}:…"))
+            .field("db_max_connections", &self.db_max_connections)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_absolute_hours", &self.session_absolute_hours)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .field("listen", &self.listen)
+            .finish()
+    }
+}
+
+impl Settings {
+    pub fn runtime(&self) -> app::server_context::RuntimeConfig {
+        app::server_context::RuntimeConfig {
+            secure_cookies: self.secure_cookies,
+            session_absolute_hours: self.session_absolute_hours,
+        }
+    }
+
+    /// Makes sure the folder of an SQLite file exists.
+    pub fn prepare_sqlite_dir(&self) -> std::io::Result<()> {
+        if let Some(rest) = self.database_url.strip_prefix("sqlite://") {
+            let path = rest.split('?').next().unwrap_or(rest);
+            if let Some(dir) = std::path::Path::new(path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        Ok(())
+    }
+}

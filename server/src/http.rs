@@ -1,0 +1,80 @@
+//! The HTTP stack: Leptos pages and server functions, wrapped in the
+//! session, CSRF, security-header and tracing layers.
+
+mod csrf;
+mod headers;
+mod session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use app::server_context::{RuntimeConfig, ServerContext};
+use app::{App, shell};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub ctx: ServerContext,
+}
+
+/// Leptos options from cargo-leptos' environment, or defaults that match
+/// `Cargo.toml` when the binary runs on its own (tests, `caseport serve`).
+pub fn leptos_options() -> LeptosOptions {
+    get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| {
+            LeptosOptions::builder()
+                .output_name("caseport")
+                .site_root("target/site")
+                .site_pkg_dir("pkg")
+                .build()
+        })
+}
+
+pub fn router(
+    db: DatabaseConnection,
+    config: RuntimeConfig,
+    leptos_options: LeptosOptions,
+) -> Router {
+    let ctx = ServerContext {
+        db,
+        config: Arc::new(config),
+    };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        ctx: ctx.clone(),
+    };
+    let routes = generate_route_list(App);
+    let context = {
+        let ctx = ctx.clone();
+        move || provide_context(ctx.clone())
+    };
+    let request_id = http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), session::resolve_session))
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(ctx.config.clone(), headers::security_headers))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,7 @@
+//! The Caseport server: settings, database start-up, the HTTP stack and the
+//! command-line tasks (migrate, seed, create a user).
+
+pub mod config;
+pub mod http;
+pub mod seed;
+pub mod users;

@@ -1,0 +1,101 @@
+use clap::Parser;
+use migration::{Migrator, MigratorTrait};
+use tracing_subscriber::EnvFilter;
+
+use server::config::{Cli, Command, Settings};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_new(&cli.settings.log).unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("caseport: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = cli.settings;
+    tracing::info!(?settings, "starting");
+    settings
+        .prepare_sqlite_dir()
+        .map_err(|e| format!("cannot create the database folder: {e}"))?;
+    let db = app::db::connect(&settings.database_url, settings.db_max_connections)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate { down: Some(steps) } => Migrator::down(&db, Some(steps))
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Migrate { down: None } => Migrator::up(&db, None).await.map_err(|e| e.to_string()),
+        Command::SeedDemo => {
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            server::seed::seed_demo(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "demo data ready; every demo account's password is {}",
+                server::seed::DEMO_PASSWORD
+            );
+            Ok(())
+        }
+        Command::CreateUser(args) => {
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            server::users::create_user(&db, args).await
+        }
+        Command::Serve => serve(settings, db).await,
+    }
+}
+
+async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<(), String> {
+    if settings.migrate_on_start {
+        Migrator::up(&db, None)
+            .await
+            .map_err(|e| format!("migration failed: {e}"))?;
+    }
+    let options = server::http::leptos_options();
+    let addr = settings.listen.unwrap_or(options.site_addr);
+    let app = server::http::router(db, settings.runtime(), options);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// Finishes in-flight requests on Ctrl-C or SIGTERM, then exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,353 @@
+//! Demo data: two practices, an agency, and a few cases in each status.
+//! Safe to run again: everything is looked up by its natural key first.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use secrecy::SecretString;
+
+use app::auth::Role;
+use app::cases::{CaseStatus, Urgency};
+use app::clients::Relationship;
+use app::db::begin_write;
+use app::entities::{case, case_associate, client, client_assignment, doctor, organisation, user};
+use app::error::AppError;
+use app::orgs::OrgKind;
+
+use crate::users::{NewUser, ensure_org, ensure_user};
+
+/// Every demo account signs in with this password (listed in the README).
+pub const DEMO_PASSWORD: &str = "caseport-demo-2026";
+
+/// (e-mail, name, role, specialty)
+type Person = (&'static str, &'static str, Role, Option<&'static str>);
+
+const RIVERSIDE: &[Person] = &[
+    ("admin@riverside.example", "Riley Admin", Role::Admin, None),
+    (
+        "ortiz@riverside.example",
+        "Dr. Ana Ortiz",
+        Role::Doctor,
+        Some("Family medicine"),
+    ),
+    (
+        "okafor@riverside.example",
+        "Dr. Ben Okafor",
+        Role::Doctor,
+        Some("Paediatrics"),
+    ),
+    (
+        "casey@riverside.example",
+        "Casey Staff",
+        Role::PracticeCaseManager,
+        None,
+    ),
+    ("pat@riverside.example", "Pat Plain", Role::Staff, None),
+];
+
+const HILLSIDE: &[Person] = &[
+    ("admin@hillside.example", "Hana Admin", Role::Admin, None),
+    (
+        "chen@hillside.example",
+        "Dr. Li Chen",
+        Role::Doctor,
+        Some("Cardiology"),
+    ),
+    (
+        "fischer@hillside.example",
+        "Dr. Dana Fischer",
+        Role::Doctor,
+        Some("Orthopaedics"),
+    ),
+    (
+        "morgan@hillside.example",
+        "Morgan Hill",
+        Role::PracticeCaseManager,
+        None,
+    ),
+];
+
+const HARBOUR: &[Person] = &[
+    ("admin@harbour.example", "Harper Admin", Role::Admin, None),
+    ("sam@harbour.example", "Sam Scheduler", Role::Staff, None),
+];
+
+/// External case managers live in their own organisation records: they
+/// belong to other employers, not to the agency.
+const CASE_MANAGERS: &[Person] = &[
+    (
+        "erin@northcounty.example",
+        "Erin External",
+        Role::ExternalCaseManager,
+        None,
+    ),
+    (
+        "frank@northcounty.example",
+        "Frank Field",
+        Role::ExternalCaseManager,
+        None,
+    ),
+];
+
+async fn people(
+    db: &DatabaseConnection,
+    org: &organisation::Model,
+    list: &[Person],
+) -> Result<Vec<user::Model>, AppError> {
+    let mut out = Vec::new();
+    for (email, name, role, specialty) in list {
+        out.push(
+            ensure_user(
+                db,
+                NewUser {
+                    org,
+                    email,
+                    name,
+                    role: *role,
+                    specialty: *specialty,
+                    password: SecretString::from(DEMO_PASSWORD),
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+async fn doctor_id(db: &DatabaseConnection, email: &str) -> Result<i32, AppError> {
+    let u = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let d = doctor::Entity::find()
+        .filter(doctor::Column::UserId.eq(u.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(d.id)
+}
+
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
+    let riverside = ensure_org(
+        db,
+        "riverside",
+        "Riverside Family Practice",
+        OrgKind::Practice,
+    )
+    .await?;
+    let hillside = ensure_org(db, "hillside", "Hillside Specialists", OrgKind::Practice).await?;
+    let harbour = ensure_org(db, "harbour", "Harbour Care Agency", OrgKind::Agency).await?;
+    let north = ensure_org(
+        db,
+        "north-county",
+        "North County Case Management",
+        OrgKind::Agency,
+    )
+    .await?;
+    let riverside_people = people(db, &riverside, RIVERSIDE).await?;
+    people(db, &hillside, HILLSIDE).await?;
+    people(db, &harbour, HARBOUR).await?;
+    let cms = people(db, &north, CASE_MANAGERS).await?;
+
+    let ortiz = doctor_id(db, "ortiz@riverside.example").await?;
+    let okafor = doctor_id(db, "okafor@riverside.example").await?;
+    let chen = doctor_id(db, "chen@hillside.example").await?;
+    let fischer = doctor_id(db, "fischer@hillside.example").await?;
+    let pat = riverside_people
+        .iter()
+        .find(|u| u.role == Role::Staff)
+        .map(|u| u.id);
+
+    // (patient, reason, urgency, by, to, status, days ago)
+    let cases = [
+        (
+            "Maria Gonzalez",
+            "Chest pain on exertion",
+            Urgency::Urgent,
+            ortiz,
+            chen,
+            CaseStatus::Requested,
+            1,
+        ),
+        (
+            "Tom Becker",
+            "Knee pain after fall",
+            Urgency::Routine,
+            okafor,
+            fischer,
+            CaseStatus::Received,
+            3,
+        ),
+        (
+            "Aisha Khan",
+            "Palpitations, abnormal ECG",
+            Urgency::Urgent,
+            ortiz,
+            chen,
+            CaseStatus::Accepted,
+            6,
+        ),
+        (
+            "Lena Novak",
+            "Hip replacement assessment",
+            Urgency::Routine,
+            ortiz,
+            fischer,
+            CaseStatus::InProgress,
+            12,
+        ),
+        (
+            "George Miller",
+            "Shoulder imaging already done",
+            Urgency::Routine,
+            okafor,
+            fischer,
+            CaseStatus::Rejected,
+            20,
+        ),
+        (
+            "Priya Patel",
+            "Hypertension follow-up",
+            Urgency::Routine,
+            chen,
+            ortiz,
+            CaseStatus::Completed,
+            40,
+        ),
+        (
+            "Jonas Weber",
+            "Growth assessment",
+            Urgency::Routine,
+            fischer,
+            okafor,
+            CaseStatus::Requested,
+            2,
+        ),
+        (
+            "Sofia Rossi",
+            "Referral withdrawn by patient",
+            Urgency::Routine,
+            okafor,
+            chen,
+            CaseStatus::Cancelled,
+            30,
+        ),
+        (
+            "Omar Haddad",
+            "Awaiting test results",
+            Urgency::Urgent,
+            chen,
+            ortiz,
+            CaseStatus::OnHold,
+            9,
+        ),
+    ];
+    for (i, (patient, reason, urgency, by, to, status, days)) in cases.into_iter().enumerate() {
+        let exists = case::Entity::find()
+            .filter(case::Column::PatientName.eq(patient))
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let when = Utc::now() - Duration::days(days);
+        let txn = begin_write(db).await?;
+        let created = case::ActiveModel {
+            patient_name: Set(patient.to_string()),
+            patient_date_of_birth: Set(None),
+            patient_contact: Set(Some(format!("+1 555 01{i:02}"))),
+            reason: Set(reason.to_string()),
+            urgency: Set(urgency),
+            notes: Set(None),
+            referred_by_doctor_id: Set(by),
+            referred_to_doctor_id: Set(to),
+            status: Set(status),
+            version: Set(1),
+            created_at: Set(when),
+            updated_at: Set(when),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        // Pat (plain staff) helps on the first case only.
+        if i == 0
+            && let Some(pat) = pat
+        {
+            case_associate::ActiveModel {
+                case_id: Set(created.id),
+                user_id: Set(pat),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+    }
+
+    let clients = [
+        ("Alice Brown", 40, false),
+        ("Carlos Diaz", 30, false),
+        ("Dorothy Evans", 20, false),
+        ("Edward Archer", 10, true),
+    ];
+    let mut client_ids = Vec::new();
+    for (name, hours, archived) in clients {
+        let existing = client::Entity::find()
+            .filter(client::Column::FullName.eq(name))
+            .filter(client::Column::OrganisationId.eq(harbour.id))
+            .one(db)
+            .await?;
+        let id = match existing {
+            Some(c) => c.id,
+            None => {
+                client::ActiveModel {
+                    organisation_id: Set(harbour.id),
+                    full_name: Set(name.to_string()),
+                    date_of_birth: Set(None),
+                    phone: Set(Some("+1 555 0199".into())),
+                    email: Set(None),
+                    address: Set(Some("1 Harbour Road".into())),
+                    authorised_hours_per_month: Set(hours),
+                    archived_at: Set(archived.then(Utc::now)),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?
+                .id
+            }
+        };
+        client_ids.push(id);
+    }
+    // Erin: Primary for Alice, Secondary for Carlos, and once assigned to
+    // the archived Edward; Frank: Supervisor for Alice, Primary for Dorothy.
+    let assignments = [
+        (0, 0, Relationship::Primary),
+        (0, 1, Relationship::Secondary),
+        (0, 3, Relationship::Primary),
+        (1, 0, Relationship::Supervisor),
+        (1, 2, Relationship::Primary),
+    ];
+    for (cm, cl, relationship) in assignments {
+        let (cm, cl) = (cms[cm].id, client_ids[cl]);
+        let exists = client_assignment::Entity::find()
+            .filter(client_assignment::Column::CaseManagerUserId.eq(cm))
+            .filter(client_assignment::Column::ClientId.eq(cl))
+            .one(db)
+            .await?
+            .is_some();
+        if !exists {
+            client_assignment::ActiveModel {
+                client_id: Set(cl),
+                case_manager_user_id: Set(cm),
+                relationship: Set(relationship),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
