@@ -1,6 +1,7 @@
 //! The HTTP stack: Leptos pages and server functions, wrapped in the
 //! session, CSRF, security-header and tracing layers.
 
+mod api_errors;
 mod csrf;
 mod headers;
 mod session;
@@ -64,6 +65,7 @@ pub fn router(
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(ctx.clone(), session::resolve_session))
+        .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(ctx.config.clone(), headers::security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -1,0 +1,238 @@
+use http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use app::activity::ActivityAction;
+use app::entities::{activity_log, session};
+
+use crate::helpers::{PASSWORD, TestApp, on_both};
+
+async fn last_log(app: &TestApp) -> activity_log::Model {
+    activity_log::Entity::find()
+        .order_by_desc(activity_log::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a log row")
+}
+
+#[tokio::test]
+async fn signing_in_starts_a_hashed_server_side_session_and_logs_it() {
+    on_both(|app| async move {
+        let reply = app
+            .post(
+                "/api/auth/login",
+                &[
+                    ("email", "Ortiz@Riverside.example "),
+                    ("password", PASSWORD),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let set_cookie = reply
+            .headers
+            .get(http::header::SET_COOKIE)
+            .expect("cookie")
+            .to_str()
+            .expect("ascii");
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
+        let cookie = reply.session_cookie().expect("cookie");
+        let token = cookie.split_once('=').expect("pair").1;
+        // The table holds the token's hash, never the token.
+        assert!(
+            session::Entity::find_by_id(token.to_string())
+                .one(&app.db)
+                .await
+                .expect("q")
+                .is_none()
+        );
+        let hashed = app::auth::session::token_id(token);
+        assert!(
+            session::Entity::find_by_id(hashed)
+                .one(&app.db)
+                .await
+                .expect("q")
+                .is_some()
+        );
+
+        let log = last_log(&app).await;
+        assert_eq!(log.action, ActivityAction::SignIn);
+        assert!(log.actor_user_id.is_some());
+
+        let me = app.get("/api/auth/me", Some(&cookie)).await;
+        assert_eq!(me.status, StatusCode::OK);
+        assert!(me.body.contains("Dr. Ana Ortiz"), "{}", me.body);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    on_both(|app| async move {
+        let sessions_before = app.count("sessions").await;
+        let unknown = app
+            .post(
+                "/api/auth/login",
+                &[("email", "nobody@nowhere.example"), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+        let wrong = app
+            .post(
+                "/api/auth/login",
+                &[
+                    ("email", "ortiz@riverside.example"),
+                    ("password", "not it at all"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(wrong.status, unknown.status);
+        assert_eq!(wrong.body, unknown.body);
+        assert!(unknown.session_cookie().is_none() && wrong.session_cookie().is_none());
+        assert_eq!(app.count("sessions").await, sessions_before);
+
+        // The reason is kept for the admin, not told to the caller.
+        let log = last_log(&app).await;
+        assert_eq!(log.action, ActivityAction::SignInFailed);
+        assert!(log.detail.contains("wrong_password"), "{}", log.detail);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signing_in_again_rotates_the_session_id() {
+    on_both(|app| async move {
+        let first = app.sign_in("casey@riverside.example").await;
+        let reply = app
+            .post(
+                "/api/auth/login",
+                &[("email", "casey@riverside.example"), ("password", PASSWORD)],
+                Some(&first),
+            )
+            .await;
+        let second = reply.session_cookie().expect("new cookie");
+        assert_ne!(first, second);
+        // The old session is gone: its cookie no longer identifies anyone.
+        let me = app.get("/api/auth/me", Some(&first)).await;
+        assert_eq!(me.body, "null");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signing_out_destroys_the_session() {
+    on_both(|app| async move {
+        let cookie = app.sign_in("pat@riverside.example").await;
+        let reply = app.post("/api/auth/logout", &[], Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(
+            reply
+                .headers
+                .get(http::header::SET_COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("Max-Age=0"))
+        );
+        assert_eq!(app.get("/api/auth/me", Some(&cookie)).await.body, "null");
+        assert_eq!(last_log(&app).await.action, ActivityAction::SignOut);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_idle_past_the_organisation_timeout_ends() {
+    on_both(|app| async move {
+        let cookie = app.sign_in("ortiz@riverside.example").await;
+        let token = cookie.split_once('=').expect("pair").1;
+        let id = app::auth::session::token_id(token);
+        // 31 minutes of silence against the default 30-minute timeout.
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(31)),
+            )
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(&app.db)
+            .await
+            .expect("age session");
+        assert_eq!(app.get("/api/auth/me", Some(&cookie)).await.body, "null");
+        assert!(
+            session::Entity::find_by_id(id)
+                .one(&app.db)
+                .await
+                .expect("q")
+                .is_none()
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deactivated_user_cannot_sign_in() {
+    on_both(|app| async move {
+        use app::entities::user;
+        user::Entity::update_many()
+            .col_expr(user::Column::Active, sea_orm::sea_query::Expr::value(false))
+            .filter(user::Column::Email.eq("pat@riverside.example"))
+            .exec(&app.db)
+            .await
+            .expect("deactivate");
+        let reply = app
+            .post(
+                "/api/auth/login",
+                &[("email", "pat@riverside.example"), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(last_log(&app).await.detail.contains("account_inactive"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_sign_in_input_is_a_clear_4xx() {
+    on_both(|app| async move {
+        let logs_before = app.count("activity_logs").await;
+        let missing = app
+            .post("/api/auth/login", &[("email", "x@y.example")], None)
+            .await;
+        assert!(
+            missing.status.is_client_error(),
+            "{} {}",
+            missing.status,
+            missing.body
+        );
+        let empty = app
+            .post("/api/auth/login", &[("email", ""), ("password", "")], None)
+            .await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            empty.body.contains("Enter your e-mail address."),
+            "{}",
+            empty.body
+        );
+        let huge = "a".repeat(100_000);
+        let long = app
+            .post(
+                "/api/auth/login",
+                &[("email", &huge), ("password", "x")],
+                None,
+            )
+            .await;
+        assert!(long.status.is_client_error());
+        assert_eq!(app.count("activity_logs").await, logs_before);
+        app
+    })
+    .await;
+}

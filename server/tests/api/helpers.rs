@@ -1,0 +1,212 @@
+//! `TestApp`: an isolated, migrated, seeded database per test and the real
+//! HTTP stack in front of it.
+
+use std::future::Future;
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tower::ServiceExt;
+
+use app::server_context::RuntimeConfig;
+
+pub const PASSWORD: &str = server::seed::DEMO_PASSWORD;
+
+pub enum Backend {
+    // Held so the folder lives as long as the test.
+    Sqlite(#[expect(dead_code, reason = "kept for its Drop")] tempfile::TempDir),
+    Postgres {
+        admin: DatabaseConnection,
+        name: String,
+    },
+}
+
+pub struct TestApp {
+    pub db: DatabaseConnection,
+    pub router: Router,
+    backend: Option<Backend>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("caseport_session="))
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    }
+}
+
+fn config() -> RuntimeConfig {
+    RuntimeConfig {
+        secure_cookies: false,
+        session_absolute_hours: 12,
+    }
+}
+
+const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+impl TestApp {
+    async fn finish(db: DatabaseConnection, backend: Backend) -> TestApp {
+        Migrator::up(&db, None).await.expect("migrate");
+        server::seed::seed_demo(&db).await.expect("seed");
+        let router = server::http::router(db.clone(), config(), server::http::leptos_options());
+        TestApp {
+            db,
+            router,
+            backend: Some(backend),
+        }
+    }
+
+    pub async fn sqlite() -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("test.sqlite").display()
+        );
+        let db = app::db::connect(&url, 4).await.expect("sqlite");
+        Self::finish(db, Backend::Sqlite(dir)).await
+    }
+
+    /// `None` when no PostgreSQL server answers, unless CI demands one.
+    pub async fn postgres() -> Option<TestApp> {
+        let url = std::env::var("CASEPORT_TEST_PG").unwrap_or_else(|_| PG_ADMIN_URL.to_string());
+        let admin = match app::db::connect(&url, 2).await {
+            Ok(admin) => admin,
+            Err(err) if std::env::var_os("CASEPORT_REQUIRE_POSTGRES").is_none() => {
+                eprintln!("PostgreSQL not reachable ({err}); skipping the PostgreSQL run");
+                return None;
+            }
+            Err(err) => panic!("PostgreSQL required but not reachable: {err}"),
+        };
+        let name = format!("caseport_test_{}", uuid::Uuid::new_v4().simple());
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create database");
+        let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+        let db = app::db::connect(&format!("{base}/{name}"), 4)
+            .await
+            .expect("connect test db");
+        Some(Self::finish(db, Backend::Postgres { admin, name }).await)
+    }
+
+    pub async fn teardown(mut self) {
+        if let Some(Backend::Postgres { admin, name }) = self.backend.take() {
+            let _ = self.db.close().await;
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res: Response<Body> = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Calls a POST server function with form-encoded arguments.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        // Browsers ask server functions for JSON; a text/html Accept makes
+        // them answer a plain form post with a redirect.
+        let accept = if path.starts_with("/api/") {
+            "application/json"
+        } else {
+            "text/html"
+        };
+        let mut req = Request::get(path).header(header::ACCEPT, accept);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    /// Signs in and returns the `name=value` cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let reply = self
+            .post(
+                "/api/auth/login",
+                &[("email", email), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign in {email}: {}",
+            reply.body
+        );
+        reply.session_cookie().expect("session cookie")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs a test body on SQLite, then on PostgreSQL when available.
+pub async fn on_both<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = TestApp>,
+{
+    let app = test(TestApp::sqlite().await).await;
+    app.teardown().await;
+    if let Some(pg) = TestApp::postgres().await {
+        let app = test(pg).await;
+        app.teardown().await;
+    }
+}

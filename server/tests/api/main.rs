@@ -1,0 +1,9 @@
+//! Integration tests: the real router against a real database. Every test
+//! runs on SQLite and, when a server is reachable, on PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod cases;
+mod csrf;
+mod database;
