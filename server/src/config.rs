@@ -52,6 +52,9 @@ pub struct Settings {
     /// Run migrations when the server starts.
     #[arg(long, env = "CASEPORT_MIGRATE_ON_START", default_value_t = true, action = clap::ArgAction::Set)]
     pub migrate_on_start: bool,
+    /// Load the demo data when the server starts (idempotent).
+    #[arg(long, env = "CASEPORT_SEED_DEMO", default_value_t = false, action = clap::ArgAction::Set)]
+    pub seed_demo: bool,
     /// Address to listen on; overrides LEPTOS_SITE_ADDR.
     #[arg(long, env = "CASEPORT_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
@@ -70,6 +73,7 @@ impl std::fmt::Debug for Settings {
             .field("secure_cookies", &self.secure_cookies)
             .field("session_absolute_hours", &self.session_absolute_hours)
             .field("migrate_on_start", &self.migrate_on_start)
+            .field("seed_demo", &self.seed_demo)
             .field("listen", &self.listen)
             .finish()
     }
