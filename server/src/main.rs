@@ -61,6 +61,15 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
             .await
             .map_err(|e| format!("migration failed: {e}"))?;
     }
+    if settings.seed_demo {
+        server::seed::seed_demo(&db)
+            .await
+            .map_err(|e| format!("seeding failed: {e}"))?;
+        tracing::info!(
+            "demo data ready; every demo account's password is {}",
+            server::seed::DEMO_PASSWORD
+        );
+    }
     let options = server::http::leptos_options();
     let addr = settings.listen.unwrap_or(options.site_addr);
     let app = server::http::router(db, settings.runtime(), options);

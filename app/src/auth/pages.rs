@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::layout::SessionState;
 
@@ -8,10 +7,11 @@ pub fn LoginPage() -> impl IntoView {
     let session = SessionState::get();
     let login = session.login;
     let (show_password, set_show_password) = signal(false);
-    let navigate = use_navigate();
+    // A full page load after signing in: the start page is rendered on the
+    // server for the new session, and nothing of the signed-out page stays.
     Effect::new(move |_| {
         if let Some(Ok(())) = login.value().get() {
-            navigate("/", Default::default());
+            let _ = window().location().set_href("/");
         }
     });
     let error = move || match login.value().get() {
