@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod password_rules;
 mod role;
 
 #[cfg(feature = "ssr")]

@@ -1,10 +1,12 @@
 //! Referral cases between doctors.
 
 pub mod api;
+pub mod filters;
 pub mod pages;
 mod status;
+pub mod workflow;
 
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use status::{CaseStatus, Urgency};
+pub use status::{CaseSide, CaseStatus, Urgency};

@@ -4,6 +4,7 @@
 pub mod activity_log;
 pub mod case;
 pub mod case_associate;
+pub mod case_link;
 pub mod client;
 pub mod client_assignment;
 pub mod doctor;

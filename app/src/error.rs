@@ -24,6 +24,8 @@ pub enum AppError {
     Validation(BTreeMap<String, Vec<String>>),
     #[error("{0}")]
     Conflict(String),
+    #[error("Please choose a new password first.")]
+    PasswordChangeRequired,
     #[error("Too many attempts. Please wait and try again.")]
     TooManyRequests,
     /// Details go to the server log, never to the client.
@@ -45,7 +47,7 @@ impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,

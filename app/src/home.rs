@@ -5,7 +5,8 @@ use leptos_router::components::Redirect;
 
 use crate::admin::pages::UserDirectory;
 use crate::auth::Role;
-use crate::cases::pages::CaseList;
+use crate::auth::pages::ChangePasswordPage;
+use crate::cases::pages::CaseDashboard;
 use crate::clients::pages::MyClients;
 use crate::layout::{ErrorNotice, SessionState};
 
@@ -16,13 +17,16 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match session.me.await {
+                    Ok(Some(me)) if me.must_change_password => view! { <ChangePasswordPage /> }.into_any(),
                     Ok(Some(me)) => {
                         let (heading, body) = match me.role {
-                            Role::Doctor => ("My cases", view! { <CaseList /> }.into_any()),
+                            Role::Doctor => ("My cases", view! { <CaseDashboard role=me.role /> }.into_any()),
                             Role::PracticeCaseManager => {
-                                ("Practice cases", view! { <CaseList /> }.into_any())
+                                ("Practice cases", view! { <CaseDashboard role=me.role /> }.into_any())
                             }
-                            Role::Staff => ("Cases I am associated with", view! { <CaseList /> }.into_any()),
+                            Role::Staff => {
+                                ("Cases I am associated with", view! { <CaseDashboard role=me.role /> }.into_any())
+                            }
                             Role::Admin => ("Administration", view! { <UserDirectory /> }.into_any()),
                             Role::ExternalCaseManager => ("My clients", view! { <MyClients /> }.into_any()),
                         };

@@ -56,8 +56,19 @@ fn request_parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
-/// The signed-in user, or `Unauthorized`.
+/// The signed-in user, or `Unauthorized`; `PasswordChangeRequired` while
+/// they still have the initial password an admin set.
 pub fn require_user() -> Result<CurrentUser, AppError> {
+    let user = require_user_changing_password()?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
+}
+
+/// The signed-in user, even one who must change their password first (for
+/// the password change itself, sign-out and "who am I").
+pub fn require_user_changing_password() -> Result<CurrentUser, AppError> {
     current_user().ok_or(AppError::Unauthorized)
 }
 

@@ -7,7 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::admin::pages::AdminPage;
 use crate::auth::pages::LoginPage;
-use crate::cases::pages::CasePage;
+use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
 use crate::layout::{NotFound, SessionState, SiteHeader};
 
@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/cases/new") view=NewCasePage />
                     <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 </Routes>

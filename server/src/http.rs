@@ -3,6 +3,7 @@
 
 mod api_errors;
 mod csrf;
+mod exports;
 mod headers;
 mod session;
 
@@ -59,6 +60,7 @@ pub fn router(
     };
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
+        .route("/cases/export.csv", axum::routing::get(exports::cases_csv))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

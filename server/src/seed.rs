@@ -266,6 +266,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
             version: Set(1),
             created_at: Set(when),
             updated_at: Set(when),
+            search_text: Set(format!("{patient} {reason}").to_lowercase()),
             ..Default::default()
         }
         .insert(&txn)
@@ -282,6 +283,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
             .insert(&txn)
             .await?;
         }
+        app::cases::service::rebuild_links(&txn, &created).await?;
         txn.commit().await?;
     }
 

@@ -21,6 +21,24 @@ pub enum ActivityAction {
     UserCreated,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_viewed"))]
     CaseViewed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_created"))]
+    CaseCreated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_status_changed"))]
+    CaseStatusChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_modified"))]
+    CaseModified,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_referred_on"))]
+    CaseReferredOn,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_exported"))]
+    CaseExported,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user_role_changed"))]
+    UserRoleChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user_deactivated"))]
+    UserDeactivated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user_reactivated"))]
+    UserReactivated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_changed"))]
+    PasswordChanged,
 }
 
 impl ActivityAction {
@@ -31,6 +49,15 @@ impl ActivityAction {
             ActivityAction::SignOut => "Signed out",
             ActivityAction::UserCreated => "User created",
             ActivityAction::CaseViewed => "Viewed case",
+            ActivityAction::CaseCreated => "Case created",
+            ActivityAction::CaseStatusChanged => "Case status changed",
+            ActivityAction::CaseModified => "Case modified",
+            ActivityAction::CaseReferredOn => "Case referred on",
+            ActivityAction::CaseExported => "Cases exported",
+            ActivityAction::UserRoleChanged => "Role changed",
+            ActivityAction::UserDeactivated => "User deactivated",
+            ActivityAction::UserReactivated => "User reactivated",
+            ActivityAction::PasswordChanged => "Password changed",
         }
     }
 }

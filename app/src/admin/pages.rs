@@ -1,38 +1,147 @@
 use leptos::prelude::*;
 
-use crate::admin::api::list_org_users;
+use crate::admin::api::{AddUser, OrgUser, SetCaseManager, SetUserActive, list_org_users};
+use crate::auth::Role;
+use crate::error::AppError;
 use crate::layout::ErrorNotice;
 
-/// The organisation's users, for its admins.
+/// The organisation's users, for its admins, with role and access changes.
 #[component]
 pub fn UserDirectory() -> impl IntoView {
-    let users = Resource::new(|| (), |_| list_org_users());
+    let add = ServerAction::<AddUser>::new();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let set_cm = ServerAction::<SetCaseManager>::new();
+    let users = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                set_active.version().get(),
+                set_cm.version().get(),
+            )
+        },
+        |_| list_org_users(),
+    );
+    let problem = move || {
+        set_active
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| set_cm.value().get().and_then(Result::err))
+            .map(|e| view! { <p role="alert">{e.to_string()}</p> })
+    };
     view! {
         <Suspense fallback=|| view! { <p>"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(rows) => view! {
                         <h2>"Users"</h2>
+                        {problem}
                         <table aria-label="Users">
                             <thead><tr>
                                 <th scope="col">"Name"</th><th scope="col">"E-mail"</th>
                                 <th scope="col">"Role"</th><th scope="col">"Status"</th>
+                                <th scope="col">"Actions"</th>
                             </tr></thead>
                             <tbody>
-                                {rows.into_iter().map(|u| view! {
-                                    <tr>
-                                        <td>{u.display_name}</td><td>{u.email}</td>
-                                        <td>{u.role.label()}</td>
-                                        <td>{if u.active { "Active" } else { "Deactivated" }}</td>
-                                    </tr>
-                                }).collect_view()}
+                                {rows.into_iter().map(|u| view! { <UserRow u set_active set_cm /> }).collect_view()}
                             </tbody>
                         </table>
+                        <AddUserForm add />
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn UserRow(
+    u: OrgUser,
+    set_active: ServerAction<SetUserActive>,
+    set_cm: ServerAction<SetCaseManager>,
+) -> impl IntoView {
+    let id = u.id;
+    let name = u.display_name.clone();
+    let cm_button = match u.role {
+        Role::Staff => Some((
+            true,
+            format!("Grant Case Manager role to {name}"),
+            "Grant Case Manager role",
+        )),
+        Role::PracticeCaseManager => Some((
+            false,
+            format!("Remove Case Manager role from {name}"),
+            "Remove Case Manager role",
+        )),
+        _ => None,
+    }
+    .map(|(grant, label, text)| {
+        view! {
+            <button type="button" aria-label=label on:click=move |_| {
+                set_cm.dispatch(SetCaseManager { user_id: id, grant });
+            }>{text}</button>
+        }
+    });
+    let (active_label, active_text) = if u.active {
+        (format!("Deactivate {name}"), "Deactivate")
+    } else {
+        (format!("Reactivate {name}"), "Reactivate")
+    };
+    let activate = !u.active;
+    view! {
+        <tr>
+            <td>{u.display_name}</td>
+            <td>{u.email}</td>
+            <td>{u.role.label()}</td>
+            <td>{if u.active { "Active" } else { "Deactivated" }}</td>
+            <td>
+                {cm_button}
+                <button type="button" aria-label=active_label on:click=move |_| {
+                    set_active.dispatch(SetUserActive { user_id: id, active: activate });
+                }>{active_text}</button>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
+    let field = move |name: &'static str| {
+        move || match add.value().get() {
+            Some(Err(e)) => e.field_messages(name).join(" "),
+            _ => String::new(),
+        }
+    };
+    let other = move || {
+        match add.value().get() {
+        Some(Err(AppError::Validation(_))) | None => None,
+        Some(Ok(u)) => Some(view! { <p role="status">{format!("Added {}. They choose their own password at first sign-in.", u.display_name)}</p> }.into_any()),
+        Some(Err(e)) => Some(view! { <p role="alert">{e.to_string()}</p> }.into_any()),
+    }
+    };
+    view! {
+        <h2>"Add a person"</h2>
+        {other}
+        <ActionForm action=add attr:aria-label="Add a person">
+            <label for="add-name">"Full name"</label>
+            <input id="add-name" name="name" required />
+            <span class="field-error">{field("name")}</span>
+            <label for="add-email">"E-mail"</label>
+            <input id="add-email" name="email" type="email" required />
+            <span class="field-error">{field("email")}</span>
+            <label for="add-role">"Role"</label>
+            <select id="add-role" name="role">
+                <option value="doctor">"Doctor"</option>
+                <option value="staff">"Staff"</option>
+            </select>
+            <label for="add-specialty">"Specialty (doctors)"</label>
+            <input id="add-specialty" name="specialty" />
+            <label for="add-password">"Initial password"</label>
+            <input id="add-password" name="initial_password" type="password" autocomplete="new-password" required />
+            <span class="field-error">{field("initial_password")}</span>
+            <button type="submit">"Add person"</button>
+        </ActionForm>
     }
 }
 

@@ -16,6 +16,7 @@ pub struct Me {
     pub role: Role,
     pub organisation_name: String,
     pub organisation_kind: OrgKind,
+    pub must_change_password: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -28,6 +29,7 @@ impl From<&crate::auth::CurrentUser> for Me {
             role: u.role,
             organisation_name: u.organisation_name.clone(),
             organisation_kind: u.organisation_kind,
+            must_change_password: u.must_change_password,
         }
     }
 }
@@ -68,7 +70,7 @@ pub async fn logout() -> Result<(), AppError> {
             http::header::SET_COOKIE,
             &session::clearing_cookie(&ctx.config),
         );
-        let user = sc::require_user()?;
+        let user = sc::require_user_changing_password()?;
         service::sign_out(&ctx.db, &user, sc::client_ip()).await
     })
     .await
@@ -79,4 +81,29 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use crate::server_context::{self as sc, run};
     run(async move { Ok(sc::current_user().as_ref().map(Me::from)) }).await
+}
+
+/// Any signed-in user: replaces their password. Needs the current one;
+/// the new one must meet the password rules. Other sessions of the user
+/// end.
+#[server(endpoint = "auth/change-password")]
+pub async fn change_password(
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::auth::service;
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user_changing_password()?;
+        if new != confirm {
+            return Err(AppError::invalid(
+                "confirm",
+                "The two new passwords differ.",
+            ));
+        }
+        service::change_password(&ctx.db, &user, current, new, sc::client_ip()).await
+    })
+    .await
 }

@@ -15,6 +15,9 @@ pub struct CurrentUser {
     pub email: String,
     /// SHA-256 of the session token: the `sessions` row id.
     pub session_id: String,
+    /// Set by an admin-chosen initial password: nothing else works until
+    /// the user picks their own.
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {

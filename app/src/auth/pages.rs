@@ -49,3 +49,37 @@ pub fn LoginPage() -> impl IntoView {
         </section>
     }
 }
+
+/// Shown instead of everything else while a user still has the initial
+/// password an admin gave them.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let change = ServerAction::<crate::auth::api::ChangePassword>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            let _ = window().location().set_href("/");
+        }
+    });
+    let field = move |name: &'static str| {
+        move || match change.value().get() {
+            Some(Err(e)) => e.field_messages(name).join(" "),
+            _ => String::new(),
+        }
+    };
+    view! {
+        <h1>"Choose your password"</h1>
+        <p>"Your account was set up with a temporary password. Choose your own to continue: at least 12 characters."</p>
+        <ActionForm action=change attr:aria-label="Change password">
+            <label for="pw-current">"Current password"</label>
+            <input id="pw-current" name="current" type="password" autocomplete="current-password" required />
+            <span class="field-error">{field("current")}</span>
+            <label for="pw-new">"New password"</label>
+            <input id="pw-new" name="new" type="password" autocomplete="new-password" required />
+            <span class="field-error">{field("new")}</span>
+            <label for="pw-confirm">"Repeat new password"</label>
+            <input id="pw-confirm" name="confirm" type="password" autocomplete="new-password" required />
+            <span class="field-error">{field("confirm")}</span>
+            <button type="submit">"Save password"</button>
+        </ActionForm>
+    }
+}

@@ -25,6 +25,10 @@ pub enum Action {
     Refer,
     Modify,
     Cancel,
+    /// Start a new referral (the referring side).
+    Create,
+    /// Move an accepted case along: receive, start, complete, hold, resume.
+    Progress,
     /// Manage an organisation's users and settings.
     Administer,
 }
@@ -164,8 +168,10 @@ fn can_on_case(actor: &Actor, action: Action, case: &CaseFacts) -> Result<Grant,
     }
     let allowed_on = |side: Side| match action {
         Action::View | Action::Modify => true,
-        Action::Accept | Action::Reject | Action::Refer => side == Side::ReferredTo,
-        Action::Cancel => side == Side::ReferredBy,
+        Action::Accept | Action::Reject | Action::Refer | Action::Progress => {
+            side == Side::ReferredTo
+        }
+        Action::Cancel | Action::Create => side == Side::ReferredBy,
         Action::Administer => false,
     };
     sides
@@ -271,6 +277,20 @@ mod tests {
         ];
         let actions = [View, Accept, Reject, Refer, Modify, Cancel];
         for (who, wants) in table {
+            // Progress (start, complete, hold…) belongs to the same side as
+            // Accept; creating a referral to the same side as cancelling it.
+            let accept = outcome(can(who, Accept, &Resource::Case(&c)));
+            assert_eq!(
+                outcome(can(who, Progress, &Resource::Case(&c))),
+                accept,
+                "{who:?} Progress"
+            );
+            let cancel = outcome(can(who, Cancel, &Resource::Case(&c)));
+            assert_eq!(
+                outcome(can(who, Create, &Resource::Case(&c))),
+                cancel,
+                "{who:?} Create"
+            );
             for (action, want) in actions.iter().zip(wants) {
                 let got = outcome(can(who, *action, &Resource::Case(&c)));
                 assert_eq!(got, want, "{who:?} {action:?}");

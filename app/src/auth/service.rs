@@ -124,3 +124,47 @@ pub async fn sign_out(
     txn.commit().await?;
     Ok(())
 }
+
+/// Replaces a user's password after checking the current one. Ends the
+/// user's other sessions: whoever else held one must sign in again.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    current_user: &crate::auth::CurrentUser,
+    current: String,
+    new: String,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    use sea_orm::{ActiveModelTrait, Set};
+    crate::auth::password_rules::check_new_password(&new, &current_user.email)?;
+    let u = user::Entity::find_by_id(current_user.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !password::verify_password(SecretString::from(current), Some(u.password_hash.clone())).await
+    {
+        return Err(AppError::invalid(
+            "current",
+            "Your current password is not right.",
+        ));
+    }
+    let hash = password::hash_password(SecretString::from(new)).await?;
+    let txn = begin_write(db).await?;
+    let mut active: user::ActiveModel = u.into();
+    active.password_hash = Set(hash);
+    active.must_change_password = Set(false);
+    active.update(&txn).await?;
+    session::destroy_others_for_user(&txn, current_user.user_id, &current_user.session_id).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::PasswordChanged,
+            "user",
+            Some(current_user.user_id),
+        )
+        .by(current_user.user_id, current_user.organisation_id)
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -68,6 +68,20 @@ pub async fn destroy_all_for_user(
     Ok(res.rows_affected)
 }
 
+/// Ends every session of a user but one (after a password change).
+pub async fn destroy_others_for_user(
+    conn: &impl ConnectionTrait,
+    user_id: i32,
+    keep_session_id: &str,
+) -> Result<u64, sea_orm::DbErr> {
+    let res = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.ne(keep_session_id))
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected)
+}
+
 /// Why a presented token did not give a user.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rejected {
@@ -123,6 +137,7 @@ pub async fn resolve(
         display_name: user.display_name,
         email: user.email,
         session_id: id,
+        must_change_password: user.must_change_password,
     }))
 }
 

@@ -21,6 +21,14 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The case this one was referred on from.
+    pub parent_case_id: Option<i32>,
+    pub rejection_code: Option<String>,
+    pub rejection_note: Option<String>,
+    /// Where an on-hold case returns to.
+    pub status_before_hold: Option<CaseStatus>,
+    /// Lower-cased patient name and reason, for the text filter.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

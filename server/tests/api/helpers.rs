@@ -139,6 +139,23 @@ impl TestApp {
             .await
     }
 
+    /// Calls a JSON-encoded server function.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        cookie: Option<&str>,
+    ) -> Reply {
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body.to_string())).expect("request"))
+            .await
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         // Browsers ask server functions for JSON; a text/html Accept makes
         // them answer a plain form post with a redirect.

@@ -1,0 +1,294 @@
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::auth::Role;
+use crate::cases::api::{BulkTransition, CaseRow, list_cases, practice_doctors};
+use crate::cases::filters::{CaseFilter, encode};
+use crate::cases::workflow::{RejectionReason, Transition};
+use crate::cases::{CaseSide, CaseStatus};
+use crate::layout::ErrorNotice;
+
+/// How long typing must pause before the list follows.
+const DEBOUNCE_MS: u32 = 300;
+
+/// The case list with filters that live in the URL: reload, back and a
+/// shared link all keep them, and the server renders the first page.
+#[component]
+pub fn CaseDashboard(role: Role) -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| CaseFilter::from_pairs(|k| query.read().get(k)));
+    let after = Memo::new(move |_| query.read().get("after"));
+    let bulk = ServerAction::<BulkTransition>::new();
+    let cases = Resource::new(
+        move || (filter.get(), after.get(), bulk.version().get()),
+        |(f, a, _)| list_cases(f, a),
+    );
+    let navigate = use_navigate();
+    let go = move |f: CaseFilter| {
+        let qs = f.to_query_string();
+        let url = if qs.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/?{qs}")
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+
+    // The search box keeps its own text and follows the URL only when the
+    // user pauses typing.
+    let text = RwSignal::new(filter.get_untracked().q.unwrap_or_default());
+    let typed = RwSignal::new(0u64);
+    let on_type = {
+        let go = go.clone();
+        move |value: String| {
+            text.set(value);
+            typed.update(|n| *n += 1);
+            let generation = typed.get_untracked();
+            let go = go.clone();
+            let apply = move || {
+                if typed.get_untracked() == generation {
+                    let mut f = filter.get_untracked();
+                    let q = text.get_untracked();
+                    f.q = if q.trim().is_empty() { None } else { Some(q) };
+                    go(f);
+                }
+            };
+            #[cfg(feature = "hydrate")]
+            gloo_timers::callback::Timeout::new(DEBOUNCE_MS, apply).forget();
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (apply, DEBOUNCE_MS);
+        }
+    };
+
+    let set = {
+        let go = go.clone();
+        move |change: &dyn Fn(&mut CaseFilter)| {
+            let mut f = filter.get_untracked();
+            change(&mut f);
+            go(f);
+        }
+    };
+    let set_doctor = set.clone();
+    let set_status = set.clone();
+    let set_side = set.clone();
+    let set_from = set.clone();
+    let set_to = set.clone();
+
+    let doctors = Resource::new(
+        || (),
+        move |_| async move {
+            if role == Role::PracticeCaseManager {
+                practice_doctors().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+
+    view! {
+        <section class="case-dashboard">
+            <form class="filters" aria-label="Filter cases" on:submit=|ev| ev.prevent_default()>
+                {(role == Role::PracticeCaseManager).then(|| view! {
+                    <label for="filter-doctor">"Doctor"</label>
+                    <Suspense fallback=|| ()>
+                        <select id="filter-doctor"
+                            on:change:target=move |ev| {
+                                let v = ev.target().value();
+                                set_doctor(&|f| f.doctor = v.parse().ok());
+                            }
+                        >
+                            <option value="" selected=move || filter.read().doctor.is_none()>"All doctors"</option>
+                            {move || Suspend::new(async move {
+                                doctors.await.into_iter().map(|d| {
+                                    let id = d.user_id;
+                                    view! {
+                                        <option value=id.to_string() selected=move || filter.read().doctor == Some(id)>
+                                            {d.name}
+                                        </option>
+                                    }
+                                }).collect_view()
+                            })}
+                        </select>
+                    </Suspense>
+                })}
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" on:change:target=move |ev| {
+                    let v = ev.target().value();
+                    set_status(&|f| f.status = CaseStatus::from_key(&v));
+                }>
+                    <option value="" selected=move || filter.read().status.is_none()>"Any status"</option>
+                    {CaseStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.key() selected=move || filter.read().status == Some(s)>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+                <label for="filter-side">"Role on the case"</label>
+                <select id="filter-side" on:change:target=move |ev| {
+                    let v = ev.target().value();
+                    set_side(&|f| f.side = CaseSide::from_key(&v));
+                }>
+                    <option value="" selected=move || filter.read().side.is_none()>"Any role"</option>
+                    {CaseSide::ALL.into_iter().map(|s| view! {
+                        <option value=s.key() selected=move || filter.read().side == Some(s)>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+                <label for="filter-from">"Updated from"</label>
+                <input id="filter-from" type="date"
+                    prop:value=move || filter.read().from.map(|d| d.to_string()).unwrap_or_default()
+                    on:change:target=move |ev| {
+                        let v = ev.target().value();
+                        set_from(&|f| f.from = v.parse().ok());
+                    }
+                />
+                <label for="filter-to">"Updated to"</label>
+                <input id="filter-to" type="date"
+                    prop:value=move || filter.read().to.map(|d| d.to_string()).unwrap_or_default()
+                    on:change:target=move |ev| {
+                        let v = ev.target().value();
+                        set_to(&|f| f.to = v.parse().ok());
+                    }
+                />
+                <label for="filter-q">"Search patient or reason"</label>
+                <input id="filter-q" type="search" autocomplete="off"
+                    prop:value=move || text.get()
+                    on:input:target=move |ev| on_type(ev.target().value())
+                />
+            </form>
+            <p class="toolbar">
+                <A href="/cases/new">"New referral"</A>
+                " "
+                <a href=move || format!("/cases/export.csv?{}", filter.get().to_query_string()) download="cases.csv">
+                    "Export CSV"
+                </a>
+            </p>
+            <Transition fallback=|| view! { <p>"Loading cases…"</p> }>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Ok(page) => {
+                            let next = page.next.clone().map(|cursor| {
+                                let qs = filter.get_untracked().to_query_string();
+                                let sep = if qs.is_empty() { "" } else { "&" };
+                                format!("/?{qs}{sep}after={}", encode(&cursor))
+                            });
+                            view! {
+                                <p data-test="case-count" aria-live="polite">{format!("{} cases", page.total)}</p>
+                                <CaseTable rows=page.rows bulk selectable=role != Role::Staff />
+                                {next.map(|href| view! { <A href=href>"Next page"</A> })}
+                                {after.get_untracked().map(|_| view! {
+                                    " " <a href=move || format!("/?{}", filter.get().to_query_string())>"First page"</a>
+                                })}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// A table of cases; with `selectable`, rows can be picked for a bulk
+/// accept or reject.
+#[component]
+pub fn CaseTable(
+    rows: Vec<CaseRow>,
+    bulk: ServerAction<BulkTransition>,
+    selectable: bool,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p>"No cases match."</p> }.into_any();
+    }
+    let selected: RwSignal<Vec<(i32, i32)>> = RwSignal::new(Vec::new());
+    let reason = RwSignal::new(String::new());
+    let run = move |transition: Transition| {
+        let items = selected.get_untracked();
+        let reason = RejectionReason::from_key(&reason.get_untracked());
+        bulk.dispatch(BulkTransition {
+            items,
+            transition,
+            reason,
+            note: None,
+        });
+    };
+    let outcomes = move || {
+        bulk.value().get().map(|r| match r {
+            Ok(list) => view! {
+                <ul aria-label="Bulk results" role="status">
+                    {list.into_iter().map(|o| view! {
+                        <li class=if o.ok { "ok" } else { "error" }>{format!("Case #{}: {}", o.id, o.message)}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        {selectable.then(|| view! {
+            <div class="bulk" role="group" aria-label="Selected cases">
+                <button type="button" on:click=move |_| run(Transition::Accept)
+                    disabled=move || selected.read().is_empty()>"Accept selected"</button>
+                <label for="bulk-reason">"Rejection reason"</label>
+                <select id="bulk-reason" on:change:target=move |ev| reason.set(ev.target().value())>
+                    <option value="">"Choose a reason"</option>
+                    {RejectionReason::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
+                </select>
+                <button type="button" on:click=move |_| run(Transition::Reject)
+                    disabled=move || selected.read().is_empty()>"Reject selected"</button>
+            </div>
+            {outcomes}
+        })}
+        <table aria-label="Cases">
+            <thead>
+                <tr>
+                    {selectable.then(|| view! { <th scope="col">"Select"</th> })}
+                    <th scope="col">"Patient"</th>
+                    <th scope="col">"Reason"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Urgency"</th>
+                    <th scope="col">"Referred by"</th>
+                    <th scope="col">"Referred to"</th>
+                    <th scope="col">"Updated"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let key = (r.id, r.version);
+                    let label = format!("Select {}", r.patient_name);
+                    view! {
+                        <tr>
+                            {selectable.then(|| view! {
+                                <td>
+                                    <input type="checkbox" aria-label=label
+                                        on:change:target=move |ev| {
+                                            let on = ev.target().checked();
+                                            selected.update(|s| {
+                                                s.retain(|k| k.0 != key.0);
+                                                if on { s.push(key); }
+                                            });
+                                        }
+                                    />
+                                </td>
+                            })}
+                            <td><A href=format!("/cases/{}", r.id)>{r.patient_name}</A></td>
+                            <td>{r.reason}</td>
+                            <td>{r.status.label()}</td>
+                            <td>{r.urgency.label()}</td>
+                            <td>{r.referred_by}</td>
+                            <td>{r.referred_to}</td>
+                            <td>{r.updated_at}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,206 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::cases::Urgency;
+use crate::cases::api::{
+    CaseChanges, CaseDetail, ModifyCase, ReferCase, TransitionCase, doctor_directory, get_case,
+};
+use crate::cases::workflow::{RejectionReason, Transition};
+use crate::layout::{ErrorNotice, NotFound};
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok());
+    let transition = ServerAction::<TransitionCase>::new();
+    let modify = ServerAction::<ModifyCase>::new();
+    let refer = ServerAction::<ReferCase>::new();
+    // Any finished action (also a refused one) shows the case as it is now.
+    let case = Resource::new(
+        move || (id(), transition.version().get(), modify.version().get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_case(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(new_id)) = refer.value().get() {
+            let _ = window().location().set_href(&format!("/cases/{new_id}"));
+        }
+    });
+    let problem = move || {
+        let err = transition
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| modify.value().get().and_then(Result::err))
+            .or_else(|| refer.value().get().and_then(Result::err));
+        err.map(|e| view! { <p role="alert" class="error">{e.to_string()}</p> })
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading case…"</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(Some(c)) => view! {
+                        {problem}
+                        <CaseView c transition modify refer />
+                    }.into_any(),
+                    Ok(None) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseView(
+    c: CaseDetail,
+    transition: ServerAction<TransitionCase>,
+    modify: ServerAction<ModifyCase>,
+    refer: ServerAction<ReferCase>,
+) -> impl IntoView {
+    let (id, version) = (c.id, c.version);
+    let reason = RwSignal::new(String::new());
+    let reject_note = RwSignal::new(String::new());
+    let buttons = c
+        .allowed
+        .iter()
+        .copied()
+        .filter(|t| *t != Transition::Reject)
+        .map(|t| {
+            view! {
+                <button type="button" on:click=move |_| {
+                    transition.dispatch(TransitionCase { id, version, transition: t, reason: None, note: None });
+                }>{t.label()}</button>
+            }
+        })
+        .collect_view();
+    let can_reject = c.allowed.contains(&Transition::Reject);
+    view! {
+        <article class="case">
+            <h1>{c.patient_name.clone()}</h1>
+            <dl>
+                <dt>"Status"</dt><dd data-test="case-status">{c.status.label()}</dd>
+                {c.rejection.clone().map(|r| view! { <dt>"Rejection reason"</dt><dd>{r}</dd> })}
+                <dt>"Urgency"</dt><dd>{c.urgency.label()}</dd>
+                <dt>"Reason"</dt><dd>{c.reason.clone()}</dd>
+                <dt>"Referred by"</dt><dd>{c.referred_by.clone()}</dd>
+                <dt>"Referred to"</dt><dd>{c.referred_to.clone()}</dd>
+                <dt>"Associated"</dt><dd>{c.associates.join(", ")}</dd>
+                <dt>"Date of birth"</dt><dd>{c.patient_date_of_birth.clone().unwrap_or_default()}</dd>
+                <dt>"Contact"</dt><dd>{c.patient_contact.clone().unwrap_or_default()}</dd>
+                <dt>"Notes"</dt><dd>{c.notes.clone().unwrap_or_default()}</dd>
+                {c.parent_case_id.map(|p| view! {
+                    <dt>"Referred on from"</dt><dd><A href=format!("/cases/{p}")>{format!("Case #{p}")}</A></dd>
+                })}
+            </dl>
+            <div role="group" aria-label="Case actions">{buttons}</div>
+            {can_reject.then(|| view! {
+                <fieldset>
+                    <legend>"Reject"</legend>
+                    <label for="reject-reason">"Reason"</label>
+                    <select id="reject-reason" on:change:target=move |ev| reason.set(ev.target().value())>
+                        <option value="">"Choose a reason"</option>
+                        {RejectionReason::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
+                    </select>
+                    <label for="reject-note">"Note for the referring doctor"</label>
+                    <input id="reject-note" on:input:target=move |ev| reject_note.set(ev.target().value()) />
+                    <button type="button" on:click=move |_| {
+                        transition.dispatch(TransitionCase {
+                            id,
+                            version,
+                            transition: Transition::Reject,
+                            reason: RejectionReason::from_key(&reason.get_untracked()),
+                            note: Some(reject_note.get_untracked()),
+                        });
+                    }>"Reject case"</button>
+                </fieldset>
+            })}
+            {c.can_modify.then(|| view! { <EditCase c=c.clone() modify /> })}
+            {c.can_refer.then(|| view! { <ReferOn id version refer /> })}
+            <h2>"History"</h2>
+            <ol aria-label="History" class="history">
+                {c.history.into_iter().map(|h| view! { <li>{h.text}", "<time>{h.at}</time></li> }).collect_view()}
+            </ol>
+        </article>
+    }
+}
+
+#[component]
+fn EditCase(c: CaseDetail, modify: ServerAction<ModifyCase>) -> impl IntoView {
+    let reason = RwSignal::new(c.reason.clone());
+    let urgency = RwSignal::new(c.urgency);
+    let contact = RwSignal::new(c.patient_contact.clone().unwrap_or_default());
+    let notes = RwSignal::new(c.notes.clone().unwrap_or_default());
+    let (id, version) = (c.id, c.version);
+    view! {
+        <form class="edit-case" aria-label="Edit case" on:submit=move |ev| {
+            ev.prevent_default();
+            modify.dispatch(ModifyCase {
+                id,
+                version,
+                changes: CaseChanges {
+                    reason: reason.get_untracked(),
+                    urgency: urgency.get_untracked(),
+                    patient_contact: Some(contact.get_untracked()),
+                    notes: Some(notes.get_untracked()),
+                },
+            });
+        }>
+            <h2>"Edit"</h2>
+            <label for="edit-reason">"Reason for referral"</label>
+            <textarea id="edit-reason" prop:value=move || reason.get()
+                on:input:target=move |ev| reason.set(ev.target().value())></textarea>
+            <label for="edit-urgency">"Urgency"</label>
+            <select id="edit-urgency" on:change:target=move |ev| {
+                if let Some(u) = Urgency::from_key(&ev.target().value()) { urgency.set(u); }
+            }>
+                {Urgency::ALL.into_iter().map(|u| view! {
+                    <option value=u.key() selected=move || urgency.get() == u>{u.label()}</option>
+                }).collect_view()}
+            </select>
+            <label for="edit-contact">"Patient contact"</label>
+            <input id="edit-contact" prop:value=move || contact.get()
+                on:input:target=move |ev| contact.set(ev.target().value()) />
+            <label for="edit-notes">"Notes"</label>
+            <textarea id="edit-notes" prop:value=move || notes.get()
+                on:input:target=move |ev| notes.set(ev.target().value())></textarea>
+            <button type="submit">"Save changes"</button>
+        </form>
+    }
+}
+
+#[component]
+fn ReferOn(id: i32, version: i32, refer: ServerAction<ReferCase>) -> impl IntoView {
+    let doctors = Resource::new(|| (), |_| doctor_directory(String::new()));
+    let to = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    view! {
+        <form class="refer" aria-label="Refer on" on:submit=move |ev| {
+            ev.prevent_default();
+            if let Ok(to_doctor) = to.get_untracked().parse() {
+                refer.dispatch(ReferCase { id, version, to_doctor, note: note.get_untracked() });
+            }
+        }>
+            <h2>"Refer on"</h2>
+            <label for="refer-to">"Refer to doctor"</label>
+            <select id="refer-to" on:change:target=move |ev| to.set(ev.target().value())>
+                <option value="">"Choose a doctor"</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        doctors.await.unwrap_or_default().into_iter().map(|d| view! {
+                            <option value=d.user_id.to_string()>{format!("{} ({}, {})", d.name, d.specialty, d.practice)}</option>
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </select>
+            <label for="refer-note">"Note for the new doctor"</label>
+            <input id="refer-note" on:input:target=move |ev| note.set(ev.target().value()) />
+            <button type="submit">"Refer"</button>
+        </form>
+    }
+}

@@ -1,0 +1,101 @@
+use leptos::prelude::*;
+
+use crate::cases::Urgency;
+use crate::cases::api::{CreateCase, NewCase, doctor_directory, practice_doctors};
+use crate::error::AppError;
+
+/// A new referral. Doctors refer as themselves; a practice case manager
+/// picks which of their practice's doctors refers.
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    let create = ServerAction::<CreateCase>::new();
+    let own = Resource::new(|| (), |_| practice_doctors());
+    let all = Resource::new(|| (), |_| doctor_directory(String::new()));
+    let patient = RwSignal::new(String::new());
+    let dob = RwSignal::new(String::new());
+    let contact = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let notes = RwSignal::new(String::new());
+    let urgency = RwSignal::new(Urgency::Routine);
+    let by = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            let _ = window().location().set_href(&format!("/cases/{id}"));
+        }
+    });
+    let field_error = move |field: &'static str| {
+        move || match create.value().get() {
+            Some(Err(e)) => e.field_messages(field).join(" "),
+            _ => String::new(),
+        }
+    };
+    let general_error = move || match create.value().get() {
+        Some(Err(AppError::Validation(_))) | None | Some(Ok(_)) => None,
+        Some(Err(e)) => Some(view! { <p role="alert">{e.to_string()}</p> }),
+    };
+    let opt = |s: String| if s.trim().is_empty() { None } else { Some(s) };
+    view! {
+        <h1>"New referral"</h1>
+        {general_error}
+        <form class="new-case" aria-label="New referral" on:submit=move |ev| {
+            ev.prevent_default();
+            create.dispatch(CreateCase { case: NewCase {
+                patient_name: patient.get_untracked(),
+                patient_date_of_birth: opt(dob.get_untracked()),
+                patient_contact: opt(contact.get_untracked()),
+                reason: reason.get_untracked(),
+                urgency: urgency.get_untracked(),
+                notes: opt(notes.get_untracked()),
+                referred_by_user_id: by.get_untracked().parse().unwrap_or_default(),
+                referred_to_user_id: to.get_untracked().parse().unwrap_or_default(),
+                associated_user_ids: Vec::new(),
+            }});
+        }>
+            <label for="new-patient">"Patient name"</label>
+            <input id="new-patient" required on:input:target=move |ev| patient.set(ev.target().value()) />
+            <span class="field-error">{field_error("patient_name")}</span>
+            <label for="new-dob">"Date of birth"</label>
+            <input id="new-dob" type="date" on:input:target=move |ev| dob.set(ev.target().value()) />
+            <span class="field-error">{field_error("patient_date_of_birth")}</span>
+            <label for="new-contact">"Patient contact"</label>
+            <input id="new-contact" on:input:target=move |ev| contact.set(ev.target().value()) />
+            <label for="new-reason">"Reason for referral"</label>
+            <textarea id="new-reason" required on:input:target=move |ev| reason.set(ev.target().value())></textarea>
+            <span class="field-error">{field_error("reason")}</span>
+            <label for="new-urgency">"Urgency"</label>
+            <select id="new-urgency" on:change:target=move |ev| {
+                if let Some(u) = Urgency::from_key(&ev.target().value()) { urgency.set(u); }
+            }>
+                {Urgency::ALL.into_iter().map(|u| view! { <option value=u.key()>{u.label()}</option> }).collect_view()}
+            </select>
+            <label for="new-by">"Referring doctor"</label>
+            <select id="new-by" on:change:target=move |ev| by.set(ev.target().value())>
+                <option value="">"Choose a doctor"</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        own.await.unwrap_or_default().into_iter().map(|d| view! {
+                            <option value=d.user_id.to_string()>{d.name}</option>
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </select>
+            <span class="field-error">{field_error("referred_by")}</span>
+            <label for="new-to">"Refer to"</label>
+            <select id="new-to" on:change:target=move |ev| to.set(ev.target().value())>
+                <option value="">"Choose a doctor"</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        all.await.unwrap_or_default().into_iter().map(|d| view! {
+                            <option value=d.user_id.to_string()>{format!("{} ({}, {})", d.name, d.specialty, d.practice)}</option>
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </select>
+            <span class="field-error">{field_error("referred_to")}</span>
+            <label for="new-notes">"Notes"</label>
+            <textarea id="new-notes" on:input:target=move |ev| notes.set(ev.target().value())></textarea>
+            <button type="submit">"Send referral"</button>
+        </form>
+    }
+}

@@ -1,0 +1,181 @@
+//! One case: what its participants see, and its history timeline.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::activity::ActivityAction;
+use crate::auth::Role;
+use crate::auth::policy::{Action, Actor, Resource, can};
+use crate::cases::CaseStatus;
+use crate::cases::api::{CaseDetail, HistoryEntry};
+use crate::cases::service::changes::{StatusChange, policy_action, transition};
+use crate::cases::service::links::facts;
+use crate::cases::service::listing::doctor_names;
+use crate::cases::workflow::{RejectionReason, Transition};
+use crate::entities::{activity_log, case, case_associate, user};
+use crate::error::AppError;
+
+/// Shows a case to someone the policy lets see it. When the referred-to
+/// side opens a new case, it becomes Received.
+#[tracing::instrument(skip(db))]
+pub async fn open_case(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    ip: Option<String>,
+) -> Result<CaseDetail, AppError> {
+    let facts = facts(db, id).await?.ok_or(AppError::NotFound)?;
+    can(actor, Action::View, &Resource::Case(&facts))?;
+    let mut c = case::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if c.status == CaseStatus::Requested
+        && can(actor, Action::Progress, &Resource::Case(&facts)).is_ok()
+    {
+        // Someone else may have opened it at the same moment: either way it
+        // is Received now.
+        match transition(db, actor, id, c.version, StatusChange::Receive, ip).await {
+            Ok(()) | Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+        c = case::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    let names = doctor_names(db, vec![c.referred_by_doctor_id, c.referred_to_doctor_id]).await?;
+    let associate_ids: Vec<i32> = case_associate::Entity::find()
+        .filter(case_associate::Column::CaseId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.user_id)
+        .collect();
+    let associates = user::Entity::find()
+        .filter(user::Column::Id.is_in(associate_ids))
+        .order_by_asc(user::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.display_name)
+        .collect();
+    let resource = Resource::Case(&facts);
+    let allowed = Transition::ALL
+        .into_iter()
+        .filter(|t| *t != Transition::Receive)
+        .filter(|t| t.target(c.status, c.status_before_hold).is_ok())
+        .filter(|t| can(actor, policy_action(*t), &resource).is_ok())
+        .collect();
+    let rejection = c
+        .rejection_code
+        .as_deref()
+        .and_then(RejectionReason::from_key)
+        .map(
+            |r| match c.rejection_note.as_deref().filter(|n| !n.is_empty()) {
+                Some(note) => format!("{}: {note}", r.label()),
+                None => r.label().to_string(),
+            },
+        );
+    let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
+    Ok(CaseDetail {
+        id: c.id,
+        version: c.version,
+        referred_by: name(c.referred_by_doctor_id),
+        referred_to: name(c.referred_to_doctor_id),
+        patient_date_of_birth: c
+            .patient_date_of_birth
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        associates,
+        rejection,
+        allowed,
+        can_modify: can(actor, Action::Modify, &resource).is_ok(),
+        can_refer: c.status.is_open() && can(actor, Action::Refer, &resource).is_ok(),
+        history: history(db, id).await?,
+        patient_name: c.patient_name,
+        patient_contact: c.patient_contact,
+        reason: c.reason,
+        notes: c.notes,
+        status: c.status,
+        urgency: c.urgency,
+        parent_case_id: c.parent_case_id,
+    })
+}
+
+/// The case's history, oldest first, each line naming who acted and for
+/// whom: "Accepted by Casey Staff (case manager) for Dr. Ana Ortiz".
+pub async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<HistoryEntry>, AppError> {
+    let rows = activity_log::Entity::find()
+        .filter(activity_log::Column::SubjectType.eq("case"))
+        .filter(activity_log::Column::SubjectId.eq(case_id))
+        .order_by_asc(activity_log::Column::Id)
+        .all(db)
+        .await?;
+    let mut ids: Vec<i32> = rows
+        .iter()
+        .flat_map(|r| [r.actor_user_id, r.on_behalf_of_user_id])
+        .flatten()
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people: HashMap<i32, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
+            let what = match r.action {
+                ActivityAction::CaseCreated => match detail["referred_from"].as_i64() {
+                    Some(parent) => format!("Referred on from case #{parent}"),
+                    None => "Referral created".to_string(),
+                },
+                ActivityAction::CaseStatusChanged => {
+                    let verb = detail["transition"]
+                        .as_str()
+                        .unwrap_or("Changed")
+                        .to_string();
+                    match detail["reason"].as_str() {
+                        Some(reason) => format!("{verb} ({reason})"),
+                        None => verb,
+                    }
+                }
+                ActivityAction::CaseModified => {
+                    let fields = detail["fields"]
+                        .as_object()
+                        .map(|f| f.keys().cloned().collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default();
+                    format!("Modified ({fields})")
+                }
+                ActivityAction::CaseReferredOn => format!(
+                    "Referred on to {} as case #{}",
+                    detail["to_doctor"].as_str().unwrap_or("another doctor"),
+                    detail["new_case"].as_i64().unwrap_or_default()
+                ),
+                _ => return None,
+            };
+            let actor = r.actor_user_id.and_then(|id| people.get(&id));
+            let by = match actor {
+                Some(u) if u.role == Role::PracticeCaseManager => {
+                    format!(" by {} (case manager)", u.display_name)
+                }
+                Some(u) => format!(" by {}", u.display_name),
+                None => String::new(),
+            };
+            let for_whom = r
+                .on_behalf_of_user_id
+                .and_then(|id| people.get(&id))
+                .map(|u| format!(" for {}", u.display_name))
+                .unwrap_or_default();
+            Some(HistoryEntry {
+                at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                text: format!("{what}{by}{for_whom}"),
+            })
+        })
+        .collect())
+}
