@@ -3,7 +3,9 @@
 
 mod helpers;
 
+mod admin;
 mod auth;
 mod cases;
 mod csrf;
 mod database;
+mod referrals;
