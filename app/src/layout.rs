@@ -50,7 +50,7 @@ pub fn SiteHeader() -> impl IntoView {
                     match session.me.await {
                         Ok(Some(me)) => view! {
                             <div class="who" aria-label="Signed-in user">
-                                <span data-test="who-am-i">
+                                <span data-testid="who-am-i">
                                     {me.display_name.clone()} " · " {me.role.label()} " · "
                                     {me.organisation_name.clone()}
                                 </span>

@@ -9,3 +9,4 @@ mod cases;
 mod csrf;
 mod database;
 mod referrals;
+mod visibility_property;

@@ -298,10 +298,16 @@ async fn filters_narrow_the_list_and_the_csv_holds_exactly_those_rows() {
         let by_okafor = list(json!({ "doctor": okafor })).await;
         assert_eq!(
             by_okafor,
-            ["George Miller", "Jonas Weber", "Sofia Rossi", "Tom Becker"]
+            [
+                "George Miller",
+                "Jonas Weber",
+                "Noah Schmidt",
+                "Sofia Rossi",
+                "Tom Becker"
+            ]
         );
         let referred_to_okafor = list(json!({ "doctor": okafor, "side": "ReferredTo" })).await;
-        assert_eq!(referred_to_okafor, ["Jonas Weber"]);
+        assert_eq!(referred_to_okafor, ["Jonas Weber", "Noah Schmidt"]);
         let urgent_text = list(json!({ "q": "CHEST" })).await;
         assert_eq!(urgent_text, ["Maria Gonzalez"]);
         let on_hold = list(json!({ "status": "OnHold" })).await;
@@ -324,7 +330,13 @@ async fn filters_narrow_the_list_and_the_csv_holds_exactly_those_rows() {
         patients.sort();
         assert_eq!(
             patients,
-            ["George Miller", "Jonas Weber", "Sofia Rossi", "Tom Becker"],
+            [
+                "George Miller",
+                "Jonas Weber",
+                "Noah Schmidt",
+                "Sofia Rossi",
+                "Tom Becker"
+            ],
             "{}",
             csv.body
         );

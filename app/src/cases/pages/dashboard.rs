@@ -179,7 +179,7 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
                                 format!("/?{qs}{sep}after={}", encode(&cursor))
                             });
                             view! {
-                                <p data-test="case-count" aria-live="polite">{format!("{} cases", page.total)}</p>
+                                <p data-testid="case-count" aria-live="polite">{format!("{} cases", page.total)}</p>
                                 <CaseTable rows=page.rows bulk selectable=role != Role::Staff />
                                 {next.map(|href| view! { <A href=href>"Next page"</A> })}
                                 {after.get_untracked().map(|_| view! {

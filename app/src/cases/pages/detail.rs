@@ -84,7 +84,7 @@ fn CaseView(
         <article class="case">
             <h1>{c.patient_name.clone()}</h1>
             <dl>
-                <dt>"Status"</dt><dd data-test="case-status">{c.status.label()}</dd>
+                <dt>"Status"</dt><dd data-testid="case-status">{c.status.label()}</dd>
                 {c.rejection.clone().map(|r| view! { <dt>"Rejection reason"</dt><dd>{r}</dd> })}
                 <dt>"Urgency"</dt><dd>{c.urgency.label()}</dd>
                 <dt>"Reason"</dt><dd>{c.reason.clone()}</dd>

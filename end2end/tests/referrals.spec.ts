@@ -1,0 +1,127 @@
+import { test, expect, type Page } from '@playwright/test';
+import { hydrated, signIn, signOut } from './helper';
+
+async function home(page: Page, heading: string) {
+  await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+  await hydrated(page);
+}
+
+function casesTable(page: Page) {
+  return page.getByRole('table', { name: 'Cases' });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('an admin grants the Case Manager role and the new case manager works the practice cases', async ({ page }) => {
+  // Pat is plain staff: only the one case she is associated with.
+  await signIn(page, 'pat@riverside.example');
+  await home(page, 'Cases I am associated with');
+  await expect(casesTable(page).getByRole('link', { name: 'Tom Becker' })).toHaveCount(0);
+  await signOut(page);
+
+  await signIn(page, 'admin@riverside.example');
+  await home(page, 'Administration');
+  await page.getByRole('button', { name: 'Grant Case Manager role to Pat Plain' }).click();
+  await expect(page.getByRole('button', { name: 'Remove Case Manager role from Pat Plain' })).toBeVisible();
+  await signOut(page);
+
+  await signIn(page, 'pat@riverside.example');
+  await home(page, 'Practice cases');
+  await expect(casesTable(page).getByRole('link', { name: 'Tom Becker' })).toBeVisible();
+
+  // Narrow to one doctor: the URL follows, and a reload keeps it.
+  await page.getByLabel('Doctor').selectOption({ label: 'Dr. Ben Okafor' });
+  await expect(page).toHaveURL(/doctor=\d+/);
+  await expect(casesTable(page).getByRole('link', { name: 'Maria Gonzalez' })).toHaveCount(0);
+  await expect(casesTable(page).getByRole('link', { name: 'Tom Becker' })).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('Doctor')).toHaveValue(/\d+/);
+  await expect(casesTable(page).getByRole('link', { name: 'Maria Gonzalez' })).toHaveCount(0);
+
+  // Typing filters as you type.
+  await page.getByLabel('Doctor').selectOption({ label: 'All doctors' });
+  await page.getByLabel('Search patient or reason').pressSequentially('knee');
+  await expect(page).toHaveURL(/q=knee/);
+  await expect(casesTable(page).getByRole('link')).toHaveCount(1);
+  await expect(casesTable(page).getByRole('link', { name: 'Tom Becker' })).toBeVisible();
+  await page.goBack();
+  await hydrated(page);
+});
+
+test('the case manager accepts, rejects, refers and edits, and the history names them and the doctor', async ({ page }) => {
+  await signIn(page, 'casey@riverside.example');
+  await home(page, 'Practice cases');
+
+  // Accept Jonas Weber's case (referred to Dr. Okafor of Riverside).
+  await casesTable(page).getByRole('link', { name: 'Jonas Weber' }).click();
+  await expect(page.getByRole('heading', { name: 'Jonas Weber' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('group', { name: 'Case actions' }).getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('Accepted');
+  await expect(page.getByRole('list', { name: 'History' })).toContainText(
+    'Accepted by Casey Staff (case manager) for Dr. Ben Okafor',
+  );
+
+  // Edit it.
+  await page.getByLabel('Patient contact').fill('+1 555 0000');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('list', { name: 'History' })).toContainText('Modified (patient_contact) by Casey Staff');
+
+  // Refer Omar Haddad's case (on hold with Dr. Ortiz) on to Dr. Fischer.
+  await page.goto('/');
+  await home(page, 'Practice cases');
+  await casesTable(page).getByRole('link', { name: 'Omar Haddad' }).click();
+  await expect(page.getByRole('heading', { name: 'Omar Haddad' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Refer to doctor').selectOption({ label: 'Dr. Dana Fischer (Orthopaedics, Hillside Specialists)' });
+  await page.getByLabel('Note for the new doctor').fill('Please assess');
+  await page.getByRole('button', { name: 'Refer', exact: true }).click();
+  await expect(page.getByRole('link', { name: /Case #\d+/ })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'History' })).toContainText('Referred on from case');
+
+  // Reject Emma Wilson's case (Dr. Chen → Dr. Ortiz) on its page, with a reason.
+  await page.goto('/');
+  await home(page, 'Practice cases');
+  await casesTable(page).getByRole('link', { name: 'Emma Wilson' }).click();
+  await expect(page.getByRole('heading', { name: 'Emma Wilson' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Reason', { exact: true }).selectOption({ label: 'No capacity' });
+  await page.getByLabel('Note for the referring doctor').fill('Full until March');
+  await page.getByRole('button', { name: 'Reject case' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('Rejected');
+  await expect(page.getByRole('list', { name: 'History' })).toContainText(
+    'Rejected (No capacity: Full until March) by Casey Staff (case manager) for Dr. Ana Ortiz',
+  );
+
+  // Reject Noah Schmidt's case from the list, in bulk, with one reason.
+  await page.goto('/');
+  await home(page, 'Practice cases');
+  await page.getByRole('checkbox', { name: 'Select Noah Schmidt' }).check();
+  await page.getByLabel('Rejection reason').selectOption({ label: 'Outside my specialty' });
+  await page.getByRole('button', { name: 'Reject selected' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Rejected' })).toBeVisible();
+  await expect(casesTable(page).getByRole('row', { name: /Noah Schmidt/ })).toContainText('Rejected');
+});
+
+test('a doctor sees the same history, and another practice\'s case is a 404', async ({ page }) => {
+  await signIn(page, 'okafor@riverside.example');
+  await home(page, 'My cases');
+  await casesTable(page).getByRole('link', { name: 'Jonas Weber' }).click();
+  await expect(page.getByRole('list', { name: 'History' })).toContainText(
+    'Accepted by Casey Staff (case manager) for Dr. Ben Okafor',
+  );
+  await signOut(page);
+
+  // Maria Gonzalez (Riverside → Hillside) is not Dr. Fischer's.
+  await signIn(page, 'casey@riverside.example');
+  await home(page, 'Practice cases');
+  await casesTable(page).getByRole('link', { name: 'Maria Gonzalez' }).click();
+  const url = page.url();
+  await signOut(page);
+  await signIn(page, 'fischer@hillside.example');
+  await home(page, 'My cases');
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('main')).not.toContainText('Maria Gonzalez');
+});
