@@ -27,6 +27,8 @@ pub enum Command {
     },
     /// Load the demo organisations, users, clients and cases (idempotent).
     SeedDemo,
+    /// Generate a big synthetic practice network (benchmarks, load tests).
+    SeedBulk(crate::bulk::BulkSize),
     /// Create a user, e.g. the first administrator of a new organisation.
     CreateUser(crate::users::CreateUser),
 }

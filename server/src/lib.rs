@@ -1,6 +1,7 @@
 //! The Caseport server: settings, database start-up, the HTTP stack and the
 //! command-line tasks (migrate, seed, create a user).
 
+pub mod bulk;
 pub mod config;
 pub mod http;
 pub mod seed;

@@ -47,6 +47,22 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::SeedBulk(size) => {
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let world = server::bulk::seed_bulk(&db, size, 7)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "generated {} cases, {} doctors in {} practices in {:.1?}; case managers sign in as cm-…@bulk.example with {}",
+                size.cases,
+                world.doctors.len(),
+                world.managers.len(),
+                started.elapsed(),
+                server::bulk::BULK_PASSWORD
+            );
+            Ok(())
+        }
         Command::CreateUser(args) => {
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
             server::users::create_user(&db, args).await

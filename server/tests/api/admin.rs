@@ -2,7 +2,7 @@
 //! deactivation — each logged with before and after values.
 
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 
 use app::activity::ActivityAction;

@@ -367,7 +367,7 @@ async fn a_long_list_pages_by_cursor_without_gaps_or_repeats() {
         }
         let mut seen = Vec::new();
         let mut after: Option<String> = None;
-        let mut total = 0;
+        let mut total;
         loop {
             let r = app
                 .post_json("/api/cases/list", json!({ "filter": { "q": "bulk patient" }, "after": after }), Some(&ortiz))

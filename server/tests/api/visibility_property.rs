@@ -76,7 +76,7 @@ async fn build(w: &World) -> Built {
         .insert(&db)
         .await
         .expect("org");
-        let mut add_user = |email: String, role: Role| {
+        let add_user = |email: String, role: Role| {
             let db = db.clone();
             async move {
                 user::ActiveModel {

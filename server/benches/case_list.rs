@@ -1,0 +1,155 @@
+//! The practice case manager's list query at scale: p50 and p95 of the
+//! first page (all doctors, one doctor, one status, a text search), at
+//! each size, on SQLite and (when reachable) PostgreSQL.
+//!
+//! `cargo bench -p server --bench case_list`; sizes with
+//! `CASEPORT_BENCH_SIZES=10000,1000000` (the default), iterations with
+//! `CASEPORT_BENCH_ITERATIONS` (default 200).
+
+use std::time::{Duration, Instant};
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use app::auth::Role;
+use app::auth::policy::Actor;
+use app::cases::CaseStatus;
+use app::cases::filters::CaseFilter;
+use server::bulk::{BulkSize, seed_bulk};
+
+const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+async fn measure(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &CaseFilter,
+    iterations: usize,
+) -> (f64, f64, u64) {
+    let mut times = Vec::with_capacity(iterations);
+    let mut total = 0;
+    for _ in 0..iterations {
+        let started = Instant::now();
+        let page = app::cases::service::list_page(db, actor, filter, None, 50)
+            .await
+            .expect("list");
+        times.push(started.elapsed());
+        total = page.total;
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.95), total)
+}
+
+async fn run(label: &str, db: DatabaseConnection, cases: u32, iterations: usize) {
+    Migrator::up(&db, None).await.expect("migrate");
+    let started = Instant::now();
+    let world = seed_bulk(
+        &db,
+        BulkSize {
+            cases,
+            doctors: 5000,
+            practices: 200,
+        },
+        42,
+    )
+    .await
+    .expect("seed");
+    eprintln!("{label} {cases}: generated in {:.1?}", started.elapsed());
+    let (cm_user, org) = world.managers[world.managers.len() / 2];
+    let actor = Actor {
+        user_id: cm_user,
+        organisation_id: org,
+        role: Role::PracticeCaseManager,
+    };
+    let doctor = world
+        .doctors
+        .iter()
+        .find(|(_, o)| *o == org)
+        .map(|(u, _)| *u);
+    let filters = [
+        ("all doctors", CaseFilter::default()),
+        (
+            "one doctor",
+            CaseFilter {
+                doctor,
+                ..Default::default()
+            },
+        ),
+        (
+            "status",
+            CaseFilter {
+                status: Some(CaseStatus::Accepted),
+                ..Default::default()
+            },
+        ),
+        (
+            "text",
+            CaseFilter {
+                q: Some("knee".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, filter) in filters {
+        // Warm the caches once, as a running server would have them.
+        let _ = measure(&db, &actor, &filter, 3).await;
+        let (p50, p95, total) = measure(&db, &actor, &filter, iterations).await;
+        println!(
+            "{label:<10} {cases:>8} cases  {name:<12} p50 {p50:>8.2} ms  p95 {p95:>8.2} ms  ({total} matching)"
+        );
+    }
+}
+
+fn main() {
+    let sizes: Vec<u32> = std::env::var("CASEPORT_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let iterations: usize = std::env::var("CASEPORT_BENCH_ITERATIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let backends =
+        std::env::var("CASEPORT_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        for &cases in &sizes {
+            if backends.contains("sqlite") {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("bench.sqlite").display()
+                );
+                let db = app::db::connect(&url, 4).await.expect("sqlite");
+                run("sqlite", db, cases, iterations).await;
+            }
+            if backends.contains("postgres") {
+                let Ok(admin) = app::db::connect(PG_ADMIN_URL, 2).await else {
+                    eprintln!("PostgreSQL not reachable: skipped");
+                    continue;
+                };
+                let name = format!("caseport_bench_{cases}");
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create");
+                let db = app::db::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"), 4)
+                    .await
+                    .expect("pg");
+                run("postgres", db.clone(), cases, iterations).await;
+                let _ = db.close().await;
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        }
+    });
+}
