@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 forbidden='^(sea-orm|sea-query|sqlx|sqlx-core|argon2|lettre|tokio|axum|leptos_axum|hyper|tower-http|libsqlite3-sys|secrecy|rand|sha2)$'
-tree=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none --format '{p}' \
+tree=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal,no-proc-macro --prefix none --format '{p}' \
   | awk '{print $1}' | sort -u)
 leaks=$(grep -E "$forbidden" <<<"$tree" || true)
 if [ -n "$leaks" ]; then

@@ -9,4 +9,5 @@ mod cases;
 mod csrf;
 mod database;
 mod referrals;
+mod surface;
 mod visibility_property;

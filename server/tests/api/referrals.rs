@@ -50,8 +50,32 @@ async fn transition(
 async fn every_role_and_action_gets_the_policy_answer_and_refusals_change_nothing() {
     on_both(|app| async move {
         let okafor = user_id(&app, "okafor@riverside.example").await;
+        // A case manager of a practice with no doctor on the case.
+        let lakeside = server::users::ensure_org(&app.db, "lakeside", "Lakeside Clinic", app::orgs::OrgKind::Practice)
+            .await
+            .expect("org");
+        server::users::ensure_user(
+            &app.db,
+            server::users::NewUser {
+                org: &lakeside,
+                email: "lena@lakeside.example",
+                name: "Lena Lake",
+                role: app::auth::Role::PracticeCaseManager,
+                specialty: None,
+                password: secrecy::SecretString::from(crate::helpers::PASSWORD),
+            },
+        )
+        .await
+        .expect("user");
         // (who, action, expected status)
         let table: &[(&str, &str, StatusCode)] = &[
+            ("chen@hillside.example", "view", StatusCode::OK),
+            ("casey@riverside.example", "view", StatusCode::OK),
+            ("morgan@hillside.example", "view", StatusCode::OK),
+            ("lena@lakeside.example", "view", StatusCode::NOT_FOUND),
+            ("lena@lakeside.example", "accept", StatusCode::NOT_FOUND),
+            ("lena@lakeside.example", "modify", StatusCode::NOT_FOUND),
+            ("lena@lakeside.example", "cancel", StatusCode::NOT_FOUND),
             ("okafor@riverside.example", "view", StatusCode::NOT_FOUND),
             ("okafor@riverside.example", "accept", StatusCode::NOT_FOUND),
             ("okafor@riverside.example", "modify", StatusCode::NOT_FOUND),

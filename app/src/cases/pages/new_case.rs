@@ -19,6 +19,7 @@ pub fn NewCasePage() -> impl IntoView {
     let urgency = RwSignal::new(Urgency::Routine);
     let by = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
+    let associated: RwSignal<Vec<i32>> = RwSignal::new(Vec::new());
     Effect::new(move |_| {
         if let Some(Ok(id)) = create.value().get() {
             let _ = window().location().set_href(&format!("/cases/{id}"));
@@ -49,7 +50,7 @@ pub fn NewCasePage() -> impl IntoView {
                 notes: opt(notes.get_untracked()),
                 referred_by_user_id: by.get_untracked().parse().unwrap_or_default(),
                 referred_to_user_id: to.get_untracked().parse().unwrap_or_default(),
-                associated_user_ids: Vec::new(),
+                associated_user_ids: associated.get_untracked(),
             }});
         }>
             <label for="new-patient">"Patient name"</label>
@@ -93,6 +94,27 @@ pub fn NewCasePage() -> impl IntoView {
                 </Suspense>
             </select>
             <span class="field-error">{field_error("referred_to")}</span>
+            <fieldset>
+                <legend>"Associated doctors"</legend>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        all.await.unwrap_or_default().into_iter().map(|d| {
+                            let id = d.user_id;
+                            let input_id = format!("assoc-{id}");
+                            view! {
+                                <input type="checkbox" id=input_id.clone() on:change:target=move |ev| {
+                                    let on = ev.target().checked();
+                                    associated.update(|a| {
+                                        a.retain(|x| *x != id);
+                                        if on { a.push(id); }
+                                    });
+                                } />
+                                <label for=input_id>{format!("{} ({})", d.name, d.practice)}</label>
+                            }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </fieldset>
             <label for="new-notes">"Notes"</label>
             <textarea id="new-notes" on:input:target=move |ev| notes.set(ev.target().value())></textarea>
             <button type="submit">"Send referral"</button>

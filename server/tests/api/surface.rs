@@ -1,0 +1,49 @@
+//! The HTTP surface of the server functions: every one has a stable path
+//! under /api, and only reads are reachable with GET (a GET can be
+//! triggered cross-site by a link or an image, so it must never change
+//! data).
+
+use std::collections::BTreeSet;
+
+use http::Method;
+
+/// Server functions that only read. Adding a GET function means adding it
+/// here, after checking it changes nothing.
+const READ_ONLY: &[&str] = &[
+    "/api/admin/users",
+    "/api/auth/me",
+    "/api/cases/get",
+    "/api/doctors/directory",
+    "/api/doctors/practice",
+    "/api/portal/clients",
+];
+
+#[test]
+fn only_read_only_server_functions_answer_get() {
+    // Linking the app registers its server functions.
+    let _ = app::App;
+    let all: Vec<(&str, Method)> = leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(all.len() >= 15, "server functions not registered: {all:?}");
+    let gets: BTreeSet<&str> = all
+        .iter()
+        .filter(|(_, m)| *m == Method::GET)
+        .map(|(p, _)| *p)
+        .collect();
+    let allowed: BTreeSet<&str> = READ_ONLY.iter().copied().collect();
+    assert_eq!(
+        gets, allowed,
+        "a GET server function that is not known to be read-only"
+    );
+    for (path, method) in &all {
+        assert!(path.starts_with("/api/"), "{path}");
+        assert!(
+            *method == Method::GET || *method == Method::POST,
+            "{path} uses {method}"
+        );
+        // An explicit endpoint, not a generated hash suffix.
+        assert!(
+            !path.chars().any(|c| c.is_ascii_digit()),
+            "{path} looks generated"
+        );
+    }
+}
