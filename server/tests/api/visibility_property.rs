@@ -187,7 +187,7 @@ async fn visible(db: &DatabaseConnection, actor: &Actor, filter: &CaseFilter) ->
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
     fn a_case_manager_sees_exactly_their_practices_cases(w in world()) {
         let rt = tokio::runtime::Runtime::new().expect("runtime");

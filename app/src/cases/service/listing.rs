@@ -108,13 +108,14 @@ pub async fn list_page(
     }
     // Several links of one case (two doctors of a practice on it) sit next
     // to each other in this order; fetch extra and keep the first of each.
+    let fetch = limit * 3 + 1;
     let links: Vec<(i32, DateTime<Utc>)> = page
         .select_only()
         .column(case_link::Column::CaseId)
         .column(case_link::Column::UpdatedAt)
         .order_by_desc(case_link::Column::UpdatedAt)
         .order_by_desc(case_link::Column::CaseId)
-        .limit(limit * 3 + 1)
+        .limit(fetch)
         .into_tuple()
         .all(db)
         .await?;
@@ -124,7 +125,10 @@ pub async fn list_page(
             ids.push((id, at));
         }
     }
-    let more = ids.len() as u64 > limit;
+    // When the fetch was cut short there may be more cases even if fewer
+    // than `limit` distinct ones came back; the cursor then continues after
+    // the last case shown (its other links share its position).
+    let more = ids.len() as u64 > limit || links.len() as u64 == fetch;
     ids.truncate(limit as usize);
     let next = if more {
         ids.last().map(|(id, at)| encode_cursor(*at, *id))
