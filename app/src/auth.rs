@@ -15,6 +15,8 @@ pub mod policy;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 #[cfg(feature = "ssr")]
 pub use current_user::CurrentUser;

@@ -8,6 +8,7 @@ pub mod case_link;
 pub mod client;
 pub mod client_assignment;
 pub mod doctor;
+pub mod login_throttle;
 pub mod organisation;
 pub mod session;
 pub mod user;

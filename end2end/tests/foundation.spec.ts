@@ -75,3 +75,13 @@ test('the admin page is a 404 for a doctor', async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('repeated wrong passwords make the next attempt wait, with a message that reveals nothing', async ({ page }) => {
+  for (let i = 0; i < 4; i++) {
+    await signIn(page, 'morgan@hillside.example', 'not-the-password');
+    await expect(page.getByRole('alert')).toHaveText('Invalid credentials.');
+  }
+  await signIn(page, 'morgan@hillside.example');
+  await expect(page.getByRole('alert')).toHaveText('Too many attempts. Please wait and try again.');
+  await expect(page.getByLabel('Signed-in user')).toHaveCount(0);
+});

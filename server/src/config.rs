@@ -31,6 +31,18 @@ pub enum Command {
     SeedBulk(crate::bulk::BulkSize),
     /// Create a user, e.g. the first administrator of a new organisation.
     CreateUser(crate::users::CreateUser),
+    /// Activity-log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the activity log's hash chain; exits non-zero when a row
+    /// was changed, removed or inserted out of band.
+    Verify,
 }
 
 #[derive(Clone, Args)]

@@ -2,7 +2,7 @@ use clap::Parser;
 use migration::{Migrator, MigratorTrait};
 use tracing_subscriber::EnvFilter;
 
-use server::config::{Cli, Command, Settings};
+use server::config::{AuditCommand, Cli, Command, Settings};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -62,6 +62,24 @@ async fn run(cli: Cli) -> Result<(), String> {
                 server::bulk::BULK_PASSWORD
             );
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let report = app::activity::service::verify_chain(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            match report.first_broken {
+                None => {
+                    println!(
+                        "activity log intact: {} rows chained ({} from before the chain)",
+                        report.rows - report.unchained,
+                        report.unchained
+                    );
+                    Ok(())
+                }
+                Some(id) => Err(format!("activity log chain broken at row {id}")),
+            }
         }
         Command::CreateUser(args) => {
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;

@@ -1,5 +1,9 @@
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, NotSet, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
 
 use crate::activity::ActivityAction;
 use crate::entities::activity_log;
@@ -58,8 +62,85 @@ impl Entry {
     }
 }
 
+/// Serialises every writer of the log on PostgreSQL for the rest of the
+/// transaction, so two rows never chain to the same predecessor. (SQLite
+/// write transactions are serial already.)
+const CHAIN_LOCK: i64 = 0x00CA_5E90_A0D1;
+
+/// The row's hash: SHA-256 over the previous hash and every field, as a
+/// JSON array so no field can bleed into the next.
+#[expect(clippy::too_many_arguments, reason = "one argument per hashed field")]
+fn chain_hash(
+    prev: Option<&str>,
+    organisation_id: Option<i32>,
+    actor: Option<i32>,
+    on_behalf_of: Option<i32>,
+    action: ActivityAction,
+    subject_type: &str,
+    subject_id: Option<i32>,
+    detail: &str,
+    ip: Option<&str>,
+    created_at: DateTime<Utc>,
+) -> String {
+    let canonical = serde_json::json!([
+        prev,
+        organisation_id,
+        actor,
+        on_behalf_of,
+        format!("{action:?}"),
+        subject_type,
+        subject_id,
+        detail,
+        ip,
+        created_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+    ]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+fn hash_of(row: &activity_log::Model, prev: Option<&str>) -> String {
+    chain_hash(
+        prev,
+        row.organisation_id,
+        row.actor_user_id,
+        row.on_behalf_of_user_id,
+        row.action,
+        &row.subject_type,
+        row.subject_id,
+        &row.detail,
+        row.ip.as_deref(),
+        row.created_at,
+    )
+}
+
 #[tracing::instrument(skip(conn), fields(action = ?entry.action))]
 pub async fn record(conn: &impl ConnectionTrait, entry: Entry) -> Result<(), sea_orm::DbErr> {
+    if conn.get_database_backend() == DbBackend::Postgres {
+        conn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))
+            .await?;
+    }
+    let prev: Option<String> = activity_log::Entity::find()
+        .select_only()
+        .column(activity_log::Column::Hash)
+        .order_by_desc(activity_log::Column::Id)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let prev = prev.filter(|h| !h.is_empty());
+    // PostgreSQL keeps microseconds: hash what will be read back.
+    let created_at = Utc::now().trunc_subsecs(6);
+    let detail = entry.detail.to_string();
+    let hash = chain_hash(
+        prev.as_deref(),
+        entry.organisation_id,
+        entry.actor_user_id,
+        entry.on_behalf_of_user_id,
+        entry.action,
+        entry.subject_type,
+        entry.subject_id,
+        &detail,
+        entry.ip.as_deref(),
+        created_at,
+    );
     activity_log::ActiveModel {
         id: NotSet,
         organisation_id: Set(entry.organisation_id),
@@ -68,11 +149,58 @@ pub async fn record(conn: &impl ConnectionTrait, entry: Entry) -> Result<(), sea
         action: Set(entry.action),
         subject_type: Set(entry.subject_type.to_string()),
         subject_id: Set(entry.subject_id),
-        detail: Set(entry.detail.to_string()),
+        detail: Set(detail),
         ip: Set(entry.ip),
-        created_at: Set(Utc::now()),
+        created_at: Set(created_at),
+        prev_hash: Set(prev),
+        hash: Set(hash),
     }
     .insert(conn)
     .await?;
     Ok(())
+}
+
+/// What `caseport audit verify` found.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChainReport {
+    pub rows: u64,
+    /// Rows written before the chain existed.
+    pub unchained: u64,
+    /// The first row whose hash or link does not match.
+    pub first_broken: Option<i64>,
+}
+
+/// Walks the log in order and recomputes every hash.
+pub async fn verify_chain(conn: &impl ConnectionTrait) -> Result<ChainReport, sea_orm::DbErr> {
+    let mut report = ChainReport {
+        rows: 0,
+        unchained: 0,
+        first_broken: None,
+    };
+    let mut prev: Option<String> = None;
+    let mut after = 0i64;
+    loop {
+        let batch = activity_log::Entity::find()
+            .filter(activity_log::Column::Id.gt(after))
+            .order_by_asc(activity_log::Column::Id)
+            .limit(1000)
+            .all(conn)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for row in batch {
+            report.rows += 1;
+            if row.hash.is_empty() && prev.is_none() {
+                report.unchained += 1;
+                continue;
+            }
+            let linked = row.prev_hash == prev;
+            if !linked || row.hash != hash_of(&row, prev.as_deref()) {
+                report.first_broken = Some(row.id);
+                return Ok(report);
+            }
+            prev = Some(row.hash);
+        }
+    }
+    Ok(report)
 }

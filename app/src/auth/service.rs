@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
-use crate::auth::{password, session};
+use crate::auth::{password, session, throttle};
 use crate::db::begin_write;
 use crate::entities::user;
 use crate::error::AppError;
@@ -55,6 +55,25 @@ pub async fn sign_in(
     creds: Credentials,
     origin: Origin,
 ) -> Result<(user::Model, String), AppError> {
+    let now = chrono::Utc::now();
+    let mut keys = vec![throttle::account_key(&creds.email)];
+    if let Some(ip) = &origin.ip {
+        keys.push(throttle::address_key(ip));
+    }
+    if throttle::blocked_until(db, &keys, now).await?.is_some() {
+        // Refused before the password is even checked; unknown e-mails are
+        // throttled alike, so this tells nothing about which accounts exist.
+        let txn = begin_write(db).await?;
+        record(
+            &txn,
+            Entry::new(ActivityAction::SignInFailed, "user", None)
+                .detail(json!({ "reason": "throttled", "email": creds.email }))
+                .from_ip(origin.ip.clone()),
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(AppError::TooManyRequests);
+    }
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(creds.email.as_str()))
         .one(db)
@@ -84,12 +103,14 @@ pub async fn sign_in(
             entry.organisation_id = Some(u.organisation_id);
         }
         record(&txn, entry).await?;
+        throttle::note_failure(&txn, &keys, now).await?;
         txn.commit().await?;
         return Err(AppError::InvalidCredentials);
     }
     let Some(user) = found else {
         return Err(AppError::InvalidCredentials);
     };
+    throttle::note_success(&txn, &creds.email).await?;
     if let Some(previous) = &origin.previous_session_id {
         session::destroy(&txn, previous).await?;
     }

@@ -18,6 +18,10 @@ pub struct Model {
     pub detail: String,
     pub ip: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Hash of the row before this one: the chain `caseport audit verify`
+    /// checks.
+    pub prev_hash: Option<String>,
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

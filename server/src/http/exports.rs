@@ -33,7 +33,12 @@ pub async fn cases_csv(
         .by(actor.user_id, actor.organisation_id)
         .detail(serde_json::json!({ "rows": rows, "filter": filter.to_query_string() }))
         .from_ip(ip.map(|Extension(ip)| ip.0));
-    if let Err(e) = record(&ctx.db, entry).await {
+    let logged = async {
+        let txn = app::db::begin_write(&ctx.db).await?;
+        record(&txn, entry).await?;
+        txn.commit().await
+    };
+    if let Err(e) = logged.await {
         tracing::error!(error = %e, "could not log export");
         return (StatusCode::INTERNAL_SERVER_ERROR, "Export failed.").into_response();
     }

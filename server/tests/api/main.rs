@@ -9,5 +9,6 @@ mod cases;
 mod csrf;
 mod database;
 mod referrals;
+mod security;
 mod surface;
 mod visibility_property;
