@@ -416,3 +416,24 @@ async fn a_long_list_pages_by_cursor_without_gaps_or_repeats() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_server_renders_the_first_page_for_the_filters_in_the_url() {
+    on_both(|app| async move {
+        let casey = app.sign_in("casey@riverside.example").await;
+        let page = app.get("/?q=knee", Some(&casey)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("Tom Becker"),
+            "filtered row missing from the HTML"
+        );
+        assert!(
+            !page.body.contains("Maria Gonzalez"),
+            "a row the filter excludes was rendered"
+        );
+        let all = app.get("/", Some(&casey)).await;
+        assert!(all.body.contains("Maria Gonzalez") && all.body.contains("Tom Becker"));
+        app
+    })
+    .await;
+}
