@@ -54,6 +54,7 @@ pub fn SiteHeader() -> impl IntoView {
                                     {me.display_name.clone()} " · " {me.role.label()} " · "
                                     {me.organisation_name.clone()}
                                 </span>
+                                <A href="/account">"Account"</A>
                                 <ActionForm action=logout>
                                     <button type="submit">"Sign out"</button>
                                 </ActionForm>

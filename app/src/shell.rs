@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::admin::pages::AdminPage;
-use crate::auth::pages::LoginPage;
+use crate::auth::pages::{AccountPage, LoginPage};
 use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
 use crate::layout::{NotFound, SessionState, SiteHeader};
@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/cases/new") view=NewCasePage />
                     <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_referrals;
 mod m20261123_000003_security;
+mod m20261123_000004_case_list_indexes;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_referrals::Migration),
             Box::new(m20261123_000003_security::Migration),
+            Box::new(m20261123_000004_case_list_indexes::Migration),
         ]
     }
 }

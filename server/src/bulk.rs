@@ -173,9 +173,10 @@ pub async fn seed_bulk(
                 LAST[rng.gen_range(0..LAST.len())]
             );
             let reason = REASONS[rng.gen_range(0..REASONS.len())];
+            let text = format!("{patient} {reason}").to_lowercase();
             cases.push(case::ActiveModel {
                 id: Set(id),
-                search_text: Set(format!("{patient} {reason}").to_lowercase()),
+                search_text: Set(text.clone()),
                 patient_name: Set(patient),
                 patient_date_of_birth: Set(None),
                 patient_contact: Set(None),
@@ -201,6 +202,7 @@ pub async fn seed_bulk(
                 is_doctor: Set(true),
                 status: Set(status),
                 updated_at: Set(updated),
+                search_text: Set(text.clone()),
                 ..Default::default()
             };
             links.push(link(by, CaseSide::ReferredBy));

@@ -39,6 +39,8 @@ pub enum ActivityAction {
     UserReactivated,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_changed"))]
     PasswordChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sessions_ended"))]
+    SessionsEnded,
 }
 
 impl ActivityAction {
@@ -58,6 +60,7 @@ impl ActivityAction {
             ActivityAction::UserDeactivated => "User deactivated",
             ActivityAction::UserReactivated => "User reactivated",
             ActivityAction::PasswordChanged => "Password changed",
+            ActivityAction::SessionsEnded => "Sessions ended",
         }
     }
 }

@@ -107,3 +107,40 @@ pub async fn change_password(
     })
     .await
 }
+
+/// One of the signed-in user's sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The session row's id (a hash of the cookie token, never the token).
+    pub id: String,
+    pub started: String,
+    pub last_seen: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+/// Any signed-in user: their own sessions, newest first.
+#[server(endpoint = "auth/sessions", input = leptos::server_fn::codec::GetUrl)]
+pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user()?;
+        crate::auth::service::list_sessions(&ctx.db, &user).await
+    })
+    .await
+}
+
+/// Any signed-in user: end one of their own other sessions, or (with no
+/// id) all of them but this one.
+#[server(endpoint = "auth/sessions/end")]
+pub async fn end_sessions(id: Option<String>) -> Result<u64, AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user()?;
+        crate::auth::service::end_sessions(&ctx.db, &user, id, sc::client_ip()).await
+    })
+    .await
+}

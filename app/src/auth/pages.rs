@@ -83,3 +83,52 @@ pub fn ChangePasswordPage() -> impl IntoView {
         </ActionForm>
     }
 }
+
+/// The signed-in user's sessions, with a way to end the others.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    use crate::auth::api::{EndSessions, list_sessions};
+    let end = ServerAction::<EndSessions>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
+    view! {
+        <h1>"Your account"</h1>
+        <h2>"Where you are signed in"</h2>
+        <Suspense fallback=|| view! { <p>"Loading sessions…"</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(rows) => view! {
+                        <table aria-label="Sessions">
+                            <thead><tr>
+                                <th scope="col">"Started"</th><th scope="col">"Last active"</th>
+                                <th scope="col">"Address"</th><th scope="col">"Browser"</th><th scope="col">""</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|s| {
+                                    let id = s.id.clone();
+                                    let label = format!("End the session started {}", s.started);
+                                    view! {
+                                        <tr>
+                                            <td>{s.started}</td><td>{s.last_seen}</td>
+                                            <td>{s.ip.unwrap_or_default()}</td><td>{s.user_agent.unwrap_or_default()}</td>
+                                            <td>{if s.current {
+                                                view! { "This session" }.into_any()
+                                            } else {
+                                                view! { <button type="button" aria-label=label on:click=move |_| {
+                                                    end.dispatch(EndSessions { id: Some(id.clone()) });
+                                                }>"End"</button> }.into_any()
+                                            }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(e) => view! { <crate::layout::ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <button type="button" on:click=move |_| { end.dispatch(EndSessions { id: None }); }>
+            "Sign out everywhere else"
+        </button>
+    }
+}

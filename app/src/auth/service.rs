@@ -189,3 +189,62 @@ pub async fn change_password(
     txn.commit().await?;
     Ok(())
 }
+
+pub async fn list_sessions(
+    db: &DatabaseConnection,
+    current_user: &crate::auth::CurrentUser,
+) -> Result<Vec<crate::auth::api::SessionInfo>, AppError> {
+    use sea_orm::QueryOrder;
+    let rows = crate::entities::session::Entity::find()
+        .filter(crate::entities::session::Column::UserId.eq(current_user.user_id))
+        .order_by_desc(crate::entities::session::Column::LastSeenAt)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|s| crate::auth::api::SessionInfo {
+            current: s.id == current_user.session_id,
+            started: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            last_seen: s.last_seen_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            id: s.id,
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one other session of the user (by id) or all their other ones.
+/// Only the user's own sessions can match; the current one never does.
+pub async fn end_sessions(
+    db: &DatabaseConnection,
+    current_user: &crate::auth::CurrentUser,
+    id: Option<String>,
+    ip: Option<String>,
+) -> Result<u64, AppError> {
+    use crate::entities::session as s;
+    let txn = begin_write(db).await?;
+    let mut q = s::Entity::delete_many()
+        .filter(s::Column::UserId.eq(current_user.user_id))
+        .filter(s::Column::Id.ne(current_user.session_id.as_str()));
+    if let Some(id) = &id {
+        q = q.filter(s::Column::Id.eq(id.as_str()));
+    }
+    let ended = q.exec(&txn).await?.rows_affected;
+    if id.is_some() && ended == 0 {
+        return Err(AppError::NotFound);
+    }
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::SessionsEnded,
+            "user",
+            Some(current_user.user_id),
+        )
+        .by(current_user.user_id, current_user.organisation_id)
+        .detail(json!({ "ended": ended, "which": if id.is_some() { "one" } else { "all others" } }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}

@@ -16,6 +16,8 @@ pub struct Model {
     pub is_doctor: bool,
     pub status: CaseStatus,
     pub updated_at: DateTimeUtc,
+    /// The case's search text, copied like status and time.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

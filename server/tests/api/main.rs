@@ -10,5 +10,6 @@ mod csrf;
 mod database;
 mod referrals;
 mod security;
+mod sessions;
 mod surface;
 mod visibility_property;

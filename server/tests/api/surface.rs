@@ -12,6 +12,7 @@ use http::Method;
 const READ_ONLY: &[&str] = &[
     "/api/admin/users",
     "/api/auth/me",
+    "/api/auth/sessions",
     "/api/cases/get",
     "/api/doctors/directory",
     "/api/doctors/practice",

@@ -290,8 +290,10 @@ pub async fn modify(
         return Ok(());
     }
     let now = Utc::now();
+    let text = search_text(&c.patient_name, &reason);
+    links::set_search_text(&txn, id, &text).await?;
     let active = case::ActiveModel {
-        search_text: Set(search_text(&c.patient_name, &reason)),
+        search_text: Set(text),
         reason: Set(reason),
         urgency: Set(changes.urgency),
         patient_contact: Set(contact),

@@ -47,6 +47,7 @@ pub async fn rebuild(conn: &impl ConnectionTrait, c: &case::Model) -> Result<(),
             is_doctor: Set(u.role == Role::Doctor),
             status: Set(c.status),
             updated_at: Set(c.updated_at),
+            search_text: Set(c.search_text.clone()),
             ..Default::default()
         }
         .insert(conn)
@@ -99,4 +100,18 @@ pub async fn facts(
             .map(participant)
             .collect(),
     }))
+}
+
+/// Copies a case's new search text into its links.
+pub async fn set_search_text(
+    conn: &impl ConnectionTrait,
+    case_id: i32,
+    text: &str,
+) -> Result<(), AppError> {
+    case_link::Entity::update_many()
+        .col_expr(case_link::Column::SearchText, Expr::value(text))
+        .filter(case_link::Column::CaseId.eq(case_id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 
 use crate::auth::Role;
@@ -58,12 +58,10 @@ fn scoped(actor: &Actor, filter: &CaseFilter) -> Option<Select<case_link::Entity
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        q = q
-            .join(JoinType::InnerJoin, case_link::Relation::Case.def())
-            .filter(
-                Expr::col((case::Entity, case::Column::SearchText))
-                    .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-            );
+        q = q.filter(
+            Expr::col((case_link::Entity, case_link::Column::SearchText))
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
     }
     Some(q)
 }
