@@ -2,23 +2,12 @@
 //! deactivation — each logged with before and after values.
 
 use http::StatusCode;
-use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 
 use app::activity::ActivityAction;
-use app::entities::activity_log;
 
-use crate::helpers::{PASSWORD, TestApp, on_both};
+use crate::helpers::{PASSWORD, last_log, on_both};
 use crate::referrals::user_id;
-
-async fn last_log(app: &TestApp) -> activity_log::Model {
-    activity_log::Entity::find()
-        .order_by_desc(activity_log::Column::Id)
-        .one(&app.db)
-        .await
-        .expect("q")
-        .expect("row")
-}
 
 #[tokio::test]
 async fn granting_the_case_manager_role_opens_the_practice_cases_and_is_logged() {

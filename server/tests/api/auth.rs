@@ -1,19 +1,10 @@
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use app::activity::ActivityAction;
-use app::entities::{activity_log, session};
+use app::entities::session;
 
-use crate::helpers::{PASSWORD, TestApp, on_both};
-
-async fn last_log(app: &TestApp) -> activity_log::Model {
-    activity_log::Entity::find()
-        .order_by_desc(activity_log::Column::Id)
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("a log row")
-}
+use crate::helpers::{PASSWORD, last_log, on_both};
 
 #[tokio::test]
 async fn signing_in_starts_a_hashed_server_side_session_and_logs_it() {

@@ -203,15 +203,18 @@ impl TestApp {
     }
 }
 
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// Percent-encodes a form or query value (the app's own encoder).
+pub use app::cases::filters::encode as urlencode;
+
+/// The newest activity-log row.
+pub async fn last_log(app: &TestApp) -> app::entities::activity_log::Model {
+    use sea_orm::{EntityTrait, QueryOrder};
+    app::entities::activity_log::Entity::find()
+        .order_by_desc(app::entities::activity_log::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("a log row")
 }
 
 /// Runs a test body on SQLite, then on PostgreSQL when available.
