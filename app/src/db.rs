@@ -40,3 +40,18 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     })
     .await
 }
+
+/// A `LIKE` pattern matching `text` anywhere, lower-cased, with the
+/// wildcards escaped (use with `.escape('\\')`) and at most 100 characters.
+pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}

@@ -45,8 +45,13 @@ test('an admin grants the Case Manager role and the new case manager works the p
   await expect(page).toHaveURL(/q=knee/);
   await expect(casesTable(page).getByRole('link')).toHaveCount(1);
   await expect(casesTable(page).getByRole('link', { name: 'Tom Becker' })).toBeVisible();
+  // Open the case, come back: the filter is still there.
+  await casesTable(page).getByRole('link', { name: 'Tom Becker' }).click();
+  await expect(page.getByRole('heading', { name: 'Tom Becker' })).toBeVisible();
   await page.goBack();
-  await hydrated(page);
+  await expect(page).toHaveURL(/q=knee/);
+  await expect(page.getByLabel('Search patient or reason')).toHaveValue('knee');
+  await expect(casesTable(page).getByRole('link')).toHaveCount(1);
 });
 
 test('the case manager accepts, rejects, refers and edits, and the history names them and the doctor', async ({ page }) => {

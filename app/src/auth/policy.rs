@@ -63,7 +63,11 @@ pub struct ClientFacts {
 pub enum Resource<'a> {
     Case(&'a CaseFacts),
     Client(&'a ClientFacts),
-    Organisation { id: i32 },
+    Organisation {
+        id: i32,
+    },
+    /// The cross-practice doctor directory.
+    DoctorDirectory,
 }
 
 /// A permission granted, and for whom the actor acts: a practice case
@@ -83,6 +87,13 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
     match resource {
         Resource::Case(case) => can_on_case(actor, action, case),
         Resource::Client(client) => can_on_client(actor, action, client),
+        // Anyone working in a practice or agency looks doctors up to refer
+        // or associate them; portal users have no business there.
+        Resource::DoctorDirectory => match (actor.role, action) {
+            (Role::ExternalCaseManager, _) | (_, Action::Administer) => Err(AppError::NotFound),
+            (_, Action::View) => Ok(Grant::SELF),
+            _ => Err(AppError::Forbidden),
+        },
         Resource::Organisation { id } => {
             let own = *id == actor.organisation_id;
             match (actor.role, action) {
@@ -362,6 +373,38 @@ mod tests {
         let doctor = actor(7, AGENCY, Role::Doctor);
         assert_eq!(
             outcome(can(&doctor, Action::View, &Resource::Client(&other))),
+            NotFound
+        );
+    }
+
+    #[test]
+    fn the_doctor_directory_is_for_everyone_but_portal_users() {
+        for role in [
+            Role::Admin,
+            Role::Staff,
+            Role::Doctor,
+            Role::PracticeCaseManager,
+        ] {
+            assert_eq!(
+                outcome(can(
+                    &actor(1, PRACTICE_A, role),
+                    Action::View,
+                    &Resource::DoctorDirectory
+                )),
+                Allow(None)
+            );
+            assert_eq!(
+                outcome(can(
+                    &actor(1, PRACTICE_A, role),
+                    Action::Modify,
+                    &Resource::DoctorDirectory
+                )),
+                Forbidden
+            );
+        }
+        let external = actor(2, AGENCY, Role::ExternalCaseManager);
+        assert_eq!(
+            outcome(can(&external, Action::View, &Resource::DoctorDirectory)),
             NotFound
         );
     }

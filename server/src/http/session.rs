@@ -28,6 +28,11 @@ pub async fn resolve_session(
     mut req: Request,
     next: Next,
 ) -> Response {
+    // The hashed wasm, js and css bundles are the same for everyone: no
+    // database round trip for them.
+    if req.uri().path().starts_with("/pkg/") {
+        return next.run(req).await;
+    }
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().cloned() {
         req.extensions_mut().insert(ClientIp(addr.ip().to_string()));
     }

@@ -1,18 +1,9 @@
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-use app::entities::case;
 
 use crate::helpers::{TestApp, on_both};
 
 async fn case_id(app: &TestApp, patient: &str) -> i32 {
-    case::Entity::find()
-        .filter(case::Column::PatientName.eq(patient))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("seeded case")
-        .id
+    crate::referrals::case_of(app, patient).await.id
 }
 
 #[tokio::test]
@@ -127,6 +118,10 @@ async fn an_external_case_manager_sees_assigned_clients_but_not_archived_ones() 
             !body.contains("Dorothy Evans"),
             "another manager's client shown"
         );
+        // The doctor directory is not for portal users.
+        let directory = app.get("/api/doctors/directory?q=", Some(&erin)).await;
+        assert_eq!(directory.status, StatusCode::NOT_FOUND);
+        assert!(!directory.body.contains("Dr."));
         app
     })
     .await;

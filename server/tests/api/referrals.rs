@@ -334,6 +334,9 @@ async fn filters_narrow_the_list_and_the_csv_holds_exactly_those_rows() {
         assert_eq!(referred_to_okafor, ["Jonas Weber", "Noah Schmidt"]);
         let urgent_text = list(json!({ "q": "CHEST" })).await;
         assert_eq!(urgent_text, ["Maria Gonzalez"]);
+        // LIKE wildcards typed by the user match themselves, not everything.
+        assert!(list(json!({ "q": "%" })).await.is_empty());
+        assert!(list(json!({ "q": "_" })).await.is_empty());
         let on_hold = list(json!({ "status": "OnHold" })).await;
         assert_eq!(on_hold, ["Omar Haddad"]);
         // A doctor of another practice matches nothing for Casey.

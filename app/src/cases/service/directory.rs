@@ -1,11 +1,12 @@
 //! The doctor directory across practices.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::auth::Role;
-use crate::auth::policy::Actor;
+use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::cases::api::DoctorEntry;
+use crate::db::contains_pattern;
 use crate::entities::{doctor, organisation, user};
 use crate::error::AppError;
 use crate::orgs::OrgKind;
@@ -20,9 +21,7 @@ pub async fn directory(
     q: &str,
     own_practice: bool,
 ) -> Result<Vec<DoctorEntry>, AppError> {
-    if actor.role == Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
+    can(actor, Action::View, &Resource::DoctorDirectory)?;
     let mut query = user::Entity::find()
         .filter(user::Column::Role.eq(Role::Doctor))
         .filter(user::Column::Active.eq(true))
@@ -33,16 +32,9 @@ pub async fn directory(
     }
     let q = q.trim().to_lowercase();
     if !q.is_empty() {
-        let escaped: String = q
-            .chars()
-            .take(100)
-            .collect::<String>()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         query = query.filter(
             Func::lower(Expr::col((user::Entity, user::Column::DisplayName)))
-                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                .like(contains_pattern(&q)),
         );
     }
     let rows = query

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Select,
@@ -14,6 +14,7 @@ use crate::auth::Role;
 use crate::auth::policy::Actor;
 use crate::cases::api::{CasePage, CaseRow};
 use crate::cases::filters::CaseFilter;
+use crate::db::contains_pattern;
 use crate::entities::{case, case_link, doctor, user};
 use crate::error::AppError;
 
@@ -53,14 +54,9 @@ fn scoped(actor: &Actor, filter: &CaseFilter) -> Option<Select<case_link::Entity
         q = q.filter(case_link::Column::UpdatedAt.lt(end));
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let escaped = text
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         q = q.filter(
             Expr::col((case_link::Entity, case_link::Column::SearchText))
-                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                .like(contains_pattern(text)),
         );
     }
     Some(q)
