@@ -50,6 +50,16 @@ rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 export DATABASE_URL="sqlite://$E2E_DIR/caseport.sqlite?mode=rwc"
 export CASEPORT_SEED_DEMO=true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# Mail goes over real SMTP to a local sink that writes each message to a
+# folder the tests read.
+export CASEPORT_SMTP_URL="smtp://127.0.0.1:2526"
+export CASEPORT_PUBLIC_URL="http://127.0.0.1:3000"
+export CASEPORT_STORAGE_DIR="$E2E_DIR/files"
+export CASEPORT_E2E_MAIL_DIR="$E2E_DIR/mail"
 # A server left over from an interrupted run would answer instead of ours.
-if command -v fuser >/dev/null; then fuser -k 3000/tcp 2>/dev/null || true; fi
+if command -v fuser >/dev/null; then fuser -k 3000/tcp 2526/tcp 2>/dev/null || true; fi
+cargo build -p server --bin caseport
+"$ROOT/target/debug/caseport" smtp-sink --listen 127.0.0.1:2526 --dir "$CASEPORT_E2E_MAIL_DIR" &
+SINK_PID=$!
+trap 'kill $SINK_PID 2>/dev/null || true' EXIT
 cargo leptos end-to-end

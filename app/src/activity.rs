@@ -2,6 +2,7 @@
 //! where. The app only ever inserts rows.
 
 mod action;
+pub mod log;
 #[cfg(feature = "ssr")]
 pub mod service;
 

@@ -11,6 +11,7 @@ mod current_user;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod policy;
+pub mod reset;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -22,6 +22,24 @@ pub enum Relationship {
 }
 
 impl Relationship {
+    pub const ALL: [Relationship; 3] = [
+        Relationship::Primary,
+        Relationship::Secondary,
+        Relationship::Supervisor,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Relationship::Primary => "primary",
+            Relationship::Secondary => "secondary",
+            Relationship::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Relationship> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Relationship::Primary => "Primary",
@@ -31,7 +49,13 @@ impl Relationship {
     }
 }
 
-pub mod api;
-pub mod pages;
+/// A client as listed in a case manager's portal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignedClient {
+    pub id: i32,
+    pub full_name: String,
+    pub relationship: Relationship,
+}
+
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -1,15 +1,25 @@
 //! SeaORM entities: table shapes only. Rules and finders live in each
 //! feature's `service` module, never here.
 
+pub mod access_change;
 pub mod activity_log;
+pub mod appointment;
+pub mod assessment;
 pub mod case;
 pub mod case_associate;
 pub mod case_link;
+pub mod case_manager_profile;
 pub mod client;
 pub mod client_assignment;
 pub mod doctor;
+pub mod document;
+pub mod document_category;
+pub mod invitation;
 pub mod login_throttle;
 pub mod organisation;
+pub mod password_reset;
+pub mod portal_setting;
+pub mod service_note;
 pub mod session;
 pub mod user;
 pub mod visibility_setting;

@@ -26,11 +26,17 @@ pub enum AppError {
     Conflict(String),
     #[error("Please choose a new password first.")]
     PasswordChangeRequired,
+    #[error("Please accept the terms of use first.")]
+    TermsNotAccepted,
     #[error("Too many attempts. Please wait and try again.")]
     TooManyRequests,
     /// Details go to the server log, never to the client.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// A service we depend on (the mail server) failed; nothing was lost
+    /// and the action can be repeated.
+    #[error("{0}")]
+    Unavailable(String),
     /// The request never reached our code (network, encoding).
     #[error("Could not reach the server: {0}")]
     Transport(String),
@@ -47,13 +53,16 @@ impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
             AppError::Unauthorized | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::PasswordChangeRequired | AppError::TermsNotAccepted => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

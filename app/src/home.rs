@@ -7,7 +7,6 @@ use crate::admin::pages::UserDirectory;
 use crate::auth::Role;
 use crate::auth::pages::ChangePasswordPage;
 use crate::cases::pages::CaseDashboard;
-use crate::clients::pages::MyClients;
 use crate::layout::{ErrorNotice, SessionState};
 
 #[component]
@@ -28,7 +27,11 @@ pub fn HomePage() -> impl IntoView {
                                 ("Cases I am associated with", view! { <CaseDashboard role=me.role /> }.into_any())
                             }
                             Role::Admin => ("Administration", view! { <UserDirectory /> }.into_any()),
-                            Role::ExternalCaseManager => ("My clients", view! { <MyClients /> }.into_any()),
+                            // Case managers live in their agency's branded portal.
+                            Role::ExternalCaseManager => (
+                                "My clients",
+                                view! { <Redirect path=format!("/portal/{}", me.organisation_slug) /> }.into_any(),
+                            ),
                         };
                         view! {
                             <h1>{heading}</h1>

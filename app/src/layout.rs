@@ -54,6 +54,18 @@ pub fn SiteHeader() -> impl IntoView {
                                     {me.display_name.clone()} " · " {me.role.label()} " · "
                                     {me.organisation_name.clone()}
                                 </span>
+                                {(me.organisation_kind == crate::orgs::OrgKind::Agency
+                                    && matches!(me.role, crate::auth::Role::Admin | crate::auth::Role::Staff))
+                                    .then(|| view! {
+                                        <nav aria-label="Agency">
+                                            <A href="/clients">"Clients"</A>
+                                            <A href="/case-managers">"Case managers"</A>
+                                            {(me.role == crate::auth::Role::Admin).then(|| view! {
+                                                <A href="/settings">"Settings"</A>
+                                                <A href="/activity">"Activity log"</A>
+                                            })}
+                                        </nav>
+                                    })}
                                 <A href="/account">"Account"</A>
                                 <ActionForm action=logout>
                                     <button type="submit">"Sign out"</button>

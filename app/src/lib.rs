@@ -4,13 +4,16 @@
 
 pub mod activity;
 pub mod admin;
+pub mod agency;
 pub mod auth;
+pub mod care;
 pub mod cases;
 pub mod clients;
 pub mod error;
 pub mod home;
 pub mod layout;
 pub mod orgs;
+pub mod portal;
 pub mod shell;
 
 #[cfg(feature = "ssr")]
@@ -18,6 +21,10 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod server_context;
+#[cfg(feature = "ssr")]
+pub mod storage;
 
 pub use shell::{App, shell};

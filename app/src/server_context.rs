@@ -16,6 +16,8 @@ use crate::error::AppError;
 pub struct ServerContext {
     pub db: DatabaseConnection,
     pub config: Arc<RuntimeConfig>,
+    pub mailer: Arc<dyn crate::mail::Mailer>,
+    pub storage: crate::storage::Storage,
 }
 
 /// The part of the server's settings the app itself needs.
@@ -25,6 +27,9 @@ pub struct RuntimeConfig {
     pub secure_cookies: bool,
     /// Hard limit on a session's age, whatever its activity.
     pub session_absolute_hours: i64,
+    /// The address people reach Caseport at, for links in e-mails
+    /// (`https://caseport.example.org`, no trailing slash).
+    pub public_url: String,
 }
 
 impl RuntimeConfig {
@@ -59,6 +64,16 @@ fn request_parts() -> Option<http::request::Parts> {
 /// The signed-in user, or `Unauthorized`; `PasswordChangeRequired` while
 /// they still have the initial password an admin set.
 pub fn require_user() -> Result<CurrentUser, AppError> {
+    let user = require_user_before_terms()?;
+    if user.terms_pending {
+        return Err(AppError::TermsNotAccepted);
+    }
+    Ok(user)
+}
+
+/// The signed-in user, even a case manager who has not accepted the terms
+/// of use yet (for reading and accepting them).
+pub fn require_user_before_terms() -> Result<CurrentUser, AppError> {
     let user = require_user_changing_password()?;
     if user.must_change_password {
         return Err(AppError::PasswordChangeRequired);

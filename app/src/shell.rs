@@ -5,11 +5,17 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::activity::log::ActivityLogPage;
 use crate::admin::pages::AdminPage;
+use crate::agency::case_managers::pages::{CaseManagerDirectoryPage, CaseManagerPage};
+use crate::agency::clients::pages::{AgencyClientPage, AgencyClientsPage};
+use crate::agency::settings::pages::SettingsPage;
 use crate::auth::pages::{AccountPage, LoginPage};
+use crate::auth::reset::PasswordResetPage;
 use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
 use crate::layout::{NotFound, SessionState, SiteHeader};
+use crate::portal::{InvitationPage, PortalClientRoute, PortalPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -49,10 +55,20 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/password-reset") view=PasswordResetPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/cases/new") view=NewCasePage />
                     <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/activity") view=ActivityLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/case-managers") view=CaseManagerDirectoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/case-managers/:id") view=CaseManagerPage ssr=SsrMode::Async />
+                    <Route path=path!("/clients") view=AgencyClientsPage ssr=SsrMode::Async />
+                    <Route path=path!("/clients/:id") view=AgencyClientPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug") view=PortalPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug/invitation") view=InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug/clients/:id") view=PortalClientRoute ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -7,6 +7,9 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_referrals;
 mod m20261123_000003_security;
 mod m20261123_000004_case_list_indexes;
+mod m20261123_000005_portal;
+mod m20261123_000006_care_records;
+mod m20261123_000007_password_resets;
 
 pub struct Migrator;
 
@@ -18,6 +21,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_referrals::Migration),
             Box::new(m20261123_000003_security::Migration),
             Box::new(m20261123_000004_case_list_indexes::Migration),
+            Box::new(m20261123_000005_portal::Migration),
+            Box::new(m20261123_000006_care_records::Migration),
+            Box::new(m20261123_000007_password_resets::Migration),
         ]
     }
 }

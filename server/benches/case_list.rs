@@ -64,6 +64,7 @@ async fn run(label: &str, db: DatabaseConnection, cases: u32, iterations: usize)
         user_id: cm_user,
         organisation_id: org,
         role: Role::PracticeCaseManager,
+        portal_open: false,
     };
     let doctor = world
         .doctors

@@ -31,6 +31,14 @@ pub enum Command {
     SeedBulk(crate::bulk::BulkSize),
     /// Create a user, e.g. the first administrator of a new organisation.
     CreateUser(crate::users::CreateUser),
+    /// Run a local SMTP server that accepts every message and writes it to
+    /// a folder: for development and the end-to-end tests, never production.
+    SmtpSink {
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        listen: String,
+        #[arg(long, default_value = "data/mail")]
+        dir: std::path::PathBuf,
+    },
     /// Activity-log tools.
     Audit {
         #[command(subcommand)]
@@ -72,6 +80,33 @@ pub struct Settings {
     /// Address to listen on; overrides LEPTOS_SITE_ADDR.
     #[arg(long, env = "CASEPORT_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Where people reach Caseport, for links in e-mails.
+    #[arg(
+        long,
+        env = "CASEPORT_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub public_url: String,
+    /// SMTP server for outgoing mail, e.g. `smtp://mail.example.org:587?tls=required`
+    /// (credentials as `smtp://user:password@host`). Unset: mail goes to the outbox folder.
+    #[arg(long, env = "CASEPORT_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of Caseport's mail.
+    #[arg(
+        long,
+        env = "CASEPORT_MAIL_FROM",
+        default_value = "Caseport <no-reply@caseport.invalid>"
+    )]
+    pub mail_from: String,
+    /// Folder for `.eml` files when no SMTP server is set.
+    #[arg(long, env = "CASEPORT_OUTBOX_DIR", default_value = "data/outbox")]
+    pub outbox_dir: std::path::PathBuf,
+    /// Folder for uploaded documents and logos (outside the site root).
+    #[arg(long, env = "CASEPORT_STORAGE_DIR", default_value = "data/files")]
+    pub storage_dir: std::path::PathBuf,
+    /// Largest accepted upload, in MiB.
+    #[arg(long, env = "CASEPORT_MAX_UPLOAD_MB", default_value_t = 10)]
+    pub max_upload_mb: usize,
     /// Log filter, e.g. `info,caseport=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -89,6 +124,10 @@ impl std::fmt::Debug for Settings {
             .field("migrate_on_start", &self.migrate_on_start)
             .field("seed_demo", &self.seed_demo)
             .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
+            .field("smtp", &self.smtp_url.as_ref().map(|_| "set"))
+            .field("outbox_dir", &self.outbox_dir)
+            .field("storage_dir", &self.storage_dir)
             .finish()
     }
 }
@@ -98,6 +137,7 @@ impl Settings {
         app::server_context::RuntimeConfig {
             secure_cookies: self.secure_cookies,
             session_absolute_hours: self.session_absolute_hours,
+            public_url: self.public_url.trim_end_matches('/').to_string(),
         }
     }
 

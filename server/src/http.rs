@@ -3,21 +3,19 @@
 
 mod api_errors;
 mod csrf;
+mod documents;
 mod exports;
 mod headers;
 mod session;
-
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use app::server_context::{RuntimeConfig, ServerContext};
+use app::server_context::ServerContext;
 use app::{App, shell};
 
 #[derive(Clone, FromRef)]
@@ -40,15 +38,7 @@ pub fn leptos_options() -> LeptosOptions {
         })
 }
 
-pub fn router(
-    db: DatabaseConnection,
-    config: RuntimeConfig,
-    leptos_options: LeptosOptions,
-) -> Router {
-    let ctx = ServerContext {
-        db,
-        config: Arc::new(config),
-    };
+pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
         ctx: ctx.clone(),
@@ -61,6 +51,19 @@ pub fn router(
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/cases/export.csv", axum::routing::get(exports::cases_csv))
+        .route(
+            "/clients/{id}/documents",
+            axum::routing::post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(
+                ctx.storage.max_upload_bytes + 64 * 1024,
+            )),
+        )
+        .route("/documents/{id}/download", axum::routing::get(documents::download))
+        .route(
+            "/settings/logo",
+            axum::routing::post(documents::upload_logo)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/portal/{slug}/logo", axum::routing::get(documents::logo))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -25,6 +25,14 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let settings = cli.settings;
     tracing::info!(?settings, "starting");
+    if let Some(Command::SmtpSink { listen, dir }) = &cli.command {
+        let (port, _) = server::smtp_sink::start(listen, Some(dir.clone()))
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        tracing::info!(port, dir = %dir.display(), "SMTP sink accepting mail");
+        let _ = tokio::signal::ctrl_c().await;
+        return Ok(());
+    }
     settings
         .prepare_sqlite_dir()
         .map_err(|e| format!("cannot create the database folder: {e}"))?;
@@ -86,6 +94,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             server::users::create_user(&db, args).await
         }
         Command::Serve => serve(settings, db).await,
+        Command::SmtpSink { .. } => Ok(()),
     }
 }
 
@@ -106,7 +115,24 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
     }
     let options = server::http::leptos_options();
     let addr = settings.listen.unwrap_or(options.site_addr);
-    let app = server::http::router(db, settings.runtime(), options);
+    let mailer = server::mail::from_settings(&settings).map_err(|e| e.to_string())?;
+    let storage = app::storage::Storage::local(
+        &settings.storage_dir,
+        settings.max_upload_mb.saturating_mul(1024 * 1024),
+    )
+    .map_err(|e| {
+        format!(
+            "cannot use storage folder {}: {e}",
+            settings.storage_dir.display()
+        )
+    })?;
+    let ctx = app::server_context::ServerContext {
+        db,
+        config: std::sync::Arc::new(settings.runtime()),
+        mailer,
+        storage,
+    };
+    let app = server::http::router(ctx, options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

@@ -6,10 +6,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use secrecy::SecretString;
 
 use app::auth::Role;
+use app::care::AppointmentStatus;
 use app::cases::{CaseStatus, Urgency};
 use app::clients::Relationship;
 use app::db::begin_write;
-use app::entities::{case, case_associate, client, client_assignment, doctor, organisation, user};
+use app::entities::{
+    appointment, assessment, case, case_associate, case_manager_profile, client, client_assignment,
+    doctor, organisation, portal_setting, service_note, user,
+};
 use app::error::AppError;
 use app::orgs::OrgKind;
 
@@ -71,8 +75,8 @@ const HARBOUR: &[Person] = &[
     ("sam@harbour.example", "Sam Scheduler", Role::Staff, None),
 ];
 
-/// External case managers live in their own organisation records: they
-/// belong to other employers, not to the agency.
+/// External case managers: entries in the agency's directory, employed
+/// elsewhere (North County Case Management).
 const CASE_MANAGERS: &[Person] = &[
     (
         "erin@northcounty.example",
@@ -137,17 +141,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
     .await?;
     let hillside = ensure_org(db, "hillside", "Hillside Specialists", OrgKind::Practice).await?;
     let harbour = ensure_org(db, "harbour", "Harbour Care Agency", OrgKind::Agency).await?;
-    let north = ensure_org(
-        db,
-        "north-county",
-        "North County Case Management",
-        OrgKind::Agency,
-    )
-    .await?;
     let riverside_people = people(db, &riverside, RIVERSIDE).await?;
     people(db, &hillside, HILLSIDE).await?;
-    people(db, &harbour, HARBOUR).await?;
-    let cms = people(db, &north, CASE_MANAGERS).await?;
+    let harbour_staff = people(db, &harbour, HARBOUR).await?;
+    let cms = people(db, &harbour, CASE_MANAGERS).await?;
+    demo_portal(db, &harbour, &cms).await?;
 
     let ortiz = doctor_id(db, "ortiz@riverside.example").await?;
     let okafor = doctor_id(db, "okafor@riverside.example").await?;
@@ -281,6 +279,162 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
             .insert(db)
             .await?;
         }
+    }
+    demo_care(db, &harbour, &client_ids, &harbour_staff).await?;
+    Ok(())
+}
+
+const DEMO_TERMS: &str = "You may use this portal only for the clients assigned to you, \
+and only to coordinate their care. Keep what you see confidential, do not share your \
+password, and sign out on shared computers. Harbour Care Agency records every sign-in, page \
+view and download.";
+
+/// The demo agency's portal is on, branded, with the case managers'
+/// employer filled in.
+async fn demo_portal(
+    db: &DatabaseConnection,
+    harbour: &organisation::Model,
+    cms: &[user::Model],
+) -> Result<(), AppError> {
+    let Some(settings) = portal_setting::Entity::find_by_id(harbour.id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    if settings.welcome_message.is_empty() {
+        let mut s: portal_setting::ActiveModel = settings.into();
+        s.portal_enabled = Set(true);
+        s.brand_colour = Set("#0f766e".into());
+        s.welcome_message =
+            Set("Welcome, case managers. Sign in to see the clients you manage with us.".into());
+        s.contact_details = Set("Harbour Care Agency · care@harbour.example · +1 555 0100".into());
+        s.terms_text = Set(DEMO_TERMS.into());
+        s.terms_version = Set(1);
+        s.terms_require_acceptance = Set(true);
+        s.update(db).await?;
+        // Erin has accepted these terms already; Frank has not.
+        if let Some(erin) = cms.first()
+            && let Some(p) = case_manager_profile::Entity::find_by_id(erin.id)
+                .one(db)
+                .await?
+        {
+            let mut p: case_manager_profile::ActiveModel = p.into();
+            p.terms_version_accepted = Set(Some(1));
+            p.update(db).await?;
+        }
+    }
+    for cm in cms {
+        if let Some(p) = case_manager_profile::Entity::find_by_id(cm.id)
+            .one(db)
+            .await?
+            && p.employer.is_none()
+        {
+            let mut p: case_manager_profile::ActiveModel = p.into();
+            p.employer = Set(Some("North County Case Management".into()));
+            p.update(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Several months of care records for the demo clients: weekly visits,
+/// most of them done, a few cancelled or missed, some still to come; a
+/// note for each visit done; one annual assessment each. Runs once per
+/// client.
+async fn demo_care(
+    db: &DatabaseConnection,
+    harbour: &organisation::Model,
+    client_ids: &[i32],
+    staff: &[user::Model],
+) -> Result<(), AppError> {
+    let Some(sam) = staff.iter().find(|u| u.role == Role::Staff) else {
+        return Ok(());
+    };
+    let services = ["Personal care", "Home support", "Community access"];
+    let today = Utc::now().date_naive();
+    for (ci, &client_id) in client_ids.iter().enumerate() {
+        let has_records = appointment::Entity::find()
+            .filter(appointment::Column::ClientId.eq(client_id))
+            .one(db)
+            .await?
+            .is_some();
+        if has_records {
+            continue;
+        }
+        let txn = begin_write(db).await?;
+        // Weekly from 16 weeks ago to 4 weeks ahead, on a client-specific
+        // weekday and hour.
+        for week in -16i64..=4 {
+            let day = today + Duration::days(week * 7 + ci as i64);
+            let hour = 9 + (ci as u32 % 3) * 2;
+            let minutes = if week % 2 == 0 { 120 } else { 90 };
+            let starts = day.and_hms_opt(hour, 0, 0).unwrap_or_default().and_utc();
+            let status = if starts > Utc::now() {
+                AppointmentStatus::Scheduled
+            } else if week % 7 == 3 {
+                AppointmentStatus::Cancelled
+            } else if week % 11 == 5 {
+                AppointmentStatus::NoShow
+            } else {
+                AppointmentStatus::Completed
+            };
+            let service = services[(week.unsigned_abs() as usize + ci) % services.len()];
+            let a = appointment::ActiveModel {
+                organisation_id: Set(harbour.id),
+                client_id: Set(client_id),
+                staff_user_id: Set(Some(sam.id)),
+                starts_at: Set(starts),
+                ends_at: Set(starts + Duration::minutes(minutes)),
+                service_type: Set(service.to_string()),
+                status: Set(status),
+                minutes: Set(minutes as i32),
+                created_by: Set(sam.id),
+                created_at: Set(starts - Duration::days(14)),
+                updated_at: Set(starts),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            if status == AppointmentStatus::Completed {
+                service_note::ActiveModel {
+                    organisation_id: Set(harbour.id),
+                    client_id: Set(client_id),
+                    appointment_id: Set(Some(a.id)),
+                    author_user_id: Set(sam.id),
+                    written_at: Set(starts + Duration::minutes(minutes + 15)),
+                    general_content: Set(format!(
+                        "{service} visit completed. Client in good spirits; goals for the week reviewed."
+                    )),
+                    internal_content: Set(if week % 4 == 0 {
+                        "Internal: billing query raised with the funder.".into()
+                    } else {
+                        String::new()
+                    }),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        let assessed = today - Duration::days(60 + 20 * ci as i64);
+        assessment::ActiveModel {
+            organisation_id: Set(harbour.id),
+            client_id: Set(client_id),
+            assessed_on: Set(assessed),
+            title: Set("Annual needs assessment".into()),
+            summary: Set(
+                "Needs reviewed with the client and family. Current support hours remain appropriate."
+                    .into(),
+            ),
+            next_due: Set(Some(assessed + Duration::days(365))),
+            author_user_id: Set(sam.id),
+            created_at: Set(assessed.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
     }
     Ok(())
 }

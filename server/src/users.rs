@@ -11,7 +11,7 @@ use app::activity::service::{Entry, record};
 use app::auth::Role;
 use app::auth::password::hash_password;
 use app::db::begin_write;
-use app::entities::{doctor, organisation, user, visibility_setting};
+use app::entities::{case_manager_profile, doctor, organisation, user};
 use app::error::AppError;
 use app::orgs::OrgKind;
 
@@ -69,19 +69,9 @@ pub async fn ensure_org(
     }
     .insert(&txn)
     .await?;
-    visibility_setting::ActiveModel {
-        organisation_id: Set(org.id),
-        schedules: Set(true),
-        notes: Set(true),
-        hours_summary: Set(true),
-        documents: Set(true),
-        staff_info: Set(false),
-        contact_info: Set(false),
-        assessments: Set(true),
-        ..Default::default()
+    if kind == OrgKind::Agency {
+        app::agency::settings::service::ensure_agency_defaults(&txn, &org).await?;
     }
-    .insert(&txn)
-    .await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -123,6 +113,23 @@ pub async fn ensure_user(
     }
     .insert(&txn)
     .await?;
+    if new.role == Role::ExternalCaseManager {
+        // Created with a password (seed, command line): an accepted,
+        // active directory entry of the organisation.
+        case_manager_profile::ActiveModel {
+            user_id: Set(created.id),
+            phone: Set(None),
+            employer: Set(None),
+            notes: Set(None),
+            access_status: Set(app::agency::AccessStatus::Active),
+            access_reason: Set(None),
+            invited_at: Set(None),
+            accepted_at: Set(Some(Utc::now())),
+            terms_version_accepted: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
     if new.role == Role::Doctor {
         doctor::ActiveModel {
             user_id: Set(created.id),

@@ -41,9 +41,118 @@ pub enum ActivityAction {
     PasswordChanged,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "sessions_ended"))]
     SessionsEnded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "settings_changed"))]
+    SettingsChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_manager_added"))]
+    CaseManagerAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_manager_updated"))]
+    CaseManagerUpdated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation_sent"))]
+    InvitationSent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation_accepted"))]
+    InvitationAccepted,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation_refused"))]
+    InvitationRefused,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "access_changed"))]
+    AccessChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "client_assigned"))]
+    ClientAssigned,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "client_unassigned"))]
+    ClientUnassigned,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "client_archived"))]
+    ClientArchived,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "client_restored"))]
+    ClientRestored,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "document_uploaded"))]
+    DocumentUploaded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "document_sharing_changed"))]
+    DocumentSharingChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "document_downloaded"))]
+    DocumentDownloaded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "category_changed"))]
+    CategoryChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "page_viewed"))]
+    PageViewed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "appointment_added"))]
+    AppointmentAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "appointment_status_changed"))]
+    AppointmentStatusChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "appointment_updated"))]
+    AppointmentUpdated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "note_added"))]
+    NoteAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "assessment_added"))]
+    AssessmentAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "terms_accepted"))]
+    TermsAccepted,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "portal_previewed"))]
+    PortalPreviewed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_reset_requested"))]
+    PasswordResetRequested,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_reset_sent"))]
+    PasswordResetSent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_reset"))]
+    PasswordReset,
 }
 
 impl ActivityAction {
+    /// Every action, for the log's filter. A test checks none is missing.
+    pub const ALL: &[ActivityAction] = &[
+        ActivityAction::SignIn,
+        ActivityAction::SignInFailed,
+        ActivityAction::SignOut,
+        ActivityAction::UserCreated,
+        ActivityAction::CaseViewed,
+        ActivityAction::CaseCreated,
+        ActivityAction::CaseStatusChanged,
+        ActivityAction::CaseModified,
+        ActivityAction::CaseReferredOn,
+        ActivityAction::CaseExported,
+        ActivityAction::UserRoleChanged,
+        ActivityAction::UserDeactivated,
+        ActivityAction::UserReactivated,
+        ActivityAction::PasswordChanged,
+        ActivityAction::SessionsEnded,
+        ActivityAction::SettingsChanged,
+        ActivityAction::CaseManagerAdded,
+        ActivityAction::CaseManagerUpdated,
+        ActivityAction::InvitationSent,
+        ActivityAction::InvitationAccepted,
+        ActivityAction::InvitationRefused,
+        ActivityAction::AccessChanged,
+        ActivityAction::ClientAssigned,
+        ActivityAction::ClientUnassigned,
+        ActivityAction::ClientArchived,
+        ActivityAction::ClientRestored,
+        ActivityAction::DocumentUploaded,
+        ActivityAction::DocumentSharingChanged,
+        ActivityAction::DocumentDownloaded,
+        ActivityAction::CategoryChanged,
+        ActivityAction::PageViewed,
+        ActivityAction::AppointmentAdded,
+        ActivityAction::AppointmentStatusChanged,
+        ActivityAction::AppointmentUpdated,
+        ActivityAction::NoteAdded,
+        ActivityAction::AssessmentAdded,
+        ActivityAction::TermsAccepted,
+        ActivityAction::PortalPreviewed,
+        ActivityAction::PasswordResetRequested,
+        ActivityAction::PasswordResetSent,
+        ActivityAction::PasswordReset,
+    ];
+
+    /// The stable name used in URLs: the variant's serde name.
+    pub fn key(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    pub fn from_key(key: &str) -> Option<ActivityAction> {
+        Self::ALL.iter().copied().find(|a| a.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ActivityAction::SignIn => "Signed in",
@@ -61,6 +170,46 @@ impl ActivityAction {
             ActivityAction::UserReactivated => "User reactivated",
             ActivityAction::PasswordChanged => "Password changed",
             ActivityAction::SessionsEnded => "Sessions ended",
+            ActivityAction::SettingsChanged => "Settings changed",
+            ActivityAction::CaseManagerAdded => "Case manager added",
+            ActivityAction::CaseManagerUpdated => "Case manager updated",
+            ActivityAction::InvitationSent => "Portal invitation sent",
+            ActivityAction::InvitationAccepted => "Portal invitation accepted",
+            ActivityAction::InvitationRefused => "Portal invitation refused",
+            ActivityAction::AccessChanged => "Portal access changed",
+            ActivityAction::ClientAssigned => "Case manager assigned",
+            ActivityAction::ClientUnassigned => "Case manager unassigned",
+            ActivityAction::ClientArchived => "Client archived",
+            ActivityAction::ClientRestored => "Client restored",
+            ActivityAction::DocumentUploaded => "Document uploaded",
+            ActivityAction::DocumentSharingChanged => "Document sharing changed",
+            ActivityAction::DocumentDownloaded => "Document downloaded",
+            ActivityAction::CategoryChanged => "Document category changed",
+            ActivityAction::PageViewed => "Page viewed",
+            ActivityAction::AppointmentAdded => "Appointment added",
+            ActivityAction::AppointmentStatusChanged => "Appointment status changed",
+            ActivityAction::AppointmentUpdated => "Appointment changed",
+            ActivityAction::NoteAdded => "Service note added",
+            ActivityAction::AssessmentAdded => "Assessment added",
+            ActivityAction::TermsAccepted => "Terms of use accepted",
+            ActivityAction::PortalPreviewed => "Portal previewed as a case manager",
+            ActivityAction::PasswordResetRequested => "Password reset requested",
+            ActivityAction::PasswordResetSent => "Password-reset link sent",
+            ActivityAction::PasswordReset => "Password reset",
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::ActivityAction;
+    use sea_orm::Iterable;
+
+    #[test]
+    fn the_filter_list_holds_every_action_and_keys_round_trip() {
+        assert_eq!(ActivityAction::ALL.len(), ActivityAction::iter().count());
+        for a in ActivityAction::iter() {
+            assert_eq!(ActivityAction::from_key(&a.key()), Some(a));
         }
     }
 }

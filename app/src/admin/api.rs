@@ -42,12 +42,15 @@ pub async fn add_user(
     run(async move {
         let ctx = sc::server_context()?;
         let user = sc::require_user()?;
+        let rules =
+            crate::agency::settings::service::password_rules(&ctx.db, user.organisation_id).await?;
         let input = crate::admin::service::NewMember::parse(
             name,
             email,
             &role,
             specialty,
             initial_password,
+            rules,
         )?;
         crate::admin::service::add_user(&ctx.db, &user.actor(), input, sc::client_ip()).await
     })

@@ -67,6 +67,7 @@ impl NewMember {
         role: &str,
         specialty: String,
         password: String,
+        rules: crate::auth::password_rules::PasswordRules,
     ) -> Result<Self, AppError> {
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 200 {
@@ -90,7 +91,7 @@ impl NewMember {
             _ => return Err(AppError::invalid("role", "Choose doctor or staff.")),
         };
         let specialty = specialty.trim().chars().take(120).collect::<String>();
-        check_new_password(&password, &email).map_err(|e| {
+        check_new_password(&password, &email, rules).map_err(|e| {
             AppError::invalid("initial_password", e.field_messages("new").join(" "))
         })?;
         Ok(NewMember {

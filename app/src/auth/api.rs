@@ -17,6 +17,10 @@ pub struct Me {
     pub organisation_name: String,
     pub organisation_kind: OrgKind,
     pub must_change_password: bool,
+    /// The organisation's slug: a case manager's portal is `/portal/<slug>`.
+    pub organisation_slug: String,
+    /// A case manager who has not accepted the current terms of use.
+    pub terms_pending: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -30,6 +34,8 @@ impl From<&crate::auth::CurrentUser> for Me {
             organisation_name: u.organisation_name.clone(),
             organisation_kind: u.organisation_kind,
             must_change_password: u.must_change_password,
+            organisation_slug: u.organisation_slug.clone(),
+            terms_pending: u.terms_pending,
         }
     }
 }

@@ -9,6 +9,7 @@ pub struct CurrentUser {
     pub user_id: i32,
     pub organisation_id: i32,
     pub organisation_name: String,
+    pub organisation_slug: String,
     pub organisation_kind: OrgKind,
     pub role: Role,
     pub display_name: String,
@@ -18,6 +19,11 @@ pub struct CurrentUser {
     /// Set by an admin-chosen initial password: nothing else works until
     /// the user picks their own.
     pub must_change_password: bool,
+    /// For external case managers: access Active and the portal on.
+    pub portal_open: bool,
+    /// For external case managers: the agency's current terms of use are
+    /// not accepted yet, so nothing but accepting them works.
+    pub terms_pending: bool,
 }
 
 impl CurrentUser {
@@ -26,6 +32,7 @@ impl CurrentUser {
             user_id: self.user_id,
             organisation_id: self.organisation_id,
             role: self.role,
+            portal_open: self.role != crate::auth::Role::ExternalCaseManager || self.portal_open,
         }
     }
 }

@@ -46,6 +46,7 @@ pub fn LoginPage() -> impl IntoView {
                     "Sign in"
                 </button>
             </ActionForm>
+            <p><a href="/password-reset">"Forgot your password?"</a></p>
         </section>
     }
 }

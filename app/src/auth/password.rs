@@ -43,6 +43,9 @@ pub async fn hash_password(password: SecretString) -> Result<String, AppError> {
 /// dummy hash and returns false, taking the same time.
 pub async fn verify_password(password: SecretString, stored: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
+        // No password yet (an invited case manager who has not accepted) is
+        // checked against the dummy hash too: same time, same answer.
+        let stored = stored.filter(|h| PasswordHash::new(h).is_ok());
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(parsed) = PasswordHash::new(&hash) else {

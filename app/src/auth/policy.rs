@@ -5,6 +5,7 @@
 //! `NotFound`, so guessing ids reveals nothing; an action on a record they
 //! may see but not change is `Forbidden`.
 
+use crate::agency::{DataKind, Visibility};
 use crate::auth::Role;
 use crate::error::AppError;
 
@@ -14,6 +15,10 @@ pub struct Actor {
     pub user_id: i32,
     pub organisation_id: i32,
     pub role: Role,
+    /// External case managers: their access is Active and their agency's
+    /// portal is on. Checked again here, although the session layer already
+    /// refuses closed portals, so no path around it can leak data.
+    pub portal_open: bool,
 }
 
 /// What the actor wants to do.
@@ -56,6 +61,8 @@ pub struct ClientFacts {
     pub archived: bool,
     /// User ids of the external case managers assigned to the client.
     pub assigned_case_managers: Vec<i32>,
+    /// What the agency lets its case managers see.
+    pub visible: Visibility,
 }
 
 /// What the actor wants to act on.
@@ -63,6 +70,18 @@ pub struct ClientFacts {
 pub enum Resource<'a> {
     Case(&'a CaseFacts),
     Client(&'a ClientFacts),
+    /// One kind of a client's data (schedules, notes, …), subject to the
+    /// agency's visibility settings for case managers.
+    ClientData(&'a ClientFacts, DataKind),
+    /// A client document; `shared` is what its category and mark decide.
+    Document {
+        client: &'a ClientFacts,
+        shared: bool,
+    },
+    /// An agency's case-manager directory.
+    CaseManagers {
+        organisation_id: i32,
+    },
     Organisation {
         id: i32,
     },
@@ -87,6 +106,31 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
     match resource {
         Resource::Case(case) => can_on_case(actor, action, case),
         Resource::Client(client) => can_on_client(actor, action, client),
+        Resource::ClientData(client, kind) => {
+            let grant = can_on_client(actor, action, client)?;
+            if actor.role == Role::ExternalCaseManager && !client.visible.allows(*kind) {
+                return Err(AppError::NotFound);
+            }
+            Ok(grant)
+        }
+        Resource::Document { client, shared } => {
+            let grant = can_on_client(actor, action, client)?;
+            let hidden = !client.visible.allows(DataKind::Documents) || !*shared;
+            if actor.role == Role::ExternalCaseManager && hidden {
+                return Err(AppError::NotFound);
+            }
+            Ok(grant)
+        }
+        Resource::CaseManagers { organisation_id } => {
+            let own = *organisation_id == actor.organisation_id;
+            match (actor.role, action) {
+                (Role::Admin, _) if own => Ok(Grant::SELF),
+                // Staff pick case managers when assigning clients.
+                (Role::Staff, Action::View) if own => Ok(Grant::SELF),
+                (Role::Staff, _) if own => Err(AppError::Forbidden),
+                _ => Err(AppError::NotFound),
+            }
+        }
         // Anyone working in a practice or agency looks doctors up to refer
         // or associate them; portal users have no business there.
         Resource::DoctorDirectory => match (actor.role, action) {
@@ -109,10 +153,13 @@ fn can_on_client(actor: &Actor, action: Action, client: &ClientFacts) -> Result<
     match actor.role {
         // The portal is read-only, and archived clients vanish from it.
         Role::ExternalCaseManager => {
-            let assigned = client.assigned_case_managers.contains(&actor.user_id);
+            let open = actor.portal_open
+                && own_agency
+                && !client.archived
+                && client.assigned_case_managers.contains(&actor.user_id);
             match action {
-                Action::View if assigned && !client.archived => Ok(Grant::SELF),
-                _ if assigned && !client.archived => Err(AppError::Forbidden),
+                Action::View if open => Ok(Grant::SELF),
+                _ if open => Err(AppError::Forbidden),
                 _ => Err(AppError::NotFound),
             }
         }
@@ -216,6 +263,7 @@ mod tests {
             user_id,
             organisation_id: org,
             role,
+            portal_open: true,
         }
     }
 
@@ -335,8 +383,9 @@ mod tests {
             organisation_id: AGENCY,
             archived,
             assigned_case_managers: assigned,
+            visible: Visibility::default(),
         };
-        let cm = actor(60, 99, Role::ExternalCaseManager);
+        let cm = actor(60, AGENCY, Role::ExternalCaseManager);
         let assigned = client(false, vec![60]);
         let archived = client(true, vec![60]);
         let other = client(false, vec![61]);
@@ -375,6 +424,113 @@ mod tests {
             outcome(can(&doctor, Action::View, &Resource::Client(&other))),
             NotFound
         );
+    }
+
+    fn agency_client(assigned: Vec<i32>, visible: Visibility) -> ClientFacts {
+        ClientFacts {
+            organisation_id: AGENCY,
+            archived: false,
+            assigned_case_managers: assigned,
+            visible,
+        }
+    }
+
+    #[test]
+    fn a_closed_portal_or_another_agency_shows_a_case_manager_nothing() {
+        let c = agency_client(vec![60], Visibility::default());
+        let mut closed = actor(60, AGENCY, Role::ExternalCaseManager);
+        closed.portal_open = false;
+        assert_eq!(
+            outcome(can(&closed, Action::View, &Resource::Client(&c))),
+            NotFound
+        );
+        let elsewhere = actor(60, PRACTICE_A, Role::ExternalCaseManager);
+        assert_eq!(
+            outcome(can(&elsewhere, Action::View, &Resource::Client(&c))),
+            NotFound
+        );
+    }
+
+    #[test]
+    fn hidden_data_kinds_are_refused_to_case_managers_only() {
+        let cm = actor(60, AGENCY, Role::ExternalCaseManager);
+        let staff = actor(5, AGENCY, Role::Staff);
+        for kind in DataKind::ALL {
+            let mut visible = Visibility::default();
+            visible.set(kind, false);
+            let hidden = agency_client(vec![60], visible);
+            visible.set(kind, true);
+            let shown = agency_client(vec![60], visible);
+            assert_eq!(
+                outcome(can(&cm, Action::View, &Resource::ClientData(&hidden, kind))),
+                NotFound,
+                "{kind:?} hidden"
+            );
+            assert_eq!(
+                outcome(can(&cm, Action::View, &Resource::ClientData(&shown, kind))),
+                Allow(None),
+                "{kind:?} shown"
+            );
+            assert_eq!(
+                outcome(can(
+                    &staff,
+                    Action::View,
+                    &Resource::ClientData(&hidden, kind)
+                )),
+                Allow(None),
+                "staff see {kind:?} whatever the portal shows"
+            );
+        }
+    }
+
+    #[test]
+    fn case_managers_get_shared_documents_only() {
+        let cm = actor(60, AGENCY, Role::ExternalCaseManager);
+        let c = agency_client(vec![60], Visibility::default());
+        let doc = |shared| Resource::Document { client: &c, shared };
+        assert_eq!(outcome(can(&cm, Action::View, &doc(true))), Allow(None));
+        assert_eq!(outcome(can(&cm, Action::View, &doc(false))), NotFound);
+        assert_eq!(outcome(can(&cm, Action::Modify, &doc(true))), Forbidden);
+        let no_documents = Visibility {
+            documents: false,
+            ..Visibility::default()
+        };
+        let c2 = agency_client(vec![60], no_documents);
+        assert_eq!(
+            outcome(can(
+                &cm,
+                Action::View,
+                &Resource::Document {
+                    client: &c2,
+                    shared: true
+                }
+            )),
+            NotFound
+        );
+        let staff = actor(5, AGENCY, Role::Staff);
+        assert_eq!(
+            outcome(can(&staff, Action::Modify, &doc(false))),
+            Allow(None)
+        );
+    }
+
+    #[test]
+    fn the_case_manager_directory_is_the_agencys_admins_and_staff_look_it_up() {
+        let dir = Resource::CaseManagers {
+            organisation_id: AGENCY,
+        };
+        let admin = actor(1, AGENCY, Role::Admin);
+        let staff = actor(2, AGENCY, Role::Staff);
+        assert_eq!(outcome(can(&admin, Action::Modify, &dir)), Allow(None));
+        assert_eq!(outcome(can(&staff, Action::View, &dir)), Allow(None));
+        assert_eq!(outcome(can(&staff, Action::Modify, &dir)), Forbidden);
+        for outsider in [
+            actor(3, PRACTICE_A, Role::Admin),
+            actor(60, AGENCY, Role::ExternalCaseManager),
+            actor(4, AGENCY, Role::Doctor),
+        ] {
+            assert_eq!(outcome(can(&outsider, Action::View, &dir)), NotFound);
+        }
     }
 
     #[test]

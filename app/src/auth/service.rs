@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::agency::case_managers::service::Standing;
 use crate::auth::{password, session, throttle};
 use crate::db::begin_write;
 use crate::entities::user;
@@ -84,11 +85,18 @@ pub async fn sign_in(
     )
     .await;
 
-    let failure = match &found {
-        None => Some("unknown_email"),
-        Some(_) if !matches => Some("wrong_password"),
-        Some(u) if !u.active => Some("account_inactive"),
-        Some(_) => None,
+    let standing = match &found {
+        Some(u) if matches && u.role == crate::auth::Role::ExternalCaseManager => Some(
+            crate::agency::case_managers::service::standing(db, u.id, u.organisation_id).await?,
+        ),
+        _ => None,
+    };
+    let failure = match (&found, standing) {
+        (None, _) => Some("unknown_email"),
+        (Some(_), _) if !matches => Some("wrong_password"),
+        (Some(u), _) if !u.active => Some("account_inactive"),
+        (Some(_), Some(s)) if s != Standing::Open => Some(s.reason()),
+        (Some(_), _) => None,
     };
     let txn = begin_write(db).await?;
     if let Some(reason) = failure {
@@ -105,7 +113,17 @@ pub async fn sign_in(
         record(&txn, entry).await?;
         throttle::note_failure(&txn, &keys, now).await?;
         txn.commit().await?;
-        return Err(AppError::InvalidCredentials);
+        // The right password proves who is asking: a case manager may learn
+        // why the portal is closed to them. Everyone else hears the same.
+        return Err(match standing {
+            Some(Standing::PortalOff) if matches => AppError::Conflict(
+                "The Case Manager Portal is turned off at the moment. Contact the agency.".into(),
+            ),
+            Some(Standing::Suspended | Standing::Revoked) if matches => {
+                AppError::Conflict("Your portal access is not active. Contact the agency.".into())
+            }
+            _ => AppError::InvalidCredentials,
+        });
     }
     let Some(user) = found else {
         return Err(AppError::InvalidCredentials);
@@ -156,7 +174,9 @@ pub async fn change_password(
     ip: Option<String>,
 ) -> Result<(), AppError> {
     use sea_orm::{ActiveModelTrait, Set};
-    crate::auth::password_rules::check_new_password(&new, &current_user.email)?;
+    let rules =
+        crate::agency::settings::service::password_rules(db, current_user.organisation_id).await?;
+    crate::auth::password_rules::check_new_password(&new, &current_user.email, rules)?;
     let u = user::Entity::find_by_id(current_user.user_id)
         .one(db)
         .await?

@@ -19,7 +19,8 @@ pub fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_token() -> String {
+/// A fresh random token (256 bits, hex); only its SHA-256 is stored.
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -89,6 +90,8 @@ pub enum Rejected {
     IdleTimeout,
     Expired,
     Inactive,
+    /// A case manager whose access or portal was closed.
+    PortalClosed,
 }
 
 /// Resolves a cookie token to its user, enforcing the organisation's idle
@@ -116,9 +119,16 @@ pub async fn resolve(
         Some(Rejected::Expired)
     } else if now >= row.last_seen_at + Duration::minutes(i64::from(org.idle_timeout_minutes)) {
         Some(Rejected::IdleTimeout)
+    } else if user.role == crate::auth::Role::ExternalCaseManager
+        && crate::agency::case_managers::service::standing(conn, user.id, org.id).await?
+            != crate::agency::case_managers::service::Standing::Open
+    {
+        Some(Rejected::PortalClosed)
     } else {
         None
     };
+    let terms_pending = user.role == crate::auth::Role::ExternalCaseManager
+        && crate::portal::service::terms_pending_for(conn, user.id, org.id).await?;
     if let Some(why) = rejected {
         destroy(conn, &id).await?;
         return Ok(Err(why));
@@ -132,12 +142,16 @@ pub async fn resolve(
         user_id: user.id,
         organisation_id: org.id,
         organisation_name: org.name,
+        organisation_slug: org.slug,
         organisation_kind: org.kind,
         role: user.role,
         display_name: user.display_name,
         email: user.email,
         session_id: id,
         must_change_password: user.must_change_password,
+        // Only sessions of open portals get this far.
+        portal_open: true,
+        terms_pending,
     }))
 }
 

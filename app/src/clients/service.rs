@@ -1,7 +1,7 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
-use crate::clients::api::AssignedClient;
+use crate::clients::AssignedClient;
 use crate::entities::{client, client_assignment};
 use crate::error::AppError;
 
@@ -26,6 +26,7 @@ pub async fn list_assigned(
                 organisation_id: client.organisation_id,
                 archived: client.archived_at.is_some(),
                 assigned_case_managers: vec![assignment.case_manager_user_id],
+                visible: crate::agency::Visibility::default(),
             };
             can(actor, Action::View, &Resource::Client(&facts)).ok()?;
             Some(AssignedClient {
@@ -35,4 +36,24 @@ pub async fn list_assigned(
             })
         })
         .collect())
+}
+
+/// Everything the policy needs to know about a client.
+pub async fn facts(
+    conn: &impl sea_orm::ConnectionTrait,
+    client: &client::Model,
+) -> Result<ClientFacts, sea_orm::DbErr> {
+    let assigned = client_assignment::Entity::find()
+        .filter(client_assignment::Column::ClientId.eq(client.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| a.case_manager_user_id)
+        .collect();
+    Ok(ClientFacts {
+        organisation_id: client.organisation_id,
+        archived: client.archived_at.is_some(),
+        assigned_case_managers: assigned,
+        visible: crate::agency::settings::service::visibility(conn, client.organisation_id).await?,
+    })
 }

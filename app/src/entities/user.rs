@@ -27,6 +27,14 @@ pub enum Relation {
         to = "super::organisation::Column::Id"
     )]
     Organisation,
+    #[sea_orm(has_one = "super::case_manager_profile::Entity")]
+    CaseManagerProfile,
+}
+
+impl Related<super::case_manager_profile::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CaseManagerProfile.def()
+    }
 }
 
 impl Related<super::organisation::Entity> for Entity {

@@ -111,7 +111,7 @@ async fn only_admins_reach_the_user_directory() {
 async fn an_external_case_manager_sees_assigned_clients_but_not_archived_ones() {
     on_both(|app| async move {
         let erin = app.sign_in("erin@northcounty.example").await;
-        let body = app.get("/api/portal/clients", Some(&erin)).await.body;
+        let body = app.get(crate::helpers::MY_CLIENTS, Some(&erin)).await.body;
         assert!(body.contains("Alice Brown") && body.contains("Carlos Diaz"));
         assert!(!body.contains("Edward Archer"), "archived client shown");
         assert!(

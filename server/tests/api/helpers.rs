@@ -11,7 +11,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use tower::ServiceExt;
 
-use app::server_context::RuntimeConfig;
+use app::server_context::{RuntimeConfig, ServerContext};
 
 pub const PASSWORD: &str = server::seed::DEMO_PASSWORD;
 
@@ -27,6 +27,9 @@ pub enum Backend {
 pub struct TestApp {
     pub db: DatabaseConnection,
     pub router: Router,
+    /// A real SMTP server the app delivers to.
+    pub mail: server::smtp_sink::Inbox,
+    _files: tempfile::TempDir,
     backend: Option<Backend>,
 }
 
@@ -51,6 +54,7 @@ fn config() -> RuntimeConfig {
     RuntimeConfig {
         secure_cookies: false,
         session_absolute_hours: 12,
+        public_url: "http://caseport.test".into(),
     }
 }
 
@@ -60,10 +64,27 @@ impl TestApp {
     async fn finish(db: DatabaseConnection, backend: Backend) -> TestApp {
         Migrator::up(&db, None).await.expect("migrate");
         server::seed::seed_demo(&db).await.expect("seed");
-        let router = server::http::router(db.clone(), config(), server::http::leptos_options());
+        let (port, mail) = server::smtp_sink::start("127.0.0.1:0", None)
+            .await
+            .expect("smtp sink");
+        let mailer = server::mail::SmtpMailer::new(
+            &format!("smtp://127.0.0.1:{port}"),
+            "Caseport <no-reply@caseport.test>".parse().expect("from"),
+        )
+        .expect("mailer");
+        let files = tempfile::tempdir().expect("tempdir");
+        let ctx = ServerContext {
+            db: db.clone(),
+            config: std::sync::Arc::new(config()),
+            mailer: std::sync::Arc::new(mailer),
+            storage: app::storage::Storage::local(files.path(), 1024 * 1024).expect("storage"),
+        };
+        let router = server::http::router(ctx, server::http::leptos_options());
         TestApp {
             db,
             router,
+            mail,
+            _files: files,
             backend: Some(backend),
         }
     }
@@ -229,4 +250,21 @@ where
         let app = test(pg).await;
         app.teardown().await;
     }
+}
+
+/// A case manager's portal client list, unfiltered.
+pub const MY_CLIENTS: &str =
+    "/api/portal/my-clients?filter[name]=&filter[relationship]=&filter[upcoming]=false";
+
+/// A case manager accepts the agency's current terms of use (the demo
+/// agency's are version 1).
+pub async fn accept_terms(app: &TestApp, cookie: &str) {
+    let r = app
+        .post(
+            "/api/portal/terms/accept",
+            &[("version", "1")],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

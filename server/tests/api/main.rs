@@ -3,11 +3,15 @@
 
 mod helpers;
 
+mod activity_log;
 mod admin;
 mod auth;
 mod cases;
 mod csrf;
 mod database;
+mod password_reset;
+mod portal;
+mod portal_leaks;
 mod referrals;
 mod security;
 mod sessions;

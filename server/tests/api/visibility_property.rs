@@ -100,6 +100,7 @@ async fn build(w: &World) -> Built {
             user_id: cm.id,
             organisation_id: org.id,
             role: Role::PracticeCaseManager,
+            portal_open: true,
         });
         for d in 0..*count {
             let u = add_user(format!("d{p}-{d}@x.example"), Role::Doctor).await;

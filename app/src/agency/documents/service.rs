@@ -1,0 +1,296 @@
+use bytes::Bytes;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use crate::activity::ActivityAction;
+use crate::activity::service::{Entry, record};
+use crate::agency::Sharing;
+use crate::agency::case_managers::service::directory;
+use crate::agency::clients::service::authorised_client;
+use crate::agency::documents::{CategoryRow, DocumentRow};
+use crate::auth::policy::{Action, Actor, Resource, can};
+use crate::clients::service::facts;
+use crate::db::begin_write;
+use crate::entities::{client, document, document_category};
+use crate::error::AppError;
+use crate::server_context::ServerContext;
+use crate::storage::{clean_file_name, sha256_hex, sniff};
+
+pub async fn categories(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<Vec<CategoryRow>, AppError> {
+    directory(actor, Action::View)?;
+    Ok(document_category::Entity::find()
+        .filter(document_category::Column::OrganisationId.eq(actor.organisation_id))
+        .order_by_asc(document_category::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| CategoryRow {
+            id: c.id,
+            name: c.name,
+            sharing: c.sharing,
+        })
+        .collect())
+}
+
+pub async fn set_category_sharing(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    category_id: i32,
+    sharing: Sharing,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    can(
+        actor,
+        Action::Administer,
+        &Resource::Organisation {
+            id: actor.organisation_id,
+        },
+    )?;
+    let txn = begin_write(db).await?;
+    let c = document_category::Entity::find_by_id(category_id)
+        .filter(document_category::Column::OrganisationId.eq(actor.organisation_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = c.sharing;
+    let mut cm: document_category::ActiveModel = c.clone().into();
+    cm.sharing = Set(sharing);
+    cm.update(&txn).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::CategoryChanged,
+            "document_category",
+            Some(c.id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({ "name": c.name, "before": before.key(), "after": sharing.key() }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn row(d: document::Model, c: &document_category::Model) -> DocumentRow {
+    DocumentRow {
+        id: d.id,
+        name: d.original_name,
+        category: c.name.clone(),
+        category_sharing: c.sharing,
+        content_type: d.content_type,
+        size_bytes: d.size_bytes,
+        uploaded_at: d.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        marked: d.shared,
+        shared: c.sharing.shares(d.shared),
+    }
+}
+
+/// A client's documents as the actor may see them: staff get all, a case
+/// manager only the shared ones (through the policy, one by one).
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+) -> Result<Vec<DocumentRow>, AppError> {
+    let c = authorised_client(db, actor, client_id, Action::View).await?;
+    let f = facts(db, &c).await?;
+    let docs = document::Entity::find()
+        .filter(document::Column::ClientId.eq(c.id))
+        .find_also_related(document_category::Entity)
+        .order_by_desc(document::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(docs
+        .into_iter()
+        .filter_map(|(d, cat)| {
+            let cat = cat?;
+            let shared = cat.sharing.shares(d.shared);
+            can(
+                actor,
+                Action::View,
+                &Resource::Document { client: &f, shared },
+            )
+            .ok()?;
+            Some(row(d, &cat))
+        })
+        .collect())
+}
+
+/// A new document, checked before anything is stored.
+pub struct Upload {
+    pub client_id: i32,
+    pub file_name: String,
+    pub bytes: Bytes,
+    pub category_id: i32,
+    pub shared: bool,
+}
+
+pub async fn upload(
+    ctx: &ServerContext,
+    actor: &Actor,
+    upload: Upload,
+    ip: Option<String>,
+) -> Result<i32, AppError> {
+    let db = &ctx.db;
+    let c = authorised_client(db, actor, upload.client_id, Action::Modify).await?;
+    if upload.bytes.is_empty() {
+        return Err(AppError::invalid("file", "Choose a file to upload."));
+    }
+    if upload.bytes.len() > ctx.storage.max_upload_bytes {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "The file is too large: at most {} MiB.",
+                ctx.storage.max_upload_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    let kind = sniff(&upload.bytes).ok_or_else(|| {
+        AppError::invalid(
+            "file",
+            "This kind of file is not accepted: upload a PDF, an image (PNG, JPEG), \
+             a Word or Excel document, or plain text.",
+        )
+    })?;
+    let category = document_category::Entity::find_by_id(upload.category_id)
+        .filter(document_category::Column::OrganisationId.eq(c.organisation_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("category", "Choose a category."))?;
+    let name = clean_file_name(&upload.file_name);
+    let checksum = sha256_hex(&upload.bytes);
+    let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
+    let key = ctx.storage.put(upload.bytes).await?;
+    let saved = async {
+        let txn = begin_write(db).await?;
+        let d = document::ActiveModel {
+            organisation_id: Set(c.organisation_id),
+            client_id: Set(c.id),
+            category_id: Set(category.id),
+            original_name: Set(name.clone()),
+            content_type: Set(kind.content_type().to_string()),
+            size_bytes: Set(size),
+            sha256: Set(checksum.clone()),
+            storage_key: Set(key.clone()),
+            shared: Set(upload.shared),
+            uploaded_by: Set(actor.user_id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        record(
+            &txn,
+            Entry::new(ActivityAction::DocumentUploaded, "document", Some(d.id))
+                .by(actor.user_id, actor.organisation_id)
+                .detail(
+                    json!({ "client": c.id, "name": name, "category": category.name,
+                                "size": size, "sha256": checksum,
+                                "shared": category.sharing.shares(upload.shared) }),
+                )
+                .from_ip(ip),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, AppError>(d.id)
+    }
+    .await;
+    if saved.is_err() {
+        ctx.storage.delete(&key).await;
+    }
+    saved
+}
+
+pub async fn set_shared(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    document_id: i32,
+    shared: bool,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let d = document::Entity::find_by_id(document_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = client::Entity::find_by_id(d.client_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = facts(&txn, &c).await?;
+    can(
+        actor,
+        Action::Modify,
+        &Resource::Document {
+            client: &f,
+            shared: false,
+        },
+    )?;
+    let before = d.shared;
+    let mut dm: document::ActiveModel = d.clone().into();
+    dm.shared = Set(shared);
+    dm.update(&txn).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::DocumentSharingChanged,
+            "document",
+            Some(d.id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({ "client": c.id, "before": before, "after": shared }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The bytes of a document the actor may see, with its name and type.
+/// Every download is logged, naming the client.
+pub async fn download(
+    ctx: &ServerContext,
+    actor: &Actor,
+    document_id: i32,
+    ip: Option<String>,
+) -> Result<(String, String, Bytes), AppError> {
+    let db = &ctx.db;
+    let (d, cat) = document::Entity::find_by_id(document_id)
+        .find_also_related(document_category::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cat = cat.ok_or(AppError::NotFound)?;
+    let c = client::Entity::find_by_id(d.client_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = facts(db, &c).await?;
+    can(
+        actor,
+        Action::View,
+        &Resource::Document {
+            client: &f,
+            shared: cat.sharing.shares(d.shared),
+        },
+    )?;
+    let bytes = ctx.storage.get(&d.storage_key).await?;
+    let txn = begin_write(db).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::DocumentDownloaded, "document", Some(d.id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({ "client": c.id, "client_name": c.full_name, "name": d.original_name }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((d.original_name, d.content_type, bytes))
+}

@@ -1,0 +1,299 @@
+//! The care record on the staff app's client page, and the tables the
+//! portal reuses.
+
+use leptos::prelude::*;
+
+use crate::care::api::{
+    AddAppointment, AddAssessment, AddNote, SetAppointmentStatus, UpdateAppointment, care_record,
+};
+use crate::care::hours::{HoursChart, MonthHours, hours};
+use crate::care::{
+    AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, NoteInput,
+};
+use crate::error::AppError;
+use crate::layout::ErrorNotice;
+
+/// A form field's messages from the latest failed attempt.
+fn field_error<T>(
+    value: impl Fn() -> Option<Result<T, AppError>> + Copy + 'static,
+    field: &'static str,
+) -> impl Fn() -> String + Copy {
+    move || match value() {
+        Some(Err(e)) => e.field_messages(field).join(" "),
+        _ => String::new(),
+    }
+}
+
+/// Monthly hours as a table: what the chart shows, readable by everyone.
+#[component]
+pub fn HoursTable(months: Vec<MonthHours>) -> impl IntoView {
+    view! {
+        <table aria-label="Monthly hours">
+            <thead><tr>
+                <th scope="col">"Month"</th><th scope="col">"Authorised"</th><th scope="col">"Scheduled"</th>
+                <th scope="col">"Completed"</th><th scope="col">"Remaining"</th>
+            </tr></thead>
+            <tbody>
+                {months.into_iter().rev().map(|m| view! {
+                    <tr>
+                        <th scope="row">{m.month}</th>
+                        <td>{hours(m.authorised_minutes)}</td>
+                        <td>{hours(m.scheduled_minutes)}</td>
+                        <td>{hours(m.completed_minutes)}</td>
+                        <td>{hours(m.remaining_minutes)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn AssessmentList(rows: Vec<AssessmentRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p>"No assessments yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="assessments" aria-label="Assessments">
+            {rows.into_iter().map(|a| view! {
+                <li>
+                    <h3>{format!("{} — {}", a.assessed_on, a.title)}</h3>
+                    <p>{a.summary}</p>
+                    {a.next_due.map(|d| view! { <p>{format!("Next assessment due {d}")}</p> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Appointments as a table; `on_status` adds a status picker per row and
+/// `on_edit` an Edit button (staff).
+#[component]
+pub fn AppointmentTable(
+    rows: Vec<AppointmentRow>,
+    #[prop(optional)] on_status: Option<Callback<(i32, AppointmentStatus)>>,
+    #[prop(optional)] on_edit: Option<Callback<AppointmentRow>>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p>"No appointments."</p> }.into_any();
+    }
+    let show_staff = on_status.is_some() || rows.iter().any(|r| r.staff.is_some());
+    view! {
+        <table aria-label="Appointments">
+            <thead><tr>
+                <th scope="col">"Starts"</th><th scope="col">"Ends"</th><th scope="col">"Service"</th>
+                {show_staff.then(|| view! { <th scope="col">"Staff"</th> })}
+                <th scope="col">"Hours"</th><th scope="col">"Status"</th>
+                {on_edit.is_some().then(|| view! { <th scope="col">"Change"</th> })}
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|a| {
+                    let id = a.id;
+                    let edit = on_edit.map(|cb| {
+                        let row = a.clone();
+                        view! {
+                            <td><button type="button" aria-label=format!("Edit the appointment on {}", a.starts_at)
+                                on:click=move |_| cb.run(row.clone())>"Edit"</button></td>
+                        }
+                    });
+                    let status = match on_status {
+                        Some(cb) => view! {
+                            <select aria-label=format!("Status of the appointment on {}", a.starts_at)
+                                on:change=move |ev| {
+                                    if let Some(s) = AppointmentStatus::from_key(&event_target_value(&ev)) {
+                                        cb.run((id, s));
+                                    }
+                                }>
+                                {AppointmentStatus::ALL.into_iter().map(|s| view! {
+                                    <option value=s.key() selected=s == a.status>{s.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        }.into_any(),
+                        None => view! { <span>{a.status.label()}</span> }.into_any(),
+                    };
+                    view! {
+                        <tr>
+                            <td>{a.starts_at.clone()}</td>
+                            <td>{a.ends_at.get(11..).unwrap_or_default().to_string()}</td>
+                            <td>{a.service_type}</td>
+                            {show_staff.then(|| view! { <td>{a.staff.unwrap_or_default()}</td> })}
+                            <td>{hours(i64::from(a.minutes))}</td>
+                            <td>{status}</td>
+                            {edit}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The staff app's care record for one client: hours, appointments, notes,
+/// assessments, and the forms to add to them.
+#[component]
+pub fn CareRecordSection(client_id: i32) -> impl IntoView {
+    let add_appt = ServerAction::<AddAppointment>::new();
+    let update_appt = ServerAction::<UpdateAppointment>::new();
+    // The appointment being changed, if the form is in edit mode.
+    let editing = RwSignal::new(None::<(i32, Option<i32>)>);
+    let set_status = ServerAction::<SetAppointmentStatus>::new();
+    let add_note = ServerAction::<AddNote>::new();
+    let add_assessment = ServerAction::<AddAssessment>::new();
+    let record = Resource::new(
+        move || {
+            (
+                add_appt.version().get(),
+                update_appt.version().get(),
+                set_status.version().get(),
+                add_note.version().get(),
+                add_assessment.version().get(),
+            )
+        },
+        move |_| care_record(client_id),
+    );
+    let on_status = Callback::new(move |(appointment_id, status)| {
+        set_status.dispatch(SetAppointmentStatus {
+            appointment_id,
+            status,
+        });
+    });
+    let appt = (
+        RwSignal::new(String::new()),
+        RwSignal::new("09:00".to_string()),
+        RwSignal::new("10:00".to_string()),
+        RwSignal::new("Personal care".to_string()),
+    );
+    let on_edit = Callback::new(move |row: AppointmentRow| {
+        appt.0
+            .set(row.starts_at.get(..10).unwrap_or_default().to_string());
+        appt.1
+            .set(row.starts_at.get(11..16).unwrap_or_default().to_string());
+        appt.2
+            .set(row.ends_at.get(11..16).unwrap_or_default().to_string());
+        appt.3.set(row.service_type.clone());
+        editing.set(Some((row.id, row.staff_user_id)));
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = update_appt.value().get() {
+            editing.set(None);
+        }
+    });
+    let appt_result = move || match editing.get() {
+        Some(_) => update_appt.value().get().map(|r| r.map(|()| 0)),
+        None => add_appt.value().get(),
+    };
+    let note = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let assess = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let status_problem = move || {
+        set_status
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p role="alert">{e.to_string()}</p> })
+    };
+    view! {
+        <section aria-labelledby="care-heading">
+            <h2 id="care-heading">"Care record"</h2>
+            <Transition fallback=|| view! { <p>"Loading the care record…"</p> }>
+                {move || Suspend::new(async move {
+                    match record.await {
+                        Ok(r) => view! {
+                            <h3>"Hours"</h3>
+                            <HoursChart months=r.hours.clone() />
+                            <HoursTable months=r.hours />
+                            <h3>"Appointments"</h3>
+                            {status_problem}
+                            <AppointmentTable rows=r.appointments on_status on_edit />
+                            <h3>"Service notes"</h3>
+                            <ul aria-label="Service notes">
+                                {r.notes.into_iter().map(|n| view! {
+                                    <li>
+                                        <p class="meta">{format!("{} · {}", n.written_at, n.author.unwrap_or_default())}</p>
+                                        <p>{n.content}</p>
+                                        {n.internal.filter(|i| !i.is_empty()).map(|i| view! {
+                                            <p class="internal"><strong>"Internal: "</strong>{i}</p>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <h3>"Assessments"</h3>
+                            <AssessmentList rows=r.assessments />
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+
+            <form aria-label=move || if editing.get().is_some() { "Change the appointment" } else { "Add an appointment" }
+                on:submit=move |ev| {
+                ev.prevent_default();
+                let input = |staff_user_id| AppointmentInput {
+                    date: appt.0.get(), start: appt.1.get(), end: appt.2.get(), service_type: appt.3.get(), staff_user_id,
+                };
+                match editing.get() {
+                    Some((appointment_id, staff)) => {
+                        update_appt.dispatch(UpdateAppointment { appointment_id, input: input(staff) });
+                    }
+                    None => {
+                        add_appt.dispatch(AddAppointment { client_id, input: input(None) });
+                    }
+                }
+            }>
+                <label for="appt-date">"Date"</label>
+                <input id="appt-date" type="date" bind:value=appt.0 required />
+                <span class="field-error">{field_error(appt_result, "date")}</span>
+                <label for="appt-start">"Start"</label>
+                <input id="appt-start" type="time" bind:value=appt.1 required />
+                <label for="appt-end">"End"</label>
+                <input id="appt-end" type="time" bind:value=appt.2 required />
+                <span class="field-error">{field_error(appt_result, "end")}</span>
+                <label for="appt-service">"Service"</label>
+                <input id="appt-service" bind:value=appt.3 required maxlength="80" />
+                <span class="field-error">{field_error(appt_result, "service_type")}</span>
+                <button type="submit">{move || if editing.get().is_some() { "Save changes" } else { "Add appointment" }}</button>
+                {move || editing.get().is_some().then(|| view! {
+                    <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                })}
+            </form>
+
+            <form aria-label="Add a service note" on:submit=move |ev| {
+                ev.prevent_default();
+                add_note.dispatch(AddNote { client_id, input: NoteInput { content: note.0.get(), internal: note.1.get() } });
+            }>
+                <label for="note-content">"Note (may be shared with case managers)"</label>
+                <textarea id="note-content" bind:value=note.0 maxlength="10000"></textarea>
+                <span class="field-error">{field_error(move || add_note.value().get(), "content")}</span>
+                <label for="note-internal">"Internal note (never shared)"</label>
+                <textarea id="note-internal" bind:value=note.1 maxlength="10000"></textarea>
+                <button type="submit">"Add note"</button>
+            </form>
+
+            <form aria-label="Add an assessment" on:submit=move |ev| {
+                ev.prevent_default();
+                add_assessment.dispatch(AddAssessment { client_id, input: AssessmentInput {
+                    assessed_on: assess.0.get(), title: assess.1.get(), summary: assess.2.get(), next_due: assess.3.get(),
+                }});
+            }>
+                <label for="assess-date">"Assessed on"</label>
+                <input id="assess-date" type="date" bind:value=assess.0 required />
+                <span class="field-error">{field_error(move || add_assessment.value().get(), "assessed_on")}</span>
+                <label for="assess-title">"Title"</label>
+                <input id="assess-title" bind:value=assess.1 required maxlength="200" />
+                <label for="assess-summary">"Summary"</label>
+                <textarea id="assess-summary" bind:value=assess.2 required maxlength="10000"></textarea>
+                <span class="field-error">{field_error(move || add_assessment.value().get(), "summary")}</span>
+                <label for="assess-next">"Next due"</label>
+                <input id="assess-next" type="date" bind:value=assess.3 />
+                <span class="field-error">{field_error(move || add_assessment.value().get(), "next_due")}</span>
+                <button type="submit">"Add assessment"</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,563 @@
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+use crate::activity::ActivityAction;
+use crate::activity::service::{Entry, record};
+use crate::agency::clients::service::authorised_client;
+use crate::auth::policy::{Action, Actor};
+use crate::care::hours::{Booked, MonthHours, months_ending, summarise};
+use crate::care::{
+    AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, MAX_TEXT,
+    NoteInput, NoteRow,
+};
+use crate::db::{begin_write, contains_pattern};
+use crate::entities::{appointment, assessment, client, service_note, user};
+use crate::error::AppError;
+
+/// Which appointments a schedule shows.
+#[derive(Clone, Debug, Default)]
+pub struct ScheduleFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub status: Option<AppointmentStatus>,
+}
+
+impl ScheduleFilter {
+    /// Reads the filter a form or URL sends: dates as `YYYY-MM-DD`, the
+    /// status by key; empty means "any".
+    pub fn parse(from: &str, to: &str, status: &str) -> Result<Self, AppError> {
+        let date = |field: &str, s: &str| -> Result<Option<NaiveDate>, AppError> {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD."))
+        };
+        let status = match status.trim() {
+            "" => None,
+            key => Some(
+                AppointmentStatus::from_key(key)
+                    .ok_or_else(|| AppError::invalid("status", "Choose a status from the list."))?,
+            ),
+        };
+        let filter = ScheduleFilter {
+            from: date("from", from)?,
+            to: date("to", to)?,
+            status,
+        };
+        if let (Some(f), Some(t)) = (filter.from, filter.to)
+            && f > t
+        {
+            return Err(AppError::invalid(
+                "to",
+                "The end date is before the start date.",
+            ));
+        }
+        Ok(filter)
+    }
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+async fn names(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, sea_orm::DbErr> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// A client's appointments, newest first. Staff names only when
+/// `with_staff`: the caller has already asked the policy.
+pub async fn appointments(
+    conn: &impl ConnectionTrait,
+    client_id: i32,
+    filter: &ScheduleFilter,
+    with_staff: bool,
+) -> Result<Vec<AppointmentRow>, AppError> {
+    let mut find = appointment::Entity::find()
+        .filter(appointment::Column::ClientId.eq(client_id))
+        .order_by_desc(appointment::Column::StartsAt)
+        .limit(500);
+    if let Some(from) = filter.from {
+        find =
+            find.filter(appointment::Column::StartsAt.gte(from.and_time(NaiveTime::MIN).and_utc()));
+    }
+    if let Some(to) = filter.to.and_then(|t| t.succ_opt()) {
+        find = find.filter(appointment::Column::StartsAt.lt(to.and_time(NaiveTime::MIN).and_utc()));
+    }
+    if let Some(status) = filter.status {
+        find = find.filter(appointment::Column::Status.eq(status));
+    }
+    let rows = find.all(conn).await?;
+    let staff = if with_staff {
+        names(conn, rows.iter().filter_map(|a| a.staff_user_id)).await?
+    } else {
+        HashMap::new()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|a| AppointmentRow {
+            id: a.id,
+            starts_at: stamp(a.starts_at),
+            ends_at: stamp(a.ends_at),
+            service_type: a.service_type,
+            status: a.status,
+            minutes: a.minutes,
+            staff: a.staff_user_id.and_then(|id| staff.get(&id).cloned()),
+            staff_user_id: a.staff_user_id.filter(|_| with_staff),
+        })
+        .collect())
+}
+
+/// The next appointment still to come, if any.
+pub async fn next_appointment(
+    conn: &impl ConnectionTrait,
+    client_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, sea_orm::DbErr> {
+    Ok(appointment::Entity::find()
+        .filter(appointment::Column::ClientId.eq(client_id))
+        .filter(appointment::Column::Status.eq(AppointmentStatus::Scheduled))
+        .filter(appointment::Column::StartsAt.gte(now))
+        .order_by_asc(appointment::Column::StartsAt)
+        .one(conn)
+        .await?
+        .map(|a| a.starts_at))
+}
+
+/// Service notes, newest first, optionally only those containing `query`.
+/// `internal` notes are only read when `with_internal` (agency staff).
+pub async fn notes(
+    conn: &impl ConnectionTrait,
+    client_id: i32,
+    query: &str,
+    with_internal: bool,
+) -> Result<Vec<NoteRow>, AppError> {
+    let query = query.trim();
+    if query.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "query",
+            "Search for at most 200 characters.",
+        ));
+    }
+    let mut find = service_note::Entity::find()
+        .filter(service_note::Column::ClientId.eq(client_id))
+        .order_by_desc(service_note::Column::WrittenAt)
+        .order_by_desc(service_note::Column::Id)
+        .limit(500);
+    if !query.is_empty() {
+        find = find.filter(
+            Expr::expr(Func::lower(Expr::col((
+                service_note::Entity,
+                service_note::Column::GeneralContent,
+            ))))
+            .like(contains_pattern(query)),
+        );
+    }
+    let rows = find.all(conn).await?;
+    let authors = names(conn, rows.iter().map(|n| n.author_user_id)).await?;
+    Ok(rows
+        .into_iter()
+        // A note with nothing general to say is internal through and
+        // through: case managers do not get an empty row for it.
+        .filter(|n| with_internal || !n.general_content.trim().is_empty())
+        .map(|n| NoteRow {
+            id: n.id,
+            written_at: stamp(n.written_at),
+            author: authors.get(&n.author_user_id).cloned(),
+            content: n.general_content,
+            internal: with_internal.then_some(n.internal_content),
+        })
+        .collect())
+}
+
+pub async fn assessments(
+    conn: &impl ConnectionTrait,
+    client_id: i32,
+) -> Result<Vec<AssessmentRow>, AppError> {
+    Ok(assessment::Entity::find()
+        .filter(assessment::Column::ClientId.eq(client_id))
+        .order_by_desc(assessment::Column::AssessedOn)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| AssessmentRow {
+            id: a.id,
+            assessed_on: a.assessed_on.to_string(),
+            title: a.title,
+            summary: a.summary,
+            next_due: a.next_due.map(|d| d.to_string()),
+        })
+        .collect())
+}
+
+/// The client's hours for the `count` months up to and including `now`'s.
+pub async fn month_hours(
+    conn: &impl ConnectionTrait,
+    c: &client::Model,
+    now: DateTime<Utc>,
+    count: u32,
+) -> Result<Vec<MonthHours>, AppError> {
+    let months = months_ending(now.year(), now.month(), count);
+    let (y, m) = months[0];
+    let first = NaiveDate::from_ymd_opt(y, m, 1)
+        .ok_or(AppError::Internal)?
+        .and_time(NaiveTime::MIN)
+        .and_utc();
+    let booked: Vec<Booked> = appointment::Entity::find()
+        .filter(appointment::Column::ClientId.eq(c.id))
+        .filter(appointment::Column::StartsAt.gte(first))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| Booked {
+            month: (a.starts_at.year(), a.starts_at.month()),
+            status: a.status,
+            minutes: a.minutes,
+        })
+        .collect();
+    Ok(summarise(&months, c.authorised_hours_per_month, &booked))
+}
+
+/// Everything the staff app shows of a client's care record.
+pub async fn staff_record(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+) -> Result<crate::care::api::CareRecordView, AppError> {
+    let c = staff_client(db, actor, client_id).await?;
+    Ok(crate::care::api::CareRecordView {
+        appointments: appointments(db, c.id, &ScheduleFilter::default(), true).await?,
+        notes: notes(db, c.id, "", true).await?,
+        assessments: assessments(db, c.id).await?,
+        hours: month_hours(db, &c, Utc::now(), 6).await?,
+    })
+}
+
+/// Agency staff keep the record; the portal never writes it.
+async fn staff_client(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    client_id: i32,
+) -> Result<client::Model, AppError> {
+    authorised_client(conn, actor, client_id, Action::Modify).await
+}
+
+fn required(field: &str, value: &str, max: usize, what: &str) -> Result<String, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::invalid(field, format!("Enter {what}.")));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("Keep {what} under {max} characters."),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn parse_date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD."))
+}
+
+fn parse_time(field: &str, s: &str) -> Result<NaiveTime, AppError> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| AppError::invalid(field, "Enter a time as HH:MM."))
+}
+
+/// An appointment form, checked: when, how long, what, by whom.
+struct Slot {
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    minutes: i32,
+    service_type: String,
+}
+
+fn slot(input: &AppointmentInput) -> Result<Slot, AppError> {
+    let date = parse_date("date", &input.date)?;
+    let start = parse_time("start", &input.start)?;
+    let end = parse_time("end", &input.end)?;
+    if end <= start {
+        return Err(AppError::invalid("end", "The end is not after the start."));
+    }
+    let service_type = required("service_type", &input.service_type, 80, "the service")?;
+    let starts_at = date.and_time(start).and_utc();
+    let ends_at = date.and_time(end).and_utc();
+    Ok(Slot {
+        starts_at,
+        ends_at,
+        minutes: i32::try_from((ends_at - starts_at).num_minutes()).unwrap_or(0),
+        service_type,
+    })
+}
+
+async fn check_staff(
+    conn: &impl ConnectionTrait,
+    c: &client::Model,
+    staff: Option<i32>,
+) -> Result<(), AppError> {
+    if let Some(staff) = staff {
+        let ok = user::Entity::find_by_id(staff)
+            .one(conn)
+            .await?
+            .is_some_and(|u| u.organisation_id == c.organisation_id && u.active);
+        if !ok {
+            return Err(AppError::invalid(
+                "staff_user_id",
+                "Choose a staff member of the agency.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub async fn add_appointment(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    input: AppointmentInput,
+    ip: Option<String>,
+) -> Result<i32, AppError> {
+    let Slot {
+        starts_at,
+        ends_at,
+        minutes,
+        service_type,
+    } = slot(&input)?;
+    let txn = begin_write(db).await?;
+    let c = staff_client(&txn, actor, client_id).await?;
+    check_staff(&txn, &c, input.staff_user_id).await?;
+    let now = Utc::now();
+    let saved = appointment::ActiveModel {
+        organisation_id: Set(c.organisation_id),
+        client_id: Set(c.id),
+        staff_user_id: Set(input.staff_user_id),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        service_type: Set(service_type.clone()),
+        status: Set(AppointmentStatus::Scheduled),
+        minutes: Set(minutes),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::AppointmentAdded,
+            "appointment",
+            Some(saved.id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({ "client": c.id, "starts_at": stamp(starts_at), "service": service_type }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved.id)
+}
+
+/// Reschedules or corrects an appointment; the log keeps both versions.
+pub async fn update_appointment(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    appointment_id: i32,
+    input: AppointmentInput,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let new = slot(&input)?;
+    let txn = begin_write(db).await?;
+    let a = appointment::Entity::find_by_id(appointment_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = staff_client(&txn, actor, a.client_id).await?;
+    check_staff(&txn, &c, input.staff_user_id).await?;
+    let before = json!({ "starts_at": stamp(a.starts_at), "ends_at": stamp(a.ends_at),
+        "service": a.service_type, "staff": a.staff_user_id });
+    let after = json!({ "starts_at": stamp(new.starts_at), "ends_at": stamp(new.ends_at),
+        "service": new.service_type, "staff": input.staff_user_id });
+    let mut am: appointment::ActiveModel = a.into();
+    am.starts_at = Set(new.starts_at);
+    am.ends_at = Set(new.ends_at);
+    am.minutes = Set(new.minutes);
+    am.service_type = Set(new.service_type);
+    am.staff_user_id = Set(input.staff_user_id);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::AppointmentUpdated,
+            "appointment",
+            Some(appointment_id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({ "client": c.id, "before": before, "after": after }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn set_appointment_status(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    appointment_id: i32,
+    status: AppointmentStatus,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let a = appointment::Entity::find_by_id(appointment_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = staff_client(&txn, actor, a.client_id).await?;
+    let before = a.status;
+    if before == status {
+        return Ok(());
+    }
+    let mut am: appointment::ActiveModel = a.into();
+    am.status = Set(status);
+    am.updated_at = Set(Utc::now());
+    am.update(&txn).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::AppointmentStatusChanged,
+            "appointment",
+            Some(appointment_id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({ "client": c.id, "before": before.key(), "after": status.key() }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn add_note(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    input: NoteInput,
+    ip: Option<String>,
+) -> Result<i32, AppError> {
+    let content = input.content.trim().to_string();
+    let internal = input.internal.trim().to_string();
+    if content.is_empty() && internal.is_empty() {
+        return Err(AppError::invalid("content", "Write the note."));
+    }
+    for (field, text) in [("content", &content), ("internal", &internal)] {
+        if text.chars().count() > MAX_TEXT {
+            return Err(AppError::invalid(
+                field,
+                format!("Keep the note under {MAX_TEXT} characters."),
+            ));
+        }
+    }
+    let txn = begin_write(db).await?;
+    let c = staff_client(&txn, actor, client_id).await?;
+    let saved = service_note::ActiveModel {
+        organisation_id: Set(c.organisation_id),
+        client_id: Set(c.id),
+        appointment_id: Set(None),
+        author_user_id: Set(actor.user_id),
+        written_at: Set(Utc::now()),
+        general_content: Set(content),
+        internal_content: Set(internal),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    // The log says a note was written, not what it says: the log is read
+    // more widely than the record.
+    record(
+        &txn,
+        Entry::new(ActivityAction::NoteAdded, "service_note", Some(saved.id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({ "client": c.id }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved.id)
+}
+
+pub async fn add_assessment(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    input: AssessmentInput,
+    ip: Option<String>,
+) -> Result<i32, AppError> {
+    let assessed_on = parse_date("assessed_on", &input.assessed_on)?;
+    let next_due = match input.next_due.trim() {
+        "" => None,
+        s => Some(parse_date("next_due", s)?),
+    };
+    if next_due.is_some_and(|d| d <= assessed_on) {
+        return Err(AppError::invalid(
+            "next_due",
+            "The next assessment is due after this one.",
+        ));
+    }
+    let title = required("title", &input.title, 200, "a title")?;
+    let summary = required("summary", &input.summary, MAX_TEXT, "a summary")?;
+    let txn = begin_write(db).await?;
+    let c = staff_client(&txn, actor, client_id).await?;
+    let saved = assessment::ActiveModel {
+        organisation_id: Set(c.organisation_id),
+        client_id: Set(c.id),
+        assessed_on: Set(assessed_on),
+        title: Set(title.clone()),
+        summary: Set(summary),
+        next_due: Set(next_due),
+        author_user_id: Set(actor.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::AssessmentAdded,
+            "assessment",
+            Some(saved.id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({ "client": c.id, "title": title }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved.id)
+}

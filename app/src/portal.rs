@@ -1,0 +1,185 @@
+//! The case-manager portal at `/portal/<agency>`: the branded sign-in page
+//! (or the "turned off" page), accepting an invitation, the terms of use,
+//! and the case manager's read-only view of their clients.
+
+pub mod api;
+pub mod pages;
+pub mod preview;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::agency::case_managers::{AcceptInvitation, invitation};
+use crate::agency::settings::{PortalFace, get_portal_face};
+use crate::auth::Role;
+use crate::layout::{ErrorNotice, SessionState};
+use crate::portal::pages::{PortalClientList, PortalClientPage, TermsGate};
+
+fn slug() -> impl Fn() -> String + Copy {
+    let params = use_params_map();
+    move || params.with(|p| p.get("slug").unwrap_or_default())
+}
+
+#[component]
+fn Branding(face: PortalFace) -> impl IntoView {
+    let style = format!("border-top: 6px solid {}", face.brand_colour);
+    let logo = face
+        .has_logo
+        .then(|| view! { <img src=format!("/portal/{}/logo", face.slug) alt=format!("{} logo", face.brand_name) height="48" /> });
+    view! {
+        <div class="portal-brand" style=style>
+            {logo}
+            <p class="portal-name">{face.brand_name}</p>
+        </div>
+    }
+}
+
+/// `/portal/<slug>`: the portal's home when signed in, its sign-in page
+/// otherwise.
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    let slug = slug();
+    let face = Resource::new(slug, get_portal_face);
+    let session = SessionState::get();
+    let login = session.login;
+    Effect::new(move |_| {
+        if let Some(Ok(())) = login.value().get() {
+            let _ = window().location().reload();
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let face = match face.await {
+                    Ok(f) => f,
+                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                };
+                if !face.enabled {
+                    return view! {
+                        <Branding face=face.clone() />
+                        <h1>"The Case Manager Portal is turned off"</h1>
+                        <p>{format!("{} has turned its Case Manager Portal off. Please contact the agency.", face.brand_name)}</p>
+                        <p>{face.contact_details.clone()}</p>
+                    }.into_any();
+                }
+                let me = session.me.await.ok().flatten();
+                if let Some(me) = me.filter(|m| m.role == Role::ExternalCaseManager) {
+                    if me.terms_pending {
+                        return view! { <Branding face=face.clone() /><TermsGate /> }.into_any();
+                    }
+                    return view! {
+                        <Branding face=face.clone() />
+                        <h1>"My clients"</h1>
+                        <p>{format!("Signed in as {}", me.display_name)}</p>
+                        <PortalClientList slug=face.slug.clone() />
+                    }.into_any();
+                }
+                let error = move || match login.value().get() {
+                    Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
+                    _ => None,
+                };
+                view! {
+                    <Branding face=face.clone() />
+                    <h1>{format!("{} Case Manager Portal", face.brand_name)}</h1>
+                    {(!face.welcome_message.is_empty()).then(|| view! { <p class="welcome">{face.welcome_message.clone()}</p> })}
+                    <ActionForm action=login attr:aria-label="Sign in to the portal">
+                        <label for="portal-email">"E-mail"</label>
+                        <input id="portal-email" type="email" name="email" autocomplete="username" required />
+                        <label for="portal-password">"Password"</label>
+                        <input id="portal-password" type="password" name="password" autocomplete="current-password" required />
+                        {error}
+                        <button type="submit">"Sign in"</button>
+                    </ActionForm>
+                    <p><a href="/password-reset">"Forgot your password?"</a></p>
+                    {(!face.contact_details.is_empty()).then(|| view! { <p class="contact">{face.contact_details.clone()}</p> })}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/portal/<slug>/invitation?token=…`: choose a password.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let slug = slug();
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    let info = Resource::new(token, invitation);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let field = move |f: &'static str| {
+        move || match accept.value().get() {
+            Some(Err(e)) => e.field_messages(f).join(" "),
+            _ => String::new(),
+        }
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                if let Some(Ok(_)) = accept.value().get() {
+                    return view! {
+                        <h1>"Your account is ready"</h1>
+                        <p role="status">"You can now sign in with your e-mail address and the password you chose."</p>
+                        <a href=format!("/portal/{}", slug())>"Go to the sign-in page"</a>
+                    }.into_any();
+                }
+                match info.await {
+                    Ok(i) => view! {
+                        <h1>{format!("Join the {} Case Manager Portal", i.agency)}</h1>
+                        <p>{format!("Welcome, {}. Choose a password for {}.", i.name, i.email)}</p>
+                        <p class="hint">{format!("At least {} characters{}; common passwords are refused.", i.password_min_length,
+                            if i.password_require_classes { ", with upper- and lower-case letters and a digit" } else { "" })}</p>
+                        {move || match accept.value().get() {
+                            Some(Err(e)) if !matches!(e, crate::error::AppError::Validation(_)) =>
+                                Some(view! { <p role="alert">{e.to_string()}</p> }),
+                            _ => None,
+                        }}
+                        <ActionForm action=accept attr:aria-label="Create your account">
+                            <input type="hidden" name="token" value=token() />
+                            <label for="new-password">"Password"</label>
+                            <input id="new-password" type="password" name="password" autocomplete="new-password" required />
+                            <span class="field-error">{field("password")}</span>
+                            <label for="confirm-password">"Repeat the password"</label>
+                            <input id="confirm-password" type="password" name="confirm" autocomplete="new-password" required />
+                            <span class="field-error">{field("confirm")}</span>
+                            <button type="submit">"Create account"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    Err(e) => view! {
+                        <h1>"Invitation"</h1>
+                        <p role="alert">{e.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/portal/<slug>/clients/<id>`: a client's page, for a signed-in case
+/// manager who has accepted the terms; everyone else goes to the portal's
+/// front page.
+#[component]
+pub fn PortalClientRoute() -> impl IntoView {
+    let slug = slug();
+    let face = Resource::new(slug, get_portal_face);
+    let session = SessionState::get();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let face = match face.await {
+                    Ok(f) => f,
+                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                };
+                let me = session.me.await.ok().flatten();
+                match me {
+                    Some(me) if me.role == Role::ExternalCaseManager && !me.terms_pending && face.enabled => view! {
+                        <Branding face=face.clone() />
+                        <PortalClientPage slug=face.slug.clone() />
+                    }.into_any(),
+                    _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,365 @@
+//! What an external case manager may read, and nothing more. Every query
+//! starts from one client, asks the policy about that client and the kind
+//! of data, and only then reads. Nothing here writes agency data: the only
+//! writes are activity-log rows and the case manager's own terms
+//! acceptance.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set,
+};
+use serde_json::json;
+
+use crate::activity::ActivityAction;
+use crate::activity::service::{Entry, record};
+use crate::agency::DataKind;
+use crate::agency::documents::service as documents;
+use crate::auth::Role;
+use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
+use crate::care::hours::MonthHours;
+use crate::care::service::{self as care, ScheduleFilter};
+use crate::care::{AppointmentRow, AssessmentRow, NoteRow};
+use crate::clients::Relationship;
+use crate::clients::service::facts;
+use crate::db::begin_write;
+use crate::entities::{case_manager_profile, client, client_assignment, portal_setting};
+use crate::error::AppError;
+use crate::portal::api::{
+    ClientsFilter, Contact, PortalClientRow, PortalClientView, PortalDocument, TermsView,
+};
+
+/// Portal functions are for external case managers only; anyone else is
+/// told the thing does not exist.
+fn case_manager(actor: &Actor) -> Result<(), AppError> {
+    if actor.role == Role::ExternalCaseManager {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// One client the actor may see `kind` of, with the facts the policy used.
+async fn client_for(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    client_id: i32,
+    kind: Option<DataKind>,
+) -> Result<(client::Model, ClientFacts), AppError> {
+    case_manager(actor)?;
+    let c = client::Entity::find_by_id(client_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = facts(conn, &c).await?;
+    match kind {
+        Some(kind) => can(actor, Action::View, &Resource::ClientData(&f, kind))?,
+        None => can(actor, Action::View, &Resource::Client(&f))?,
+    };
+    Ok((c, f))
+}
+
+/// Writes the "page viewed" row that names the case manager and the client.
+async fn viewed(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    c: &client::Model,
+    page: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({ "page": page, "client": c.id, "client_name": c.full_name }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// My clients: assigned, not archived, narrowed by the filter.
+pub async fn my_clients(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &ClientsFilter,
+) -> Result<Vec<PortalClientRow>, AppError> {
+    case_manager(actor)?;
+    let name = filter.name.trim().to_lowercase();
+    if name.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "name",
+            "Search for at most 200 characters.",
+        ));
+    }
+    let relationship = match filter.relationship.trim() {
+        "" => None,
+        key => Some(Relationship::from_key(key).ok_or_else(|| {
+            AppError::invalid("relationship", "Choose a relationship from the list.")
+        })?),
+    };
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for assigned in crate::clients::service::list_assigned(db, actor).await? {
+        if !name.is_empty() && !assigned.full_name.to_lowercase().contains(&name) {
+            continue;
+        }
+        if relationship.is_some_and(|r| r != assigned.relationship) {
+            continue;
+        }
+        let (c, f) = client_for(db, actor, assigned.id, None).await?;
+        let next = if f.visible.allows(DataKind::Schedules) {
+            care::next_appointment(db, c.id, now).await?
+        } else {
+            None
+        };
+        if filter.upcoming && next.is_none() {
+            continue;
+        }
+        let hours = if f.visible.allows(DataKind::HoursSummary) {
+            care::month_hours(db, &c, now, 1).await?.pop()
+        } else {
+            None
+        };
+        rows.push(PortalClientRow {
+            id: c.id,
+            full_name: c.full_name,
+            relationship: assigned.relationship,
+            next_appointment: next.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+            hours_this_month: hours,
+        });
+    }
+    Ok(rows)
+}
+
+/// A client's portal page: who they are, which tabs the agency allows.
+pub async fn client_page(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    ip: Option<String>,
+) -> Result<PortalClientView, AppError> {
+    let (c, f) = client_for(db, actor, client_id, None).await?;
+    let relationship = client_assignment_of(db, actor, c.id).await?;
+    let tabs: Vec<DataKind> = [
+        DataKind::Schedules,
+        DataKind::Notes,
+        DataKind::HoursSummary,
+        DataKind::Assessments,
+        DataKind::Documents,
+    ]
+    .into_iter()
+    .filter(|k| can(actor, Action::View, &Resource::ClientData(&f, *k)).is_ok())
+    .collect();
+    let contact = can(
+        actor,
+        Action::View,
+        &Resource::ClientData(&f, DataKind::ContactInfo),
+    )
+    .is_ok()
+    .then(|| Contact {
+        phone: c.phone.clone().unwrap_or_default(),
+        email: c.email.clone().unwrap_or_default(),
+        address: c.address.clone().unwrap_or_default(),
+    });
+    viewed(db, actor, &c, "client", ip).await?;
+    Ok(PortalClientView {
+        id: c.id,
+        full_name: c.full_name,
+        relationship,
+        tabs,
+        contact,
+    })
+}
+
+async fn client_assignment_of(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    client_id: i32,
+) -> Result<Relationship, AppError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(client_assignment::Entity::find()
+        .filter(client_assignment::Column::ClientId.eq(client_id))
+        .filter(client_assignment::Column::CaseManagerUserId.eq(actor.user_id))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .relationship)
+}
+
+pub async fn schedule(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    filter: &ScheduleFilter,
+    ip: Option<String>,
+) -> Result<Vec<AppointmentRow>, AppError> {
+    let (c, f) = client_for(db, actor, client_id, Some(DataKind::Schedules)).await?;
+    let staff = can(
+        actor,
+        Action::View,
+        &Resource::ClientData(&f, DataKind::StaffInfo),
+    )
+    .is_ok();
+    let rows = care::appointments(db, c.id, filter, staff).await?;
+    viewed(db, actor, &c, "schedule", ip).await?;
+    Ok(rows)
+}
+
+pub async fn notes(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    query: &str,
+    ip: Option<String>,
+) -> Result<Vec<NoteRow>, AppError> {
+    let (c, f) = client_for(db, actor, client_id, Some(DataKind::Notes)).await?;
+    let staff = can(
+        actor,
+        Action::View,
+        &Resource::ClientData(&f, DataKind::StaffInfo),
+    )
+    .is_ok();
+    let mut rows = care::notes(db, c.id, query, false).await?;
+    if !staff {
+        for r in &mut rows {
+            r.author = None;
+        }
+    }
+    viewed(db, actor, &c, "notes", ip).await?;
+    Ok(rows)
+}
+
+pub async fn hours(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    ip: Option<String>,
+) -> Result<Vec<MonthHours>, AppError> {
+    let (c, _) = client_for(db, actor, client_id, Some(DataKind::HoursSummary)).await?;
+    let rows = care::month_hours(db, &c, Utc::now(), 6).await?;
+    viewed(db, actor, &c, "hours", ip).await?;
+    Ok(rows)
+}
+
+pub async fn assessments(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    ip: Option<String>,
+) -> Result<Vec<AssessmentRow>, AppError> {
+    let (c, _) = client_for(db, actor, client_id, Some(DataKind::Assessments)).await?;
+    let rows = care::assessments(db, c.id).await?;
+    viewed(db, actor, &c, "assessments", ip).await?;
+    Ok(rows)
+}
+
+pub async fn documents(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    ip: Option<String>,
+) -> Result<Vec<PortalDocument>, AppError> {
+    let (c, _) = client_for(db, actor, client_id, Some(DataKind::Documents)).await?;
+    // The documents service asks the policy about each document again.
+    let rows = documents::list(db, actor, c.id)
+        .await?
+        .into_iter()
+        .map(|d| PortalDocument {
+            id: d.id,
+            name: d.name,
+            category: d.category,
+            size_bytes: d.size_bytes,
+            uploaded_at: d.uploaded_at,
+        })
+        .collect();
+    viewed(db, actor, &c, "documents", ip).await?;
+    Ok(rows)
+}
+
+/// The agency's terms of use and whether this case manager still has to
+/// accept them.
+pub async fn terms(db: &DatabaseConnection, actor: &Actor) -> Result<TermsView, AppError> {
+    case_manager(actor)?;
+    let s = portal_setting::Entity::find_by_id(actor.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = case_manager_profile::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(TermsView {
+        text: s.terms_text.clone(),
+        version: s.terms_version,
+        pending: terms_pending(&s, &p),
+    })
+}
+
+/// Whether a case manager must accept (again) before anything else.
+pub fn terms_pending(s: &portal_setting::Model, p: &case_manager_profile::Model) -> bool {
+    s.terms_require_acceptance
+        && !s.terms_text.trim().is_empty()
+        && p.terms_version_accepted != Some(s.terms_version)
+}
+
+/// [`terms_pending`] for a user, read fresh (the session layer asks on
+/// every request, so a changed text takes effect at once).
+pub async fn terms_pending_for(
+    conn: &impl ConnectionTrait,
+    user_id: i32,
+    organisation_id: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(s) = portal_setting::Entity::find_by_id(organisation_id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let Some(p) = case_manager_profile::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(terms_pending(&s, &p))
+}
+
+/// Records acceptance of the version the case manager was shown; a text
+/// changed meanwhile must be read first.
+pub async fn accept_terms(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    version: i32,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    case_manager(actor)?;
+    let txn = begin_write(db).await?;
+    let s = portal_setting::Entity::find_by_id(actor.organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if s.terms_version != version {
+        return Err(AppError::Conflict(
+            "The terms of use changed while you were reading them. Please read them again.".into(),
+        ));
+    }
+    let p = case_manager_profile::Entity::find_by_id(actor.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut pm = p.into_active_model();
+    pm.terms_version_accepted = Set(Some(version));
+    pm.update(&txn).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::TermsAccepted, "user", Some(actor.user_id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({ "version": version }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
