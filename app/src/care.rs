@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod api;
+pub mod goals;
 pub mod hours;
 pub mod pages;
 #[cfg(feature = "ssr")]

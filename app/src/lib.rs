@@ -14,8 +14,11 @@ pub mod home;
 pub mod layout;
 pub mod orgs;
 pub mod portal;
+pub mod reports;
 pub mod shell;
 
+#[cfg(feature = "ssr")]
+pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

@@ -73,6 +73,7 @@ pub fn PortalPage() -> impl IntoView {
                         <Branding face=face.clone() />
                         <h1>"My clients"</h1>
                         <p>{format!("Signed in as {}", me.display_name)}</p>
+                        <nav aria-label="Portal"><a href=format!("/portal/{}/reports", face.slug)>"Reports"</a></nav>
                         <PortalClientList slug=face.slug.clone() />
                     }.into_any();
                 }
@@ -176,6 +177,34 @@ pub fn PortalClientRoute() -> impl IntoView {
                     Some(me) if me.role == Role::ExternalCaseManager && !me.terms_pending && face.enabled => view! {
                         <Branding face=face.clone() />
                         <PortalClientPage slug=face.slug.clone() />
+                    }.into_any(),
+                    _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/portal/<slug>/reports`: the reports sent to or made by the signed-in
+/// case manager.
+#[component]
+pub fn PortalReportsRoute() -> impl IntoView {
+    let slug = slug();
+    let face = Resource::new(slug, get_portal_face);
+    let session = SessionState::get();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let face = match face.await {
+                    Ok(f) => f,
+                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                };
+                let me = session.me.await.ok().flatten();
+                match me {
+                    Some(me) if me.role == Role::ExternalCaseManager && !me.terms_pending && face.enabled => view! {
+                        <Branding face=face.clone() />
+                        <p><a href=format!("/portal/{}", face.slug)>"← My clients"</a></p>
+                        <crate::reports::pages::MyReports />
                     }.into_any(),
                     _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
                 }

@@ -15,7 +15,7 @@ use crate::auth::reset::PasswordResetPage;
 use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
 use crate::layout::{NotFound, SessionState, SiteHeader};
-use crate::portal::{InvitationPage, PortalClientRoute, PortalPage};
+use crate::portal::{InvitationPage, PortalClientRoute, PortalPage, PortalReportsRoute};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/portal/:slug") view=PortalPage ssr=SsrMode::Async />
                     <Route path=path!("/portal/:slug/invitation") view=InvitationPage ssr=SsrMode::Async />
                     <Route path=path!("/portal/:slug/clients/:id") view=PortalClientRoute ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug/reports") view=PortalReportsRoute ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -10,6 +10,7 @@ mod m20261123_000004_case_list_indexes;
 mod m20261123_000005_portal;
 mod m20261123_000006_care_records;
 mod m20261123_000007_password_resets;
+mod m20261123_000008_reports;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_portal::Migration),
             Box::new(m20261123_000006_care_records::Migration),
             Box::new(m20261123_000007_password_resets::Migration),
+            Box::new(m20261123_000008_reports::Migration),
         ]
     }
 }

@@ -77,6 +77,11 @@ pub struct Settings {
     /// Load the demo data when the server starts (idempotent).
     #[arg(long, env = "CASEPORT_SEED_DEMO", default_value_t = false, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
+    /// How often this instance looks for automated reports that are due,
+    /// in seconds; 0 turns the scheduler off on this instance. Any number
+    /// of instances may run it: each due report goes out once.
+    #[arg(long, env = "CASEPORT_SCHEDULER_SECONDS", default_value_t = 60)]
+    pub scheduler_seconds: u64,
     /// Address to listen on; overrides LEPTOS_SITE_ADDR.
     #[arg(long, env = "CASEPORT_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,

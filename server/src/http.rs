@@ -6,6 +6,7 @@ mod csrf;
 mod documents;
 mod exports;
 mod headers;
+mod reports;
 mod session;
 
 use axum::Router;
@@ -64,6 +65,7 @@ pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
         )
         .route("/portal/{slug}/logo", axum::routing::get(documents::logo))
+        .route("/reports/{id}/download", axum::routing::get(reports::download))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

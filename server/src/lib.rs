@@ -4,6 +4,7 @@
 pub mod bulk;
 pub mod config;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod seed;
 pub mod smtp_sink;

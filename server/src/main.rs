@@ -132,6 +132,12 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
         mailer,
         storage,
     };
+    if settings.scheduler_seconds > 0 {
+        tokio::spawn(server::jobs::report_scheduler(
+            ctx.clone(),
+            std::time::Duration::from_secs(settings.scheduler_seconds),
+        ));
+    }
     let app = server::http::router(ctx, options);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

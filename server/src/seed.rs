@@ -12,7 +12,7 @@ use app::clients::Relationship;
 use app::db::begin_write;
 use app::entities::{
     appointment, assessment, case, case_associate, case_manager_profile, client, client_assignment,
-    doctor, organisation, portal_setting, service_note, user,
+    doctor, goal, goal_progress, organisation, portal_setting, service_note, user,
 };
 use app::error::AppError;
 use app::orgs::OrgKind;
@@ -434,6 +434,41 @@ async fn demo_care(
         }
         .insert(&txn)
         .await?;
+        // Two care-plan goals with monthly progress, for the Progress Report.
+        for (gi, title) in [
+            "Walk to the local shops independently",
+            "Prepare a simple meal weekly",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let g = goal::ActiveModel {
+                organisation_id: Set(harbour.id),
+                client_id: Set(client_id),
+                title: Set(title.into()),
+                description: Set("Agreed with the client at the annual assessment.".into()),
+                target_date: Set(Some(today + Duration::days(120))),
+                status: Set("active".into()),
+                created_by: Set(sam.id),
+                created_at: Set(Utc::now() - Duration::days(120)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            for month in 0..4i64 {
+                goal_progress::ActiveModel {
+                    goal_id: Set(g.id),
+                    recorded_on: Set(today - Duration::days(100 - month * 30 + gi as i64)),
+                    percent: Set((15 + month * 20 - gi as i64 * 10).clamp(0, 100) as i32),
+                    note: Set(format!("Month {} review: steady progress.", month + 1)),
+                    recorded_by: Set(sam.id),
+                    created_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
         txn.commit().await?;
     }
     Ok(())

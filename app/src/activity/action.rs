@@ -93,6 +93,22 @@ pub enum ActivityAction {
     PasswordResetSent,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_reset"))]
     PasswordReset,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "report_generated"))]
+    ReportGenerated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "report_sent"))]
+    ReportSent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "report_downloaded"))]
+    ReportDownloaded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "report_schedule_added"))]
+    ReportScheduleAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "report_schedule_stopped"))]
+    ReportScheduleStopped,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "goal_added"))]
+    GoalAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "goal_progress_recorded"))]
+    GoalProgressRecorded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "message_sent"))]
+    MessageSent,
 }
 
 impl ActivityAction {
@@ -139,6 +155,14 @@ impl ActivityAction {
         ActivityAction::PasswordResetRequested,
         ActivityAction::PasswordResetSent,
         ActivityAction::PasswordReset,
+        ActivityAction::ReportGenerated,
+        ActivityAction::ReportSent,
+        ActivityAction::ReportDownloaded,
+        ActivityAction::ReportScheduleAdded,
+        ActivityAction::ReportScheduleStopped,
+        ActivityAction::GoalAdded,
+        ActivityAction::GoalProgressRecorded,
+        ActivityAction::MessageSent,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -196,6 +220,14 @@ impl ActivityAction {
             ActivityAction::PasswordResetRequested => "Password reset requested",
             ActivityAction::PasswordResetSent => "Password-reset link sent",
             ActivityAction::PasswordReset => "Password reset",
+            ActivityAction::ReportGenerated => "Report generated",
+            ActivityAction::ReportSent => "Report sent to a case manager",
+            ActivityAction::ReportDownloaded => "Report downloaded",
+            ActivityAction::ReportScheduleAdded => "Automated report added",
+            ActivityAction::ReportScheduleStopped => "Automated report stopped",
+            ActivityAction::GoalAdded => "Goal added",
+            ActivityAction::GoalProgressRecorded => "Goal progress recorded",
+            ActivityAction::MessageSent => "Message sent",
         }
     }
 }

@@ -69,7 +69,7 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
-async fn names(
+pub(crate) async fn names(
     conn: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, sea_orm::DbErr> {
@@ -255,7 +255,7 @@ pub async fn staff_record(
 }
 
 /// Agency staff keep the record; the portal never writes it.
-async fn staff_client(
+pub(crate) async fn staff_client(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     client_id: i32,
@@ -263,7 +263,12 @@ async fn staff_client(
     authorised_client(conn, actor, client_id, Action::Modify).await
 }
 
-fn required(field: &str, value: &str, max: usize, what: &str) -> Result<String, AppError> {
+pub(crate) fn required(
+    field: &str,
+    value: &str,
+    max: usize,
+    what: &str,
+) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(AppError::invalid(field, format!("Enter {what}.")));
@@ -277,7 +282,7 @@ fn required(field: &str, value: &str, max: usize, what: &str) -> Result<String, 
     Ok(v.to_string())
 }
 
-fn parse_date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD."))
 }

@@ -16,6 +16,8 @@ use crate::portal::api::{
     AcceptTerms, ClientsFilter, my_clients, portal_assessments, portal_client, portal_documents,
     portal_hours, portal_notes, portal_schedule, portal_terms,
 };
+use crate::reports::ReportKind;
+use crate::reports::pages::ReportMaker;
 
 /// How long typing must pause before a list follows.
 const DEBOUNCE_MS: u32 = 300;
@@ -203,6 +205,8 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0));
     let tab = Memo::new(move |_| query.with(|q| q.get("tab").and_then(|t| DataKind::from_key(&t))));
+    let reports_tab =
+        Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("reports")));
     let client = Resource::new(id, portal_client);
     view! {
         <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
@@ -216,7 +220,11 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                     };
                     let cid = c.id;
                     let tabs = c.tabs.clone();
-                    let current = Memo::new(move |_| tab.get().filter(|t| tabs.contains(t)).or(tabs.first().copied()));
+                    let current = Memo::new(move |_| {
+                        if reports_tab.get() { return None; }
+                        tab.get().filter(|t| tabs.contains(t)).or(tabs.first().copied())
+                    });
+                    let report_kinds: Vec<ReportKind> = ReportKind::ALL.into_iter().filter(|k| c.tabs.contains(&k.needs())).collect();
                     let links = c.tabs.iter().map(|k| {
                         let k = *k;
                         view! {
@@ -224,6 +232,10 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                                 aria-current=move || (current.get() == Some(k)).then_some("page")>{k.label()}</a>
                         }
                     }).collect_view();
+                    let reports_link = (!report_kinds.is_empty()).then(|| view! {
+                        <a href=format!("/portal/{slug}/clients/{cid}?tab=reports")
+                            aria-current=move || reports_tab.get().then_some("page")>"Reports"</a>
+                    });
                     view! {
                         <h1>{c.full_name.clone()}</h1>
                         <p>{format!("You are this client's {} case manager.", c.relationship.label())}</p>
@@ -237,8 +249,9 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                                 </dl>
                             </section>
                         })}
-                        <nav aria-label="Client record" class="tabs">{links}</nav>
+                        <nav aria-label="Client record" class="tabs">{links}{reports_link}</nav>
                         {move || match current.get() {
+                            _ if reports_tab.get() => view! { <ReportMaker client_id=cid kinds=report_kinds.clone() /> }.into_any(),
                             Some(DataKind::Schedules) => view! { <ScheduleTab client_id=cid /> }.into_any(),
                             Some(DataKind::Notes) => view! { <NotesTab client_id=cid /> }.into_any(),
                             Some(DataKind::HoursSummary) => view! { <HoursTab client_id=cid /> }.into_any(),

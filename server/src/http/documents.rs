@@ -16,14 +16,14 @@ use app::storage::{FileKind, attachment_header, sniff};
 
 /// The signed-in user who may use the app, if any (a pending password change
 /// or unaccepted terms of use block everything else).
-fn signed_in(user: Option<Extension<CurrentUser>>) -> Option<CurrentUser> {
+pub(super) fn signed_in(user: Option<Extension<CurrentUser>>) -> Option<CurrentUser> {
     match user {
         Some(Extension(u)) if !u.must_change_password && !u.terms_pending => Some(u),
         _ => None,
     }
 }
 
-fn please_sign_in() -> Response {
+pub(super) fn please_sign_in() -> Response {
     (StatusCode::UNAUTHORIZED, "Please sign in.").into_response()
 }
 

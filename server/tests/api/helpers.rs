@@ -29,6 +29,8 @@ pub struct TestApp {
     pub router: Router,
     /// A real SMTP server the app delivers to.
     pub mail: server::smtp_sink::Inbox,
+    /// The app's own mailer, for jobs a test runs by hand.
+    pub mailer: std::sync::Arc<dyn app::mail::Mailer>,
     _files: tempfile::TempDir,
     backend: Option<Backend>,
 }
@@ -37,6 +39,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The body as sent, for files.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -73,10 +77,11 @@ impl TestApp {
         )
         .expect("mailer");
         let files = tempfile::tempdir().expect("tempdir");
+        let mailer: std::sync::Arc<dyn app::mail::Mailer> = std::sync::Arc::new(mailer);
         let ctx = ServerContext {
             db: db.clone(),
             config: std::sync::Arc::new(config()),
-            mailer: std::sync::Arc::new(mailer),
+            mailer: mailer.clone(),
             storage: app::storage::Storage::local(files.path(), 1024 * 1024).expect("storage"),
         };
         let router = server::http::router(ctx, server::http::leptos_options());
@@ -84,6 +89,7 @@ impl TestApp {
             db,
             router,
             mail,
+            mailer,
             _files: files,
             backend: Some(backend),
         }
@@ -140,6 +146,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -13,6 +13,7 @@ mod password_reset;
 mod portal;
 mod portal_leaks;
 mod referrals;
+mod reports;
 mod security;
 mod sessions;
 mod surface;

@@ -91,7 +91,7 @@ async fn other_agency_client(app: &TestApp, erin: i32) -> i32 {
     c.id
 }
 
-async fn set_visibility(app: &TestApp, admin: &str, v: Visibility) {
+pub(crate) async fn set_visibility(app: &TestApp, admin: &str, v: Visibility) {
     let r = app
         .post_json(
             "/api/settings/portal/update",

@@ -27,6 +27,7 @@ const READ_ONLY: &[&str] = &[
     "/api/doctors/directory",
     "/api/doctors/practice",
     "/api/invitation",
+    "/api/care/goals",
     "/api/care/record",
     "/api/portal/assessments",
     "/api/portal/client",
@@ -37,6 +38,10 @@ const READ_ONLY: &[&str] = &[
     "/api/portal/schedule",
     "/api/portal/terms",
     "/api/portal/face",
+    "/api/reports/mine",
+    "/api/reports/of-client",
+    "/api/reports/schedule-clients",
+    "/api/reports/schedules",
     "/api/settings/portal",
 ];
 

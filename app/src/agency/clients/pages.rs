@@ -1,14 +1,17 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::agency::AccessStatus;
 use crate::agency::case_managers::list_case_managers;
 use crate::agency::clients::{
     AssignCaseManager, SetClientArchived, UnassignCaseManager, agency_client, list_agency_clients,
 };
 use crate::agency::documents::pages::ClientDocuments;
+use crate::care::goals::GoalsSection;
 use crate::care::pages::CareRecordSection;
 use crate::clients::Relationship;
 use crate::layout::ErrorNotice;
+use crate::reports::pages::{ClientReportsSection, Recipient};
 
 /// The agency's clients.
 #[component]
@@ -102,6 +105,10 @@ pub fn AgencyClientPage() -> impl IntoView {
                 };
                 let cid = c.id;
                 let archived = c.archived;
+                let recipients: Vec<Recipient> = c.assignments.iter()
+                    .filter(|a| a.access == AccessStatus::Active)
+                    .map(|a| Recipient { id: a.case_manager_id, name: a.name.clone() })
+                    .collect();
                 let cms = directory.await.unwrap_or_default();
                 let chosen_cm = RwSignal::new(cms.first().map(|m| m.id).unwrap_or(0));
                 let chosen_rel = RwSignal::new(Relationship::Primary);
@@ -168,6 +175,8 @@ pub fn AgencyClientPage() -> impl IntoView {
                     </section>
                     <ClientDocuments client_id=cid client_name=c.full_name />
                     <CareRecordSection client_id=cid />
+                    <GoalsSection client_id=cid />
+                    <ClientReportsSection client_id=cid recipients />
                 }.into_any()
             })}
         </Suspense>

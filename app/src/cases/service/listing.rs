@@ -205,20 +205,6 @@ pub async fn doctor_names(
 /// Most rows one export returns; the filter narrows anything bigger.
 const EXPORT_LIMIT: usize = 50_000;
 
-fn csv_field(s: &str) -> String {
-    // Cells starting with = + - @ would run as formulas in a spreadsheet.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// The filtered list as CSV: exactly the rows the list shows, all pages.
 pub async fn export_csv(
     db: &DatabaseConnection,
@@ -245,7 +231,7 @@ pub async fn export_csv(
             out.push_str(
                 &cells
                     .iter()
-                    .map(|c| csv_field(c))
+                    .map(|c| crate::csv::field(c))
                     .collect::<Vec<_>>()
                     .join(","),
             );
@@ -263,14 +249,6 @@ pub async fn export_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-    }
 
     #[test]
     fn a_cursor_round_trips_and_garbage_is_refused() {

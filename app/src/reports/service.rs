@@ -1,0 +1,480 @@
+//! Making, sending, listing and opening reports. Every entry point asks
+//! the policy about the client and the report's data kind first.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+use crate::activity::ActivityAction;
+use crate::activity::service::{Entry, record};
+use crate::agency::Visibility;
+use crate::agency::case_managers::service::{Standing, standing};
+use crate::auth::Role;
+use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
+use crate::care::service::names;
+use crate::clients::service::facts;
+use crate::db::begin_write;
+use crate::entities::{client, organisation, report, user};
+use crate::error::AppError;
+use crate::mail::{Mailer, OutgoingMail};
+use crate::reports::content::{EVERYTHING, Period, build, to_csv};
+use crate::reports::{ReportContent, ReportKind, ReportRow};
+
+/// How a report came to be, as stored.
+pub const ON_DEMAND: &str = "on_demand";
+pub const SENT: &str = "sent";
+pub const SCHEDULED: &str = "scheduled";
+
+/// A report file ready to send to the browser.
+pub struct ReportFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Csv,
+}
+
+async fn client_and_facts(
+    conn: &impl ConnectionTrait,
+    client_id: i32,
+) -> Result<(client::Model, ClientFacts), AppError> {
+    let c = client::Entity::find_by_id(client_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = facts(conn, &c).await?;
+    Ok((c, f))
+}
+
+/// What the actor's reports may hold: a case manager gets the agency's
+/// settings, staff everything but internal notes (never in any report).
+fn visible_to(actor: &Actor, f: &ClientFacts) -> Visibility {
+    if actor.role == Role::ExternalCaseManager {
+        f.visible
+    } else {
+        EVERYTHING
+    }
+}
+
+/// Stores a report and logs it in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn store(
+    conn: &impl ConnectionTrait,
+    c: &client::Model,
+    content: &ReportContent,
+    period: Period,
+    generated_by: Option<i32>,
+    case_manager: Option<i32>,
+    delivery: &str,
+    schedule_id: Option<i32>,
+) -> Result<report::Model, AppError> {
+    let text = serde_json::to_string(content).map_err(|e| {
+        tracing::error!(error = %e, "report content did not serialise");
+        AppError::Internal
+    })?;
+    Ok(report::ActiveModel {
+        organisation_id: Set(c.organisation_id),
+        client_id: Set(c.id),
+        kind: Set(content.kind.key().to_string()),
+        period_from: Set(period.from),
+        period_to: Set(period.to),
+        content: Set(text),
+        generated_by: Set(generated_by),
+        case_manager_user_id: Set(case_manager),
+        delivery: Set(delivery.to_string()),
+        schedule_id: Set(schedule_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+fn report_entry(action: ActivityAction, r: &report::Model, c: &client::Model) -> Entry {
+    Entry::new(action, "report", Some(r.id)).detail(json!({
+        "client": c.id,
+        "client_name": c.full_name,
+        "report": r.kind,
+        "from": r.period_from.to_string(),
+        "to": r.period_to.to_string(),
+        "for": r.case_manager_user_id,
+    }))
+}
+
+/// Makes a report for the actor: a case manager's lands in their portal,
+/// a staff member's is their own copy.
+pub async fn generate(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    kind: ReportKind,
+    period: Period,
+    ip: Option<String>,
+) -> Result<ReportRow, AppError> {
+    let txn = begin_write(db).await?;
+    let (c, f) = client_and_facts(&txn, client_id).await?;
+    can(actor, Action::View, &Resource::ClientData(&f, kind.needs()))?;
+    let me = user::Entity::find_by_id(actor.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let for_cm = actor.role == Role::ExternalCaseManager;
+    let content = build(
+        &txn,
+        &c,
+        kind,
+        period,
+        visible_to(actor, &f),
+        for_cm.then(|| me.display_name.clone()),
+    )
+    .await?;
+    let r = store(
+        &txn,
+        &c,
+        &content,
+        period,
+        Some(actor.user_id),
+        for_cm.then_some(actor.user_id),
+        ON_DEMAND,
+        None,
+    )
+    .await?;
+    record(
+        &txn,
+        report_entry(ActivityAction::ReportGenerated, &r, &c)
+            .by(actor.user_id, actor.organisation_id)
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row(
+        &r,
+        &c,
+        "On demand".into(),
+        for_cm.then_some(me.display_name),
+    ))
+}
+
+fn row(
+    r: &report::Model,
+    c: &client::Model,
+    origin: String,
+    for_name: Option<String>,
+) -> ReportRow {
+    ReportRow {
+        id: r.id,
+        client_id: c.id,
+        client_name: c.full_name.clone(),
+        kind: ReportKind::from_key(&r.kind).unwrap_or(ReportKind::MonthlySummary),
+        from: r.period_from.to_string(),
+        to: r.period_to.to_string(),
+        created_at: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        origin,
+        prepared_for: for_name,
+    }
+}
+
+/// The mail that tells a case manager a report is waiting. It carries no
+/// health data, only a link into the portal, where the case manager signs
+/// in and the download is logged: e-mail is neither encrypted end to end
+/// nor revocable, an attachment would be both.
+pub(crate) fn notice(to: &user::Model, agency: &str, public_url: &str, slug: &str) -> OutgoingMail {
+    OutgoingMail {
+        to_name: to.display_name.clone(),
+        to: to.email.clone(),
+        subject: format!("{agency}: a new report is in your portal"),
+        text: format!(
+            "Hello {},\n\n{agency} has put a new report in your Case Manager Portal.\n\
+             Sign in to read or download it:\n\n{public_url}/portal/{slug}/reports\n\n\
+             For your clients' privacy this e-mail does not contain the report itself.\n",
+            to.display_name
+        ),
+    }
+}
+
+/// Staff send a report to some of the client's case managers: one copy per
+/// case manager, made with what case managers may see, saved in their
+/// portal and announced by e-mail once stored.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    db: &DatabaseConnection,
+    mailer: &dyn Mailer,
+    public_url: &str,
+    actor: &Actor,
+    client_id: i32,
+    kind: ReportKind,
+    period: Period,
+    recipients: &[i32],
+    ip: Option<String>,
+) -> Result<usize, AppError> {
+    if recipients.is_empty() {
+        return Err(AppError::invalid(
+            "recipients",
+            "Choose at least one case manager.",
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let (c, f) = client_and_facts(&txn, client_id).await?;
+    if actor.role == Role::ExternalCaseManager {
+        return Err(AppError::NotFound);
+    }
+    can(actor, Action::Modify, &Resource::Client(&f))?;
+    // What a case manager of this agency may see decides the content.
+    let cm_view = Actor {
+        user_id: 0,
+        organisation_id: f.organisation_id,
+        role: Role::ExternalCaseManager,
+        portal_open: true,
+    };
+    if !f.visible.allows(kind.needs()) {
+        return Err(AppError::invalid(
+            "kind",
+            format!(
+                "Case managers are not shown {}; turn it on in the portal settings first.",
+                kind.needs().label()
+            ),
+        ));
+    }
+    let mut mails = Vec::new();
+    let org = organisation::Entity::find_by_id(c.organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut ids: Vec<i32> = recipients.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let cm = Actor {
+            user_id: id,
+            ..cm_view.clone()
+        };
+        let open = standing(&txn, id, f.organisation_id).await? == Standing::Open;
+        let to = user::Entity::find_by_id(id).one(&txn).await?;
+        let (Some(to), true) = (to, open) else {
+            return Err(AppError::invalid(
+                "recipients",
+                "Every recipient must be one of this client's case managers with active portal access.",
+            ));
+        };
+        if can(&cm, Action::View, &Resource::ClientData(&f, kind.needs())).is_err() {
+            return Err(AppError::invalid(
+                "recipients",
+                format!("{} is not assigned to this client.", to.display_name),
+            ));
+        }
+        let content = build(
+            &txn,
+            &c,
+            kind,
+            period,
+            f.visible,
+            Some(to.display_name.clone()),
+        )
+        .await?;
+        let r = store(
+            &txn,
+            &c,
+            &content,
+            period,
+            Some(actor.user_id),
+            Some(id),
+            SENT,
+            None,
+        )
+        .await?;
+        record(
+            &txn,
+            report_entry(ActivityAction::ReportSent, &r, &c)
+                .by(actor.user_id, actor.organisation_id)
+                .from_ip(ip.clone()),
+        )
+        .await?;
+        mails.push(to);
+    }
+    let agency = content_agency(&txn, &org).await?;
+    txn.commit().await?;
+    let count = mails.len();
+    for to in mails {
+        // The report is saved either way; a failed notice is logged, and
+        // the case manager still finds the report in the portal.
+        if let Err(e) = mailer
+            .send(notice(&to, &agency, public_url, &org.slug))
+            .await
+        {
+            tracing::warn!(error = %e, "report notice mail failed");
+        }
+    }
+    Ok(count)
+}
+
+pub(crate) async fn content_agency(
+    conn: &impl ConnectionTrait,
+    org: &organisation::Model,
+) -> Result<String, AppError> {
+    let brand = crate::entities::portal_setting::Entity::find_by_id(org.id)
+        .one(conn)
+        .await?
+        .map(|s| s.brand_name)
+        .filter(|n| !n.trim().is_empty());
+    Ok(brand.unwrap_or_else(|| org.name.clone()))
+}
+
+/// The reports in a case manager's portal, newest first, for clients they
+/// may still see that kind of data of.
+pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<ReportRow>, AppError> {
+    if actor.role != Role::ExternalCaseManager {
+        return Err(AppError::NotFound);
+    }
+    let reports = report::Entity::find()
+        .filter(report::Column::CaseManagerUserId.eq(actor.user_id))
+        .order_by_desc(report::Column::CreatedAt)
+        .order_by_desc(report::Column::Id)
+        .limit(200)
+        .all(db)
+        .await?;
+    let senders = names(db, reports.iter().filter_map(|r| r.generated_by)).await?;
+    let mut ids: Vec<i32> = reports.iter().map(|r| r.client_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut clients: HashMap<i32, (client::Model, ClientFacts)> = HashMap::new();
+    for id in ids {
+        clients.insert(id, client_and_facts(db, id).await?);
+    }
+    let mut out = Vec::new();
+    for r in &reports {
+        let Some((c, f)) = clients.get(&r.client_id) else {
+            continue;
+        };
+        let Some(kind) = ReportKind::from_key(&r.kind) else {
+            continue;
+        };
+        if can(actor, Action::View, &Resource::ClientData(f, kind.needs())).is_err() {
+            continue;
+        }
+        out.push(row(r, c, origin(r, actor, &senders), None));
+    }
+    Ok(out)
+}
+
+fn origin(r: &report::Model, actor: &Actor, senders: &HashMap<i32, String>) -> String {
+    match (r.delivery.as_str(), r.generated_by) {
+        (SCHEDULED, _) => "Automated".into(),
+        (_, Some(by)) if by == actor.user_id => "Made by you".into(),
+        (_, Some(by)) => format!(
+            "Sent by {}",
+            senders.get(&by).map(String::as_str).unwrap_or("the agency")
+        ),
+        _ => "Sent by the agency".into(),
+    }
+}
+
+/// The reports made about a client, for its staff page.
+pub async fn of_client(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+) -> Result<Vec<ReportRow>, AppError> {
+    let (c, f) = client_and_facts(db, client_id).await?;
+    if actor.role == Role::ExternalCaseManager {
+        return Err(AppError::NotFound);
+    }
+    can(actor, Action::View, &Resource::Client(&f))?;
+    let reports = report::Entity::find()
+        .filter(report::Column::ClientId.eq(c.id))
+        .order_by_desc(report::Column::CreatedAt)
+        .order_by_desc(report::Column::Id)
+        .limit(200)
+        .all(db)
+        .await?;
+    let mut ids: Vec<i32> = Vec::new();
+    for r in &reports {
+        ids.extend(r.generated_by);
+        ids.extend(r.case_manager_user_id);
+    }
+    let people = names(db, ids).await?;
+    Ok(reports
+        .iter()
+        .map(|r| {
+            let for_name = r
+                .case_manager_user_id
+                .and_then(|id| people.get(&id).cloned());
+            row(r, &c, origin(r, actor, &people), for_name)
+        })
+        .collect())
+}
+
+/// Opens a stored report as PDF or CSV, if the actor may still see it: a
+/// case manager only their own, and only while the client and the data
+/// kind are visible to them. Drawing the PDF runs off the async threads.
+pub async fn open(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    report_id: i32,
+    format: Format,
+    ip: Option<String>,
+) -> Result<ReportFile, AppError> {
+    let r = report::Entity::find_by_id(report_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (c, f) = client_and_facts(db, r.client_id).await?;
+    let kind = ReportKind::from_key(&r.kind).ok_or(AppError::NotFound)?;
+    if actor.role == Role::ExternalCaseManager && r.case_manager_user_id != Some(actor.user_id) {
+        return Err(AppError::NotFound);
+    }
+    can(actor, Action::View, &Resource::ClientData(&f, kind.needs()))?;
+    let content: ReportContent = serde_json::from_str(&r.content).map_err(|e| {
+        tracing::error!(error = %e, report = r.id, "stored report did not parse");
+        AppError::Internal
+    })?;
+    let stem = format!(
+        "{}-{}-{}",
+        kind.key().replace('_', "-"),
+        r.period_from,
+        r.period_to
+    );
+    let file = match format {
+        Format::Csv => ReportFile {
+            file_name: format!("{stem}.csv"),
+            content_type: "text/csv; charset=utf-8",
+            bytes: to_csv(&content).into_bytes(),
+        },
+        Format::Pdf => {
+            let bytes = tokio::task::spawn_blocking(move || crate::reports::pdf::render(&content))
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "report drawing task failed");
+                    AppError::Internal
+                })??;
+            ReportFile {
+                file_name: format!("{stem}.pdf"),
+                content_type: "application/pdf",
+                bytes,
+            }
+        }
+    };
+    let txn = begin_write(db).await?;
+    record(
+        &txn,
+        report_entry(ActivityAction::ReportDownloaded, &r, &c)
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({
+                "client": c.id,
+                "client_name": c.full_name,
+                "report": r.kind,
+                "format": match format { Format::Pdf => "pdf", Format::Csv => "csv" },
+            }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(file)
+}

@@ -1,0 +1,34 @@
+//! Background work of a running instance.
+
+use std::time::Duration;
+
+use app::server_context::ServerContext;
+
+/// Sends automated reports as they fall due, for as long as the server
+/// runs. The first pass runs at start-up, so runs missed while no instance
+/// was up are caught up at once (once each: see `app::reports::schedule`).
+pub async fn report_scheduler(ctx: ServerContext, every: Duration) {
+    let instance = format!(
+        "{}:{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "caseport".into()),
+        std::process::id()
+    );
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::reports::schedule::run_due(
+            &ctx.db,
+            ctx.mailer.as_ref(),
+            &ctx.config.public_url,
+            &instance,
+            chrono::Utc::now(),
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(runs) => tracing::info!(runs, "automated reports sent"),
+            Err(e) => tracing::warn!(error = %e, "automated reports failed; retrying next pass"),
+        }
+    }
+}
