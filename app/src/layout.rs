@@ -31,6 +31,25 @@ impl SessionState {
     }
 }
 
+/// "Messages" with the unread count, while the agency takes messages.
+#[component]
+fn MessagesLink() -> impl IntoView {
+    let tick = crate::messages::pages::polling();
+    let unread = Resource::new(
+        move || tick.get(),
+        |_| crate::messages::api::unread_messages(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                unread.await.ok().flatten().map(|n| view! {
+                    <A href="/messages">{if n > 0 { format!("Messages ({n} unread)") } else { "Messages".to_string() }}</A>
+                })
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let session = SessionState::get();
@@ -60,6 +79,7 @@ pub fn SiteHeader() -> impl IntoView {
                                         <nav aria-label="Agency">
                                             <A href="/clients">"Clients"</A>
                                             <A href="/case-managers">"Case managers"</A>
+                                            <MessagesLink />
                                             {(me.role == crate::auth::Role::Admin).then(|| view! {
                                                 <A href="/settings">"Settings"</A>
                                                 <A href="/activity">"Activity log"</A>

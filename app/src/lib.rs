@@ -12,6 +12,7 @@ pub mod clients;
 pub mod error;
 pub mod home;
 pub mod layout;
+pub mod messages;
 pub mod orgs;
 pub mod portal;
 pub mod reports;

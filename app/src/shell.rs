@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/activity") view=ActivityLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view=crate::messages::pages::MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/case-managers") view=CaseManagerDirectoryPage ssr=SsrMode::Async />
                     <Route path=path!("/case-managers/:id") view=CaseManagerPage ssr=SsrMode::Async />
                     <Route path=path!("/clients") view=AgencyClientsPage ssr=SsrMode::Async />

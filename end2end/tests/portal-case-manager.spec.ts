@@ -64,7 +64,7 @@ test('a case manager accepts the terms, filters their clients, and reads a clien
   await expect(cm.getByRole('heading', { name: 'Dorothy Evans', level: 1 })).toBeVisible();
   await hydrated(cm);
   const tabs = cm.getByRole('navigation', { name: 'Client record' });
-  await expect(tabs.getByRole('link')).toHaveText(['Schedules', 'Notes', 'Hours Summary', 'Assessments', 'Documents']);
+  await expect(tabs.getByRole('link')).toHaveText(['Schedules', 'Notes', 'Hours Summary', 'Assessments', 'Documents', 'Reports', 'Messages']);
   // Schedule: completed and upcoming visits, no staff names (Staff Info is off).
   const appointments = cm.getByRole('table', { name: 'Appointments' });
   await expect(appointments.getByRole('row', { name: /Completed/ }).first()).toBeVisible();

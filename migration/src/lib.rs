@@ -11,6 +11,7 @@ mod m20261123_000005_portal;
 mod m20261123_000006_care_records;
 mod m20261123_000007_password_resets;
 mod m20261123_000008_reports;
+mod m20261123_000009_messages;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_care_records::Migration),
             Box::new(m20261123_000007_password_resets::Migration),
             Box::new(m20261123_000008_reports::Migration),
+            Box::new(m20261123_000009_messages::Migration),
         ]
     }
 }

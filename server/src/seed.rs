@@ -146,6 +146,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
     let harbour_staff = people(db, &harbour, HARBOUR).await?;
     let cms = people(db, &harbour, CASE_MANAGERS).await?;
     demo_portal(db, &harbour, &cms).await?;
+    demo_messaging(db, &harbour).await?;
 
     let ortiz = doctor_id(db, "ortiz@riverside.example").await?;
     let okafor = doctor_id(db, "okafor@riverside.example").await?;
@@ -342,6 +343,29 @@ async fn demo_portal(
 /// most of them done, a few cancelled or missed, some still to come; a
 /// note for each visit done; one annual assessment each. Runs once per
 /// client.
+/// Harbour takes messages from its case managers; all admins receive them.
+async fn demo_messaging(
+    db: &DatabaseConnection,
+    harbour: &organisation::Model,
+) -> Result<(), AppError> {
+    use app::entities::messaging_setting;
+    if messaging_setting::Entity::find_by_id(harbour.id)
+        .one(db)
+        .await?
+        .is_none()
+    {
+        messaging_setting::ActiveModel {
+            organisation_id: Set(harbour.id),
+            enabled: Set(true),
+            recipients: Set(app::messages::Routing::AllAdmins.key().into()),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn demo_care(
     db: &DatabaseConnection,
     harbour: &organisation::Model,

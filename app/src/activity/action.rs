@@ -109,6 +109,8 @@ pub enum ActivityAction {
     GoalProgressRecorded,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "message_sent"))]
     MessageSent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "team_lead_changed"))]
+    TeamLeadChanged,
 }
 
 impl ActivityAction {
@@ -163,6 +165,7 @@ impl ActivityAction {
         ActivityAction::GoalAdded,
         ActivityAction::GoalProgressRecorded,
         ActivityAction::MessageSent,
+        ActivityAction::TeamLeadChanged,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -228,6 +231,7 @@ impl ActivityAction {
             ActivityAction::GoalAdded => "Goal added",
             ActivityAction::GoalProgressRecorded => "Goal progress recorded",
             ActivityAction::MessageSent => "Message sent",
+            ActivityAction::TeamLeadChanged => "Team lead changed",
         }
     }
 }

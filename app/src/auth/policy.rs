@@ -78,6 +78,12 @@ pub enum Resource<'a> {
         client: &'a ClientFacts,
         shared: bool,
     },
+    /// The conversations about a client between the agency and its case
+    /// managers; `enabled` is the agency's messaging switch.
+    Messages {
+        client: &'a ClientFacts,
+        enabled: bool,
+    },
     /// An agency's case-manager directory.
     CaseManagers {
         organisation_id: i32,
@@ -120,6 +126,18 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
                 return Err(AppError::NotFound);
             }
             Ok(grant)
+        }
+        Resource::Messages { client, enabled } => {
+            // Whoever may see the client may read its conversations; a
+            // case manager only while messaging is on, and only their own
+            // (the service picks the conversation by the actor).
+            let grant = can_on_client(actor, Action::View, client)?;
+            match (actor.role, action) {
+                (Role::ExternalCaseManager, _) if !*enabled => Err(AppError::NotFound),
+                (_, Action::View) => Ok(grant),
+                (_, Action::Create) if *enabled => Ok(grant),
+                _ => Err(AppError::Forbidden),
+            }
         }
         Resource::CaseManagers { organisation_id } => {
             let own = *organisation_id == actor.organisation_id;
@@ -563,6 +581,34 @@ mod tests {
             outcome(can(&external, Action::View, &Resource::DoctorDirectory)),
             NotFound
         );
+    }
+
+    #[test]
+    fn conversations_follow_the_client_and_the_messaging_switch() {
+        let c = agency_client(vec![60], Visibility::default());
+        let on = Resource::Messages {
+            client: &c,
+            enabled: true,
+        };
+        let off = Resource::Messages {
+            client: &c,
+            enabled: false,
+        };
+        let assigned = actor(60, AGENCY, Role::ExternalCaseManager);
+        let stranger = actor(61, AGENCY, Role::ExternalCaseManager);
+        let staff = actor(5, AGENCY, Role::Staff);
+        let elsewhere = actor(6, PRACTICE_A, Role::Staff);
+        assert_eq!(outcome(can(&assigned, Action::Create, &on)), Allow(None));
+        assert_eq!(outcome(can(&assigned, Action::View, &on)), Allow(None));
+        assert_eq!(outcome(can(&assigned, Action::View, &off)), NotFound);
+        assert_eq!(outcome(can(&assigned, Action::Create, &off)), NotFound);
+        assert_eq!(outcome(can(&assigned, Action::Modify, &on)), Forbidden);
+        assert_eq!(outcome(can(&stranger, Action::View, &on)), NotFound);
+        assert_eq!(outcome(can(&staff, Action::Create, &on)), Allow(None));
+        // Staff keep the history when messaging is off, but write nothing.
+        assert_eq!(outcome(can(&staff, Action::View, &off)), Allow(None));
+        assert_eq!(outcome(can(&staff, Action::Create, &off)), Forbidden);
+        assert_eq!(outcome(can(&elsewhere, Action::View, &on)), NotFound);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct PortalClientView {
     pub relationship: Relationship,
     pub tabs: Vec<DataKind>,
     pub contact: Option<Contact>,
+    /// The agency takes messages through the portal.
+    pub messaging: bool,
 }
 
 /// A shared document as the portal lists it: no sharing internals.

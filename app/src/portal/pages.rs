@@ -12,6 +12,7 @@ use crate::care::hours::{HoursChart, hours};
 use crate::care::pages::{AppointmentTable, AssessmentList, HoursTable};
 use crate::clients::Relationship;
 use crate::layout::ErrorNotice;
+use crate::messages::pages::Conversation;
 use crate::portal::api::{
     AcceptTerms, ClientsFilter, my_clients, portal_assessments, portal_client, portal_documents,
     portal_hours, portal_notes, portal_schedule, portal_terms,
@@ -207,6 +208,8 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
     let tab = Memo::new(move |_| query.with(|q| q.get("tab").and_then(|t| DataKind::from_key(&t))));
     let reports_tab =
         Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("reports")));
+    let messages_tab =
+        Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("messages")));
     let client = Resource::new(id, portal_client);
     view! {
         <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
@@ -221,7 +224,7 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                     let cid = c.id;
                     let tabs = c.tabs.clone();
                     let current = Memo::new(move |_| {
-                        if reports_tab.get() { return None; }
+                        if reports_tab.get() || messages_tab.get() { return None; }
                         tab.get().filter(|t| tabs.contains(t)).or(tabs.first().copied())
                     });
                     let report_kinds: Vec<ReportKind> = ReportKind::ALL.into_iter().filter(|k| c.tabs.contains(&k.needs())).collect();
@@ -236,6 +239,11 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                         <a href=format!("/portal/{slug}/clients/{cid}?tab=reports")
                             aria-current=move || reports_tab.get().then_some("page")>"Reports"</a>
                     });
+                    let messaging = c.messaging;
+                    let messages_link = messaging.then(|| view! {
+                        <a href=format!("/portal/{slug}/clients/{cid}?tab=messages")
+                            aria-current=move || messages_tab.get().then_some("page")>"Messages"</a>
+                    });
                     view! {
                         <h1>{c.full_name.clone()}</h1>
                         <p>{format!("You are this client's {} case manager.", c.relationship.label())}</p>
@@ -249,8 +257,15 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                                 </dl>
                             </section>
                         })}
-                        <nav aria-label="Client record" class="tabs">{links}{reports_link}</nav>
+                        <nav aria-label="Client record" class="tabs">{links}{reports_link}{messages_link}</nav>
                         {move || match current.get() {
+                            _ if messages_tab.get() && messaging => view! {
+                                <section aria-labelledby="messages-heading">
+                                    <h2 id="messages-heading">"Messages"</h2>
+                                    <p>"Messages go to the agency's staff; please keep them about this client."</p>
+                                    <Conversation client_id=cid case_manager_id=None write_label="Message to the agency" />
+                                </section>
+                            }.into_any(),
                             _ if reports_tab.get() => view! { <ReportMaker client_id=cid kinds=report_kinds.clone() /> }.into_any(),
                             Some(DataKind::Schedules) => view! { <ScheduleTab client_id=cid /> }.into_any(),
                             Some(DataKind::Notes) => view! { <NotesTab client_id=cid /> }.into_any(),

@@ -163,6 +163,7 @@ pub async fn client_page(
         email: c.email.clone().unwrap_or_default(),
         address: c.address.clone().unwrap_or_default(),
     });
+    let messaging = crate::messages::service::enabled(db, c.organisation_id).await?;
     viewed(db, actor, &c, "client", ip).await?;
     Ok(PortalClientView {
         id: c.id,
@@ -170,6 +171,7 @@ pub async fn client_page(
         relationship,
         tabs,
         contact,
+        messaging,
     })
 }
 

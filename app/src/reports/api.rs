@@ -50,7 +50,7 @@ pub async fn send_report(
     kind: String,
     from: String,
     to: String,
-    recipients: Vec<i32>,
+    #[server(default)] recipients: Vec<i32>,
 ) -> Result<usize, AppError> {
     use crate::server_context::{self as sc, run};
     run(async move {
@@ -115,7 +115,7 @@ pub async fn add_report_schedule(
     kind: String,
     frequency: String,
     day: i32,
-    recipients: Vec<i32>,
+    #[server(default)] recipients: Vec<i32>,
 ) -> Result<i32, AppError> {
     use crate::server_context::{self as sc, run};
     run(async move {

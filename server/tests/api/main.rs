@@ -9,6 +9,7 @@ mod auth;
 mod cases;
 mod csrf;
 mod database;
+mod messages;
 mod password_reset;
 mod portal;
 mod portal_leaks;

@@ -11,6 +11,7 @@ use crate::care::goals::GoalsSection;
 use crate::care::pages::CareRecordSection;
 use crate::clients::Relationship;
 use crate::layout::ErrorNotice;
+use crate::messages::pages::{ClientMessagesSection, TeamLeadPicker};
 use crate::reports::pages::{ClientReportsSection, Recipient};
 
 /// The agency's clients.
@@ -125,6 +126,7 @@ pub fn AgencyClientPage() -> impl IntoView {
                         <dt>"Address"</dt><dd>{c.address.clone()}</dd>
                         <dt>"Authorised hours per month"</dt><dd>{c.authorised_hours_per_month}</dd>
                     </dl>
+                    <TeamLeadPicker client_id=cid />
                     <section aria-labelledby="cms-heading">
                         <h2 id="cms-heading">"Case Managers"</h2>
                         <table aria-label="Assigned case managers">
@@ -176,6 +178,7 @@ pub fn AgencyClientPage() -> impl IntoView {
                     <ClientDocuments client_id=cid client_name=c.full_name />
                     <CareRecordSection client_id=cid />
                     <GoalsSection client_id=cid />
+                    <ClientMessagesSection client_id=cid />
                     <ClientReportsSection client_id=cid recipients />
                 }.into_any()
             })}

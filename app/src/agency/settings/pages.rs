@@ -6,6 +6,7 @@ use crate::agency::settings::{
 };
 use crate::agency::{DataKind, Visibility};
 use crate::layout::ErrorNotice;
+use crate::messages::pages::CommunicationSettings;
 use crate::reports::pages::AutomatedReportsSection;
 
 /// Settings → Features, Case Manager Portal, Documents.
@@ -33,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <AppearanceSettings s=s.clone() update />
                         <TermsSettings s=s.clone() update />
                         <SecuritySettings s update />
+                        <CommunicationSettings />
                         <AutomatedReportsSection />
                         <h2>"Documents"</h2>
                         <CategorySettings />

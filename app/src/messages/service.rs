@@ -1,0 +1,647 @@
+//! Messaging rules: the policy decides who may read and write a
+//! conversation; the routing setting decides whose inbox it lands in.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::activity::ActivityAction;
+use crate::activity::service::{Entry, record};
+use crate::auth::Role;
+use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
+use crate::care::service::names;
+use crate::clients::service::facts;
+use crate::db::begin_write;
+use crate::entities::{
+    client, client_team_lead, message, message_recipient, messaging_setting, organisation, user,
+};
+use crate::error::AppError;
+use crate::mail::{Mailer, OutgoingMail};
+use crate::messages::{MAX_MESSAGE, MessageRow, MessagingView, Routing, StaffMember, ThreadRow};
+
+/// Conversations the inbox looks through, newest messages first.
+const INBOX_WINDOW: u64 = 5000;
+
+pub async fn enabled(conn: &impl ConnectionTrait, organisation_id: i32) -> Result<bool, AppError> {
+    Ok(messaging_setting::Entity::find_by_id(organisation_id)
+        .one(conn)
+        .await?
+        .is_some_and(|s| s.enabled))
+}
+
+async fn routing(conn: &impl ConnectionTrait, organisation_id: i32) -> Result<Routing, AppError> {
+    Ok(messaging_setting::Entity::find_by_id(organisation_id)
+        .one(conn)
+        .await?
+        .and_then(|s| Routing::from_key(&s.recipients))
+        .unwrap_or(Routing::AllAdmins))
+}
+
+async fn client_and_facts(
+    conn: &impl ConnectionTrait,
+    client_id: i32,
+) -> Result<(client::Model, ClientFacts), AppError> {
+    let c = client::Entity::find_by_id(client_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = facts(conn, &c).await?;
+    Ok((c, f))
+}
+
+/// The agency's active staff and admins.
+async fn staff_of(
+    conn: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::OrganisationId.eq(organisation_id))
+        .filter(user::Column::Role.is_in([Role::Admin, Role::Staff]))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::DisplayName)
+        .all(conn)
+        .await?)
+}
+
+/// Who receives a case manager's messages about `client_id`. A team lead
+/// or recipient list that is unset or gone falls back to all admins, so a
+/// message never lands nowhere.
+async fn receivers(
+    conn: &impl ConnectionTrait,
+    organisation_id: i32,
+    client_id: i32,
+    routing: Routing,
+    staff: &[user::Model],
+) -> Result<Vec<i32>, AppError> {
+    let active = |id: i32| staff.iter().any(|u| u.id == id);
+    let chosen: Vec<i32> = match routing {
+        Routing::AllAdmins => Vec::new(),
+        Routing::TeamLead => client_team_lead::Entity::find_by_id(client_id)
+            .one(conn)
+            .await?
+            .map(|t| t.user_id)
+            .filter(|id| active(*id))
+            .into_iter()
+            .collect(),
+        Routing::Specific => message_recipient::Entity::find()
+            .filter(message_recipient::Column::OrganisationId.eq(organisation_id))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|r| r.user_id)
+            .filter(|id| active(*id))
+            .collect(),
+    };
+    if chosen.is_empty() {
+        return Ok(staff
+            .iter()
+            .filter(|u| u.role == Role::Admin)
+            .map(|u| u.id)
+            .collect());
+    }
+    Ok(chosen)
+}
+
+fn clean_body(body: &str) -> Result<String, AppError> {
+    // Control characters other than line breaks and tabs have no place in
+    // a plain-text message.
+    let body: String = body
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", "Write a message first."));
+    }
+    if body.chars().count() > MAX_MESSAGE {
+        return Err(AppError::invalid(
+            "body",
+            format!("A message can be at most {MAX_MESSAGE} characters."),
+        ));
+    }
+    Ok(body)
+}
+
+/// The conversation's case manager: a case manager's own; for staff, the
+/// one they name, who must be on the client's team.
+fn case_manager_of(actor: &Actor, f: &ClientFacts, named: Option<i32>) -> Result<i32, AppError> {
+    if actor.role == Role::ExternalCaseManager {
+        return Ok(actor.user_id);
+    }
+    match named {
+        Some(id) if f.assigned_case_managers.contains(&id) => Ok(id),
+        _ => Err(AppError::invalid(
+            "case_manager_id",
+            "Choose one of this client's case managers.",
+        )),
+    }
+}
+
+fn stamp(t: chrono::DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    db: &DatabaseConnection,
+    mailer: &dyn Mailer,
+    public_url: &str,
+    actor: &Actor,
+    client_id: i32,
+    case_manager_id: Option<i32>,
+    body: &str,
+    ip: Option<String>,
+) -> Result<MessageRow, AppError> {
+    let body = clean_body(body)?;
+    let txn = begin_write(db).await?;
+    let (c, f) = client_and_facts(&txn, client_id).await?;
+    let on = enabled(&txn, c.organisation_id).await?;
+    can(
+        actor,
+        Action::Create,
+        &Resource::Messages {
+            client: &f,
+            enabled: on,
+        },
+    )?;
+    let cm = case_manager_of(actor, &f, case_manager_id)?;
+    let now = Utc::now();
+    let saved = message::ActiveModel {
+        organisation_id: Set(c.organisation_id),
+        client_id: Set(c.id),
+        case_manager_user_id: Set(cm),
+        author_user_id: Set(actor.user_id),
+        body: Set(body.clone()),
+        created_at: Set(now),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    // The log names the conversation, not the words: the message itself
+    // stays in one place.
+    record(
+        &txn,
+        Entry::new(ActivityAction::MessageSent, "message", Some(saved.id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({
+                "client": c.id,
+                "client_name": c.full_name,
+                "case_manager": cm,
+                "characters": body.chars().count(),
+            }))
+            .from_ip(ip),
+    )
+    .await?;
+    let me = user::Entity::find_by_id(actor.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let org = organisation::Entity::find_by_id(c.organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut notices = Vec::new();
+    if actor.role == Role::ExternalCaseManager {
+        let staff = staff_of(&txn, c.organisation_id).await?;
+        let route = routing(&txn, c.organisation_id).await?;
+        for id in receivers(&txn, c.organisation_id, c.id, route, &staff).await? {
+            if let Some(u) = staff.iter().find(|u| u.id == id) {
+                notices.push(OutgoingMail {
+                    to_name: u.display_name.clone(),
+                    to: u.email.clone(),
+                    subject: "A case manager sent a message".into(),
+                    text: format!(
+                        "Hello {},\n\nA case manager has sent a message about one of your clients.\n\
+                         Read and answer it in Caseport:\n\n{public_url}/messages\n",
+                        u.display_name
+                    ),
+                });
+            }
+        }
+    } else if let Some(to) = user::Entity::find_by_id(cm).one(&txn).await? {
+        notices.push(OutgoingMail {
+            to_name: to.display_name.clone(),
+            to: to.email.clone(),
+            subject: format!("{}: a new message in your portal", org.name),
+            text: format!(
+                "Hello {},\n\n{} has answered you in the Case Manager Portal.\n\
+                 Sign in to read it:\n\n{public_url}/portal/{}/clients/{}?tab=messages\n\n\
+                 For your clients' privacy this e-mail does not contain the message.\n",
+                to.display_name, org.name, org.slug, c.id
+            ),
+        });
+    }
+    txn.commit().await?;
+    for mail in notices {
+        if let Err(e) = mailer.send(mail).await {
+            tracing::warn!(error = %e, "message notice mail failed");
+        }
+    }
+    Ok(MessageRow {
+        id: saved.id,
+        from_agency: actor.role != Role::ExternalCaseManager,
+        author: me.display_name,
+        body,
+        sent_at: stamp(now),
+    })
+}
+
+pub async fn conversation(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    case_manager_id: Option<i32>,
+    ip: Option<String>,
+) -> Result<Vec<MessageRow>, AppError> {
+    let txn = begin_write(db).await?;
+    let (c, f) = client_and_facts(&txn, client_id).await?;
+    let on = enabled(&txn, c.organisation_id).await?;
+    can(
+        actor,
+        Action::View,
+        &Resource::Messages {
+            client: &f,
+            enabled: on,
+        },
+    )?;
+    let cm = if actor.role == Role::ExternalCaseManager {
+        actor.user_id
+    } else {
+        // Staff may read a past conversation with someone since unassigned.
+        case_manager_id
+            .ok_or_else(|| AppError::invalid("case_manager_id", "Choose a conversation."))?
+    };
+    let rows = message::Entity::find()
+        .filter(message::Column::ClientId.eq(c.id))
+        .filter(message::Column::CaseManagerUserId.eq(cm))
+        .order_by_asc(message::Column::CreatedAt)
+        .order_by_asc(message::Column::Id)
+        .all(&txn)
+        .await?;
+    // Opening the conversation reads what the other side wrote.
+    let theirs = if actor.role == Role::ExternalCaseManager {
+        message::Column::AuthorUserId.ne(cm)
+    } else {
+        message::Column::AuthorUserId.eq(cm)
+    };
+    message::Entity::update_many()
+        .col_expr(message::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(message::Column::ClientId.eq(c.id))
+        .filter(message::Column::CaseManagerUserId.eq(cm))
+        .filter(message::Column::ReadAt.is_null())
+        .filter(theirs)
+        .exec(&txn)
+        .await?;
+    if actor.role == Role::ExternalCaseManager {
+        record(
+            &txn,
+            Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
+                .by(actor.user_id, actor.organisation_id)
+                .detail(json!({ "page": "messages", "client": c.id, "client_name": c.full_name }))
+                .from_ip(ip),
+        )
+        .await?;
+    }
+    let authors = names(&txn, rows.iter().map(|m| m.author_user_id)).await?;
+    txn.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MessageRow {
+            id: m.id,
+            from_agency: m.author_user_id != cm,
+            author: authors.get(&m.author_user_id).cloned().unwrap_or_default(),
+            body: m.body,
+            sent_at: stamp(m.created_at),
+        })
+        .collect())
+}
+
+/// Conversations for staff: with `routed_only`, those whose messages land
+/// with this staff member; otherwise every one they may read.
+pub async fn inbox(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: Option<i32>,
+    case_manager_id: Option<i32>,
+    routed_only: bool,
+) -> Result<Vec<ThreadRow>, AppError> {
+    if actor.role == Role::ExternalCaseManager {
+        return Err(AppError::NotFound);
+    }
+    let mut find = message::Entity::find()
+        .filter(message::Column::OrganisationId.eq(actor.organisation_id))
+        .order_by_desc(message::Column::CreatedAt)
+        .order_by_desc(message::Column::Id)
+        .limit(INBOX_WINDOW);
+    if let Some(id) = client_id {
+        find = find.filter(message::Column::ClientId.eq(id));
+    }
+    if let Some(id) = case_manager_id {
+        find = find.filter(message::Column::CaseManagerUserId.eq(id));
+    }
+    let rows = find.all(db).await?;
+    // Newest first, so the first message seen of each conversation is its
+    // latest.
+    let mut threads: BTreeMap<(i32, i32), (message::Model, i64)> = BTreeMap::new();
+    for m in rows {
+        let unread = i64::from(m.author_user_id == m.case_manager_user_id && m.read_at.is_none());
+        threads
+            .entry((m.client_id, m.case_manager_user_id))
+            .and_modify(|(_, n)| *n += unread)
+            .or_insert((m, unread));
+    }
+    let on = enabled(db, actor.organisation_id).await?;
+    let route = routing(db, actor.organisation_id).await?;
+    let staff = staff_of(db, actor.organisation_id).await?;
+    let mut clients: HashMap<i32, (client::Model, ClientFacts)> = HashMap::new();
+    for (cid, _) in threads.keys() {
+        if let std::collections::hash_map::Entry::Vacant(slot) = clients.entry(*cid) {
+            slot.insert(client_and_facts(db, *cid).await?);
+        }
+    }
+    let mut out = Vec::new();
+    let people = names(db, threads.keys().map(|(_, cm)| *cm)).await?;
+    for ((cid, cm), (last, unread)) in threads {
+        let Some((c, f)) = clients.get(&cid) else {
+            continue;
+        };
+        if can(
+            actor,
+            Action::View,
+            &Resource::Messages {
+                client: f,
+                enabled: on,
+            },
+        )
+        .is_err()
+        {
+            continue;
+        }
+        if routed_only
+            && !receivers(db, c.organisation_id, c.id, route, &staff)
+                .await?
+                .contains(&actor.user_id)
+        {
+            continue;
+        }
+        out.push(ThreadRow {
+            client_id: c.id,
+            client_name: c.full_name.clone(),
+            case_manager_id: cm,
+            case_manager_name: people.get(&cm).cloned().unwrap_or_default(),
+            last_at: stamp(last.created_at),
+            preview: last.body.chars().take(80).collect(),
+            unread,
+        });
+    }
+    out.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+    Ok(out)
+}
+
+pub async fn unread(db: &DatabaseConnection, actor: &Actor) -> Result<Option<i64>, AppError> {
+    if !enabled(db, actor.organisation_id).await? {
+        return Ok(None);
+    }
+    match actor.role {
+        Role::Admin | Role::Staff => Ok(Some(
+            inbox(db, actor, None, None, true)
+                .await?
+                .iter()
+                .map(|t| t.unread)
+                .sum(),
+        )),
+        Role::ExternalCaseManager => {
+            let waiting = message::Entity::find()
+                .filter(message::Column::CaseManagerUserId.eq(actor.user_id))
+                .filter(message::Column::AuthorUserId.ne(actor.user_id))
+                .filter(message::Column::ReadAt.is_null())
+                .all(db)
+                .await?;
+            let mut n = 0;
+            for m in waiting {
+                let (_, f) = client_and_facts(db, m.client_id).await?;
+                if can(
+                    actor,
+                    Action::View,
+                    &Resource::Messages {
+                        client: &f,
+                        enabled: true,
+                    },
+                )
+                .is_ok()
+                {
+                    n += 1;
+                }
+            }
+            Ok(Some(n))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn admin(actor: &Actor) -> Result<(), AppError> {
+    can(
+        actor,
+        Action::Administer,
+        &Resource::Organisation {
+            id: actor.organisation_id,
+        },
+    )
+    .map(|_| ())
+}
+
+pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> Result<MessagingView, AppError> {
+    admin(actor)?;
+    let s = messaging_setting::Entity::find_by_id(actor.organisation_id)
+        .one(db)
+        .await?;
+    let chosen: Vec<i32> = message_recipient::Entity::find()
+        .filter(message_recipient::Column::OrganisationId.eq(actor.organisation_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    Ok(MessagingView {
+        enabled: s.as_ref().is_some_and(|s| s.enabled),
+        routing: s
+            .and_then(|s| Routing::from_key(&s.recipients))
+            .unwrap_or(Routing::AllAdmins),
+        staff: staff_of(db, actor.organisation_id)
+            .await?
+            .into_iter()
+            .map(|u| StaffMember {
+                chosen: chosen.contains(&u.id),
+                id: u.id,
+                name: u.display_name,
+            })
+            .collect(),
+    })
+}
+
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    on: bool,
+    route: Routing,
+    staff_ids: &[i32],
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    admin(actor)?;
+    let txn = begin_write(db).await?;
+    let staff = staff_of(&txn, actor.organisation_id).await?;
+    let mut ids = staff_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.iter().any(|id| !staff.iter().any(|u| u.id == *id)) {
+        return Err(AppError::invalid(
+            "staff",
+            "Choose recipients from the agency's staff.",
+        ));
+    }
+    if route == Routing::Specific && ids.is_empty() {
+        return Err(AppError::invalid(
+            "staff",
+            "Choose at least one staff member to receive messages.",
+        ));
+    }
+    let before = settings(db, actor).await?;
+    let now = Utc::now();
+    match messaging_setting::Entity::find_by_id(actor.organisation_id)
+        .one(&txn)
+        .await?
+    {
+        Some(s) => {
+            let mut am = s.into_active_model();
+            am.enabled = Set(on);
+            am.recipients = Set(route.key().into());
+            am.updated_at = Set(now);
+            am.update(&txn).await?;
+        }
+        None => {
+            messaging_setting::ActiveModel {
+                organisation_id: Set(actor.organisation_id),
+                enabled: Set(on),
+                recipients: Set(route.key().into()),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    message_recipient::Entity::delete_many()
+        .filter(message_recipient::Column::OrganisationId.eq(actor.organisation_id))
+        .exec(&txn)
+        .await?;
+    if route == Routing::Specific {
+        for id in &ids {
+            message_recipient::ActiveModel {
+                organisation_id: Set(actor.organisation_id),
+                user_id: Set(*id),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    let chosen_before: Vec<i32> = before
+        .staff
+        .iter()
+        .filter(|s| s.chosen)
+        .map(|s| s.id)
+        .collect();
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::SettingsChanged,
+            "organisation",
+            Some(actor.organisation_id),
+        )
+        .by(actor.user_id, actor.organisation_id)
+        .detail(json!({
+            "section": "communication",
+            "before": { "enabled": before.enabled, "routing": before.routing.key(), "staff": chosen_before },
+            "after": { "enabled": on, "routing": route.key(), "staff": if route == Routing::Specific { ids } else { Vec::new() } },
+        }))
+        .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn team_lead_choices(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+) -> Result<Vec<StaffMember>, AppError> {
+    let (c, f) = client_and_facts(db, client_id).await?;
+    can(actor, Action::Modify, &Resource::Client(&f))?;
+    let lead = client_team_lead::Entity::find_by_id(c.id)
+        .one(db)
+        .await?
+        .map(|t| t.user_id);
+    Ok(staff_of(db, c.organisation_id)
+        .await?
+        .into_iter()
+        .map(|u| StaffMember {
+            chosen: lead == Some(u.id),
+            id: u.id,
+            name: u.display_name,
+        })
+        .collect())
+}
+
+pub async fn set_team_lead(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: i32,
+    lead: Option<i32>,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let (c, f) = client_and_facts(&txn, client_id).await?;
+    can(actor, Action::Modify, &Resource::Client(&f))?;
+    if let Some(id) = lead
+        && !staff_of(&txn, c.organisation_id)
+            .await?
+            .iter()
+            .any(|u| u.id == id)
+    {
+        return Err(AppError::invalid(
+            "user_id",
+            "Choose a team lead from the agency's staff.",
+        ));
+    }
+    let before = client_team_lead::Entity::find_by_id(c.id)
+        .one(&txn)
+        .await?
+        .map(|t| t.user_id);
+    client_team_lead::Entity::delete_many()
+        .filter(client_team_lead::Column::ClientId.eq(c.id))
+        .exec(&txn)
+        .await?;
+    if let Some(id) = lead {
+        client_team_lead::ActiveModel {
+            client_id: Set(c.id),
+            user_id: Set(id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    record(
+        &txn,
+        Entry::new(ActivityAction::TeamLeadChanged, "client", Some(c.id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(json!({ "client_name": c.full_name, "before": before, "after": lead }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
