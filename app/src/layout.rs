@@ -32,21 +32,30 @@ impl SessionState {
 }
 
 /// "Messages" with the unread count, while the agency takes messages.
+/// Filled in by the browser after hydration (the server renders nothing
+/// here): a resource in the header would be created at a different point
+/// on the server than during hydration and shift the page's resources.
 #[component]
 fn MessagesLink() -> impl IntoView {
     let tick = crate::messages::pages::polling();
-    let unread = Resource::new(
-        move || tick.get(),
-        |_| crate::messages::api::unread_messages(),
-    );
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                unread.await.ok().flatten().map(|n| view! {
-                    <A href="/messages">{if n > 0 { format!("Messages ({n} unread)") } else { "Messages".to_string() }}</A>
-                })
-            })}
-        </Transition>
+    let unread = RwSignal::new(None::<i64>);
+    // Effects run in the browser only.
+    Effect::new(move |_| {
+        tick.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = crate::messages::api::unread_messages().await {
+                unread.set(n);
+            }
+        });
+    });
+    move || {
+        unread.get().map(|n| {
+            view! {
+                <A href="/messages">
+                    {if n > 0 { format!("Messages ({n} unread)") } else { "Messages".to_string() }}
+                </A>
+            }
+        })
     }
 }
 

@@ -84,6 +84,22 @@ pub enum Resource<'a> {
         client: &'a ClientFacts,
         enabled: bool,
     },
+    /// A stored report of a client; `owner` is the case manager whose
+    /// portal holds it (`None` for a staff copy).
+    Report {
+        client: &'a ClientFacts,
+        kind: DataKind,
+        owner: Option<i32>,
+    },
+    /// The case manager's own pages of an agency's portal (my clients, my
+    /// reports, the terms of use).
+    Portal {
+        organisation_id: i32,
+    },
+    /// The staff side of an agency: inboxes, client lists, sending reports.
+    AgencyDesk {
+        organisation_id: i32,
+    },
     /// An agency's case-manager directory.
     CaseManagers {
         organisation_id: i32,
@@ -137,6 +153,39 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
                 (_, Action::View) => Ok(grant),
                 (_, Action::Create) if *enabled => Ok(grant),
                 _ => Err(AppError::Forbidden),
+            }
+        }
+        Resource::Report {
+            client,
+            kind,
+            owner,
+        } => {
+            let grant = can(actor, action, &Resource::ClientData(client, *kind))?;
+            if actor.role == Role::ExternalCaseManager && *owner != Some(actor.user_id) {
+                return Err(AppError::NotFound);
+            }
+            Ok(grant)
+        }
+        Resource::Portal { organisation_id } => {
+            let own = *organisation_id == actor.organisation_id;
+            match (actor.role, action) {
+                (Role::ExternalCaseManager, Action::View) if own && actor.portal_open => {
+                    Ok(Grant::SELF)
+                }
+                (Role::ExternalCaseManager, _) if own && actor.portal_open => {
+                    Err(AppError::Forbidden)
+                }
+                _ => Err(AppError::NotFound),
+            }
+        }
+        Resource::AgencyDesk { organisation_id } => {
+            let own = *organisation_id == actor.organisation_id;
+            match actor.role {
+                Role::Admin | Role::Staff if own => match action {
+                    Action::View | Action::Modify | Action::Create => Ok(Grant::SELF),
+                    _ => Err(AppError::Forbidden),
+                },
+                _ => Err(AppError::NotFound),
             }
         }
         Resource::CaseManagers { organisation_id } => {
@@ -609,6 +658,69 @@ mod tests {
         assert_eq!(outcome(can(&staff, Action::View, &off)), Allow(None));
         assert_eq!(outcome(can(&staff, Action::Create, &off)), Forbidden);
         assert_eq!(outcome(can(&elsewhere, Action::View, &on)), NotFound);
+    }
+
+    #[test]
+    fn a_report_is_its_case_managers_while_the_data_kind_is_shown() {
+        let c = agency_client(vec![60, 61], Visibility::default());
+        let report = |owner| Resource::Report {
+            client: &c,
+            kind: DataKind::Notes,
+            owner,
+        };
+        let erin = actor(60, AGENCY, Role::ExternalCaseManager);
+        let frank = actor(61, AGENCY, Role::ExternalCaseManager);
+        let staff = actor(5, AGENCY, Role::Staff);
+        assert_eq!(
+            outcome(can(&erin, Action::View, &report(Some(60)))),
+            Allow(None)
+        );
+        assert_eq!(
+            outcome(can(&frank, Action::View, &report(Some(60)))),
+            NotFound
+        );
+        assert_eq!(outcome(can(&erin, Action::View, &report(None))), NotFound);
+        assert_eq!(
+            outcome(can(&staff, Action::View, &report(Some(60)))),
+            Allow(None)
+        );
+        let hidden = agency_client(
+            vec![60],
+            Visibility {
+                notes: false,
+                ..Visibility::default()
+            },
+        );
+        let gone = Resource::Report {
+            client: &hidden,
+            kind: DataKind::Notes,
+            owner: Some(60),
+        };
+        assert_eq!(outcome(can(&erin, Action::View, &gone)), NotFound);
+    }
+
+    #[test]
+    fn the_portal_is_for_its_case_managers_and_the_desk_for_its_staff() {
+        let portal = Resource::Portal {
+            organisation_id: AGENCY,
+        };
+        let desk = Resource::AgencyDesk {
+            organisation_id: AGENCY,
+        };
+        let cm = actor(60, AGENCY, Role::ExternalCaseManager);
+        let closed = Actor {
+            portal_open: false,
+            ..cm.clone()
+        };
+        let staff = actor(5, AGENCY, Role::Staff);
+        let other_staff = actor(6, PRACTICE_A, Role::Staff);
+        assert_eq!(outcome(can(&cm, Action::View, &portal)), Allow(None));
+        assert_eq!(outcome(can(&cm, Action::Modify, &portal)), Forbidden);
+        assert_eq!(outcome(can(&closed, Action::View, &portal)), NotFound);
+        assert_eq!(outcome(can(&staff, Action::View, &portal)), NotFound);
+        assert_eq!(outcome(can(&staff, Action::Create, &desk)), Allow(None));
+        assert_eq!(outcome(can(&cm, Action::View, &desk)), NotFound);
+        assert_eq!(outcome(can(&other_staff, Action::View, &desk)), NotFound);
     }
 
     #[test]

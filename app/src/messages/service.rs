@@ -331,9 +331,13 @@ pub async fn inbox(
     case_manager_id: Option<i32>,
     routed_only: bool,
 ) -> Result<Vec<ThreadRow>, AppError> {
-    if actor.role == Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
+    can(
+        actor,
+        Action::View,
+        &Resource::AgencyDesk {
+            organisation_id: actor.organisation_id,
+        },
+    )?;
     let mut find = message::Entity::find()
         .filter(message::Column::OrganisationId.eq(actor.organisation_id))
         .order_by_desc(message::Column::CreatedAt)

@@ -14,7 +14,6 @@ use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::DataKind;
 use crate::agency::documents::service as documents;
-use crate::auth::Role;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
 use crate::care::hours::MonthHours;
 use crate::care::service::{self as care, ScheduleFilter};
@@ -28,14 +27,17 @@ use crate::portal::api::{
     ClientsFilter, Contact, PortalClientRow, PortalClientView, PortalDocument, TermsView,
 };
 
-/// Portal functions are for external case managers only; anyone else is
-/// told the thing does not exist.
+/// Portal functions are for the agency's external case managers only;
+/// anyone else is told the thing does not exist.
 fn case_manager(actor: &Actor) -> Result<(), AppError> {
-    if actor.role == Role::ExternalCaseManager {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    can(
+        actor,
+        Action::View,
+        &Resource::Portal {
+            organisation_id: actor.organisation_id,
+        },
+    )
+    .map(|_| ())
 }
 
 /// One client the actor may see `kind` of, with the facts the policy used.

@@ -223,9 +223,13 @@ pub async fn send(
     }
     let txn = begin_write(db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
-    if actor.role == Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
+    can(
+        actor,
+        Action::Create,
+        &Resource::AgencyDesk {
+            organisation_id: f.organisation_id,
+        },
+    )?;
     can(actor, Action::Modify, &Resource::Client(&f))?;
     // What a case manager of this agency may see decides the content.
     let cm_view = Actor {
@@ -330,9 +334,13 @@ pub(crate) async fn content_agency(
 /// The reports in a case manager's portal, newest first, for clients they
 /// may still see that kind of data of.
 pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<ReportRow>, AppError> {
-    if actor.role != Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
+    can(
+        actor,
+        Action::View,
+        &Resource::Portal {
+            organisation_id: actor.organisation_id,
+        },
+    )?;
     let reports = report::Entity::find()
         .filter(report::Column::CaseManagerUserId.eq(actor.user_id))
         .order_by_desc(report::Column::CreatedAt)
@@ -356,7 +364,12 @@ pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<ReportRo
         let Some(kind) = ReportKind::from_key(&r.kind) else {
             continue;
         };
-        if can(actor, Action::View, &Resource::ClientData(f, kind.needs())).is_err() {
+        let this = Resource::Report {
+            client: f,
+            kind: kind.needs(),
+            owner: r.case_manager_user_id,
+        };
+        if can(actor, Action::View, &this).is_err() {
             continue;
         }
         out.push(row(r, c, origin(r, actor, &senders), None));
@@ -383,9 +396,13 @@ pub async fn of_client(
     client_id: i32,
 ) -> Result<Vec<ReportRow>, AppError> {
     let (c, f) = client_and_facts(db, client_id).await?;
-    if actor.role == Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
+    can(
+        actor,
+        Action::View,
+        &Resource::AgencyDesk {
+            organisation_id: f.organisation_id,
+        },
+    )?;
     can(actor, Action::View, &Resource::Client(&f))?;
     let reports = report::Entity::find()
         .filter(report::Column::ClientId.eq(c.id))
@@ -427,10 +444,15 @@ pub async fn open(
         .ok_or(AppError::NotFound)?;
     let (c, f) = client_and_facts(db, r.client_id).await?;
     let kind = ReportKind::from_key(&r.kind).ok_or(AppError::NotFound)?;
-    if actor.role == Role::ExternalCaseManager && r.case_manager_user_id != Some(actor.user_id) {
-        return Err(AppError::NotFound);
-    }
-    can(actor, Action::View, &Resource::ClientData(&f, kind.needs()))?;
+    can(
+        actor,
+        Action::View,
+        &Resource::Report {
+            client: &f,
+            kind: kind.needs(),
+            owner: r.case_manager_user_id,
+        },
+    )?;
     let content: ReportContent = serde_json::from_str(&r.content).map_err(|e| {
         tracing::error!(error = %e, report = r.id, "stored report did not parse");
         AppError::Internal

@@ -33,15 +33,14 @@ pub async fn authorised_client(
 }
 
 fn staff_of_agency(actor: &Actor) -> Result<(), AppError> {
-    // Listing has no single client to ask about: the same rule as viewing
-    // any client of the actor's own agency.
-    let probe = crate::auth::policy::ClientFacts {
-        organisation_id: actor.organisation_id,
-        archived: false,
-        assigned_case_managers: Vec::new(),
-        visible: crate::agency::Visibility::default(),
-    };
-    can(actor, Action::Modify, &Resource::Client(&probe)).map(|_| ())
+    can(
+        actor,
+        Action::View,
+        &Resource::AgencyDesk {
+            organisation_id: actor.organisation_id,
+        },
+    )
+    .map(|_| ())
 }
 
 #[tracing::instrument(skip(db))]
@@ -52,9 +51,6 @@ pub async fn list(
     include_archived: bool,
 ) -> Result<Vec<ClientRow>, AppError> {
     staff_of_agency(actor)?;
-    if actor.role == Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
     let mut find = client::Entity::find()
         .filter(client::Column::OrganisationId.eq(actor.organisation_id))
         .order_by_asc(client::Column::FullName);
@@ -102,9 +98,7 @@ pub async fn profile(
     actor: &Actor,
     id: i32,
 ) -> Result<ClientProfile, AppError> {
-    if actor.role == Role::ExternalCaseManager {
-        return Err(AppError::NotFound);
-    }
+    staff_of_agency(actor)?;
     let c = authorised_client(db, actor, id, Action::Modify).await?;
     let mut assignments = Vec::new();
     for a in client_assignment::Entity::find()
