@@ -1,6 +1,7 @@
 //! Who is signed in and what they may do.
 
 pub mod api;
+pub mod idle;
 pub mod pages;
 pub mod password_rules;
 mod role;

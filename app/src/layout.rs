@@ -77,6 +77,10 @@ pub fn SiteHeader() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match session.me.await {
                         Ok(Some(me)) => view! {
+                            <crate::auth::idle::IdleWatch
+                                minutes=me.idle_timeout_minutes
+                                portal_slug=(me.role == crate::auth::Role::ExternalCaseManager).then(|| me.organisation_slug.clone())
+                            />
                             <div class="who" aria-label="Signed-in user">
                                 <span data-testid="who-am-i">
                                     {me.display_name.clone()} " · " {me.role.label()} " · "

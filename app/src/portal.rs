@@ -84,6 +84,7 @@ pub fn PortalPage() -> impl IntoView {
                 view! {
                     <Branding face=face.clone() />
                     <h1>{format!("{} Case Manager Portal", face.brand_name)}</h1>
+                    <crate::auth::idle::TimedOutNotice />
                     {(!face.welcome_message.is_empty()).then(|| view! { <p class="welcome">{face.welcome_message.clone()}</p> })}
                     <ActionForm action=login attr:aria-label="Sign in to the portal">
                         <label for="portal-email">"E-mail"</label>

@@ -81,7 +81,13 @@ test('an admin sets up an automated report for a client', async ({ page }) => {
   const form = page.getByRole('form', { name: 'Add an automated report' });
   await form.getByLabel('Client').selectOption({ label: 'Carlos Diaz' });
   await form.getByLabel('Report type').selectOption({ label: 'Schedule Report' });
-  await form.getByLabel('Frequency').selectOption('weekly');
+  // The form's nested suspense hydrates a moment after the page: repeat
+  // the choice until the form follows it.
+  await expect(async () => {
+    await form.getByLabel('Frequency').selectOption('monthly');
+    await form.getByLabel('Frequency').selectOption('weekly');
+    await expect(form.getByLabel('Day of the week')).toBeVisible({ timeout: 500 });
+  }).toPass();
   await form.getByLabel('Day of the week').selectOption({ label: 'Friday' });
   await form.getByLabel('Erin External').check();
   await form.getByRole('button', { name: 'Add automated report' }).click();

@@ -111,6 +111,8 @@ pub enum ActivityAction {
     MessageSent,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "team_lead_changed"))]
     TeamLeadChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "session_timed_out"))]
+    SessionTimedOut,
 }
 
 impl ActivityAction {
@@ -166,6 +168,7 @@ impl ActivityAction {
         ActivityAction::GoalProgressRecorded,
         ActivityAction::MessageSent,
         ActivityAction::TeamLeadChanged,
+        ActivityAction::SessionTimedOut,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -232,6 +235,7 @@ impl ActivityAction {
             ActivityAction::GoalProgressRecorded => "Goal progress recorded",
             ActivityAction::MessageSent => "Message sent",
             ActivityAction::TeamLeadChanged => "Team lead changed",
+            ActivityAction::SessionTimedOut => "Signed out after inactivity",
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Me {
     pub organisation_slug: String,
     /// A case manager who has not accepted the current terms of use.
     pub terms_pending: bool,
+    /// The organisation's idle timeout.
+    pub idle_timeout_minutes: i32,
 }
 
 #[cfg(feature = "ssr")]
@@ -36,6 +38,7 @@ impl From<&crate::auth::CurrentUser> for Me {
             must_change_password: u.must_change_password,
             organisation_slug: u.organisation_slug.clone(),
             terms_pending: u.terms_pending,
+            idle_timeout_minutes: u.idle_timeout_minutes,
         }
     }
 }
@@ -78,6 +81,69 @@ pub async fn logout() -> Result<(), AppError> {
         );
         let user = sc::require_user_changing_password()?;
         service::sign_out(&ctx.db, &user, sc::client_ip()).await
+    })
+    .await
+}
+
+/// The signed-in user is active: their session's idle clock restarts.
+/// Returns the idle timeout in minutes.
+#[server(endpoint = "auth/keep-alive")]
+pub async fn keep_alive() -> Result<i32, AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user_changing_password()?;
+        crate::auth::session::touch(&ctx.db, &user.session_id).await?;
+        Ok(user.idle_timeout_minutes)
+    })
+    .await
+}
+
+/// Seconds left before the session times out, by the server's clock;
+/// `None` when signed out. Does not count as activity.
+#[server(endpoint = "auth/idle", input = leptos::server_fn::codec::GetUrl)]
+pub async fn idle_remaining() -> Result<Option<i64>, AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let Some(user) = sc::current_user() else {
+            return Ok(None);
+        };
+        Ok(crate::auth::session::idle_seconds_left(
+            &ctx.db,
+            &user.session_id,
+            user.idle_timeout_minutes,
+        )
+        .await?)
+    })
+    .await
+}
+
+/// The page's countdown ran out: the session ends and the timeout is
+/// logged (unless the server got there first).
+#[server(endpoint = "auth/idle-sign-out")]
+pub async fn idle_sign_out() -> Result<(), AppError> {
+    use crate::auth::session;
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        sc::set_header(
+            http::header::SET_COOKIE,
+            &session::clearing_cookie(&ctx.config),
+        );
+        let Some(user) = sc::current_user() else {
+            return Ok(());
+        };
+        session::end_idle(
+            &ctx.db,
+            &user.session_id,
+            user.user_id,
+            user.organisation_id,
+            "browser",
+            sc::client_ip(),
+        )
+        .await?;
+        Ok(())
     })
     .await
 }

@@ -24,6 +24,8 @@ pub struct CurrentUser {
     /// For external case managers: the agency's current terms of use are
     /// not accepted yet, so nothing but accepting them works.
     pub terms_pending: bool,
+    /// The organisation's idle timeout, for the page's countdown.
+    pub idle_timeout_minutes: i32,
 }
 
 impl CurrentUser {

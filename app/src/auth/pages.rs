@@ -21,6 +21,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="login">
             <h1>"Sign in to Caseport"</h1>
+            <crate::auth::idle::TimedOutNotice />
             <ActionForm action=login>
                 <label for="login-email">"E-mail"</label>
                 <input id="login-email" type="email" name="email" autocomplete="username" required />

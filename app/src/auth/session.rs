@@ -87,7 +87,11 @@ pub async fn destroy_others_for_user(
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rejected {
     Unknown,
-    IdleTimeout,
+    IdleTimeout {
+        session_id: String,
+        user_id: i32,
+        organisation_id: i32,
+    },
     Expired,
     Inactive,
     /// A case manager whose access or portal was closed.
@@ -96,9 +100,12 @@ pub enum Rejected {
 
 /// Resolves a cookie token to its user, enforcing the organisation's idle
 /// timeout and the absolute lifetime. A timed-out session is deleted.
+/// `touch` is false for background requests (polling): they neither keep
+/// an idle session alive nor count as activity.
 pub async fn resolve(
     conn: &impl ConnectionTrait,
     token: &str,
+    touch: bool,
 ) -> Result<Result<CurrentUser, Rejected>, sea_orm::DbErr> {
     let id = token_id(token);
     let Some(row) = session::Entity::find_by_id(id.clone()).one(conn).await? else {
@@ -118,7 +125,12 @@ pub async fn resolve(
     } else if now >= row.expires_at {
         Some(Rejected::Expired)
     } else if now >= row.last_seen_at + Duration::minutes(i64::from(org.idle_timeout_minutes)) {
-        Some(Rejected::IdleTimeout)
+        // Ended (and logged) by the caller, in one transaction.
+        return Ok(Err(Rejected::IdleTimeout {
+            session_id: id,
+            user_id: user.id,
+            organisation_id: org.id,
+        }));
     } else if user.role == crate::auth::Role::ExternalCaseManager
         && crate::agency::case_managers::service::standing(conn, user.id, org.id).await?
             != crate::agency::case_managers::service::Standing::Open
@@ -133,7 +145,8 @@ pub async fn resolve(
         destroy(conn, &id).await?;
         return Ok(Err(why));
     }
-    if (now - row.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
+    let idle_timeout_minutes = org.idle_timeout_minutes;
+    if touch && (now - row.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
         active.update(conn).await?;
@@ -152,7 +165,67 @@ pub async fn resolve(
         // Only sessions of open portals get this far.
         portal_open: true,
         terms_pending,
+        idle_timeout_minutes,
     }))
+}
+
+/// The user's own keep-alive: the session counts as active now.
+pub async fn touch(conn: &impl ConnectionTrait, session_id: &str) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(Utc::now()))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Seconds until the session times out for inactivity, by the server's
+/// clock.
+pub async fn idle_seconds_left(
+    conn: &impl ConnectionTrait,
+    session_id: &str,
+    idle_timeout_minutes: i32,
+) -> Result<Option<i64>, sea_orm::DbErr> {
+    Ok(session::Entity::find_by_id(session_id.to_string())
+        .one(conn)
+        .await?
+        .map(|s| {
+            (s.last_seen_at + Duration::minutes(i64::from(idle_timeout_minutes)) - Utc::now())
+                .num_seconds()
+                .max(0)
+        }))
+}
+
+/// Ends a session that timed out and logs it, in one transaction.
+/// `noticed_by` says whether the server found it idle or the page did.
+pub async fn end_idle(
+    db: &sea_orm::DatabaseConnection,
+    session_id: &str,
+    user_id: i32,
+    organisation_id: i32,
+    noticed_by: &str,
+    ip: Option<String>,
+) -> Result<(), sea_orm::DbErr> {
+    use crate::activity::ActivityAction;
+    use crate::activity::service::{Entry, record};
+    let txn = crate::db::begin_write(db).await?;
+    let gone = session::Entity::delete_by_id(session_id.to_string())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    // Two requests may find the same session idle: log it once.
+    if gone > 0 {
+        record(
+            &txn,
+            Entry::new(ActivityAction::SessionTimedOut, "user", Some(user_id))
+                .by(user_id, organisation_id)
+                .detail(serde_json::json!({ "noticed_by": noticed_by }))
+                .from_ip(ip),
+        )
+        .await?;
+    }
+    txn.commit().await
 }
 
 /// The `Set-Cookie` value for a new session token.

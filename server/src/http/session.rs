@@ -23,6 +23,17 @@ fn cookie_value(req: &Request, name: &str) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// Requests the page makes by itself (polling, the idle countdown): they do
+/// not count as activity, or an open tab would never time out.
+const BACKGROUND: &[&str] = &[
+    "/api/messages/unread",
+    "/api/messages/inbox",
+    "/api/messages/of-client",
+    "/api/messages/conversation",
+    "/api/auth/idle",
+    "/api/auth/idle-sign-out",
+];
+
 pub async fn resolve_session(
     State(ctx): State<ServerContext>,
     mut req: Request,
@@ -37,12 +48,24 @@ pub async fn resolve_session(
         req.extensions_mut().insert(ClientIp(addr.ip().to_string()));
     }
     if let Some(token) = cookie_value(&req, ctx.config.session_cookie_name()) {
-        match session::resolve(&ctx.db, &token).await {
+        let touch = !BACKGROUND.contains(&req.uri().path());
+        match session::resolve(&ctx.db, &token, touch).await {
             Ok(Ok(user)) => {
                 req.extensions_mut().insert(user);
             }
-            Ok(Err(Rejected::IdleTimeout)) => {
+            Ok(Err(Rejected::IdleTimeout {
+                session_id,
+                user_id,
+                organisation_id,
+            })) => {
                 tracing::info!("session ended by idle timeout");
+                let ip = req.extensions().get::<ClientIp>().map(|ip| ip.0.clone());
+                if let Err(e) =
+                    session::end_idle(&ctx.db, &session_id, user_id, organisation_id, "server", ip)
+                        .await
+                {
+                    tracing::error!(error = %e, "could not end an idle session");
+                }
             }
             Ok(Err(why)) => tracing::debug!(?why, "session cookie not accepted"),
             Err(err) => tracing::error!(error = %err, "session lookup failed"),

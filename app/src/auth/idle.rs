@@ -1,0 +1,170 @@
+//! Automatic log-off in the browser. The server ends a session after the
+//! organisation's idle timeout whatever the page does; this component
+//! makes that visible: a "Stay signed in?" dialog counts down the last
+//! minute, and at zero the page signs out and says why.
+//!
+//! Only the user's own input keeps the session alive (a keep-alive at
+//! most every 30 seconds while they are active): background polling does
+//! not touch the session on the server. Before warning, the page asks the
+//! server how long is left, so activity in another tab counts.
+
+use leptos::prelude::*;
+
+use crate::auth::api::Logout;
+
+/// Where the page goes when the session ran out.
+pub fn timed_out_path(portal_slug: Option<&str>) -> String {
+    match portal_slug {
+        Some(slug) => format!("/portal/{slug}?reason=idle"),
+        None => "/login?reason=idle".to_string(),
+    }
+}
+
+/// The sign-in pages' notice after an automatic log-off.
+#[component]
+pub fn TimedOutNotice() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query
+            .with(|q| q.get("reason").as_deref() == Some("idle"))
+            .then(|| {
+                view! {
+                    <p role="status" class="notice">
+                        "You were signed out because you were inactive for too long. Please sign in again."
+                    </p>
+                }
+            })
+    }
+}
+
+/// Milliseconds since the epoch, in the browser.
+#[cfg(feature = "hydrate")]
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+#[component]
+pub fn IdleWatch(
+    /// The organisation's idle timeout.
+    minutes: i32,
+    /// A case manager's portal, to return to its sign-in page.
+    portal_slug: Option<String>,
+) -> impl IntoView {
+    let warning = RwSignal::new(None::<i64>);
+    // When the server will end the session, in browser milliseconds.
+    let deadline = StoredValue::new(f64::MAX);
+    let sign_out = ServerAction::<Logout>::new();
+    #[cfg(feature = "hydrate")]
+    watch(minutes, portal_slug, warning, deadline);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (minutes, portal_slug, deadline);
+    let stay = move |_| {
+        warning.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Ok(minutes) = crate::auth::api::keep_alive().await {
+                deadline.set_value(now() + f64::from(minutes) * 60_000.0);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    move || {
+        warning.get().map(|secs| {
+            view! {
+                <div class="idle-dialog" role="alertdialog" aria-modal="true"
+                    aria-labelledby="idle-title" aria-describedby="idle-text">
+                    <h2 id="idle-title">"Stay signed in?"</h2>
+                    <p id="idle-text">{format!(
+                        "You have been inactive for a while. For your clients' privacy you will be signed out in {secs} second{}.",
+                        if secs == 1 { "" } else { "s" }
+                    )}</p>
+                    <button type="button" on:click=stay>"Stay signed in"</button>
+                    <button type="button" on:click=move |_| { sign_out.dispatch(Logout {}); }>"Sign out now"</button>
+                </div>
+            }
+        })
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn watch(
+    minutes: i32,
+    portal_slug: Option<String>,
+    warning: RwSignal<Option<i64>>,
+    deadline: StoredValue<f64>,
+) {
+    use crate::auth::api::{idle_remaining, keep_alive};
+    use leptos::ev;
+
+    let timeout_ms = f64::from(minutes.max(1)) * 60_000.0;
+    // The last minute, or the last half of a very short timeout.
+    let warn_ms = (timeout_ms / 2.0).min(60_000.0);
+    deadline.set_value(now() + timeout_ms);
+    let last_ping = StoredValue::new(now());
+    let last_check = StoredValue::new(0.0f64);
+    let leaving = StoredValue::new(false);
+
+    // The server's clock decides how long the session really has left.
+    let sync = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(secs)) = idle_remaining().await {
+                deadline.set_value(now() + secs as f64 * 1000.0);
+            }
+        });
+    };
+    sync();
+
+    let active = move || {
+        if warning.get_untracked().is_some() || now() - last_ping.get_value() < 30_000.0 {
+            return;
+        }
+        last_ping.set_value(now());
+        leptos::task::spawn_local(async move {
+            if let Ok(minutes) = keep_alive().await {
+                deadline.set_value(now() + f64::from(minutes) * 60_000.0);
+            }
+        });
+    };
+    let handles = [
+        window_event_listener(ev::keydown, move |_| active()),
+        window_event_listener(ev::pointerdown, move |_| active()),
+        window_event_listener(ev::wheel, move |_| active()),
+    ];
+
+    let tick = gloo_timers::callback::Interval::new(1_000, move || {
+        if leaving.get_value() {
+            return;
+        }
+        let left = deadline.get_value() - now();
+        if left <= 0.0 {
+            leaving.set_value(true);
+            let to = timed_out_path(portal_slug.as_deref());
+            leptos::task::spawn_local(async move {
+                // Ends the session and logs the timeout, unless the server
+                // already has.
+                let _ = crate::auth::api::idle_sign_out().await;
+                let _ = window().location().set_href(&to);
+            });
+        } else if left <= warn_ms {
+            // Before warning, make sure no other tab kept the session up.
+            if now() - last_check.get_value() > 10_000.0 {
+                last_check.set_value(now());
+                sync();
+            }
+            warning.set(Some((left / 1000.0).ceil() as i64));
+        } else if warning.get_untracked().is_some() {
+            warning.set(None);
+        }
+    });
+    let held = StoredValue::new_local(Some(tick));
+    on_cleanup(move || {
+        held.update_value(|t| drop(t.take()));
+        for h in handles {
+            h.remove();
+        }
+    });
+}
