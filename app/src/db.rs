@@ -55,3 +55,13 @@ pub fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
         .replace('_', "\\_");
     sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
+
+/// `lower(column) LIKE pattern`: a case-insensitive "contains" with a
+/// pattern from [`contains_pattern`].
+pub fn lower_like(
+    column: impl sea_orm::sea_query::IntoColumnRef,
+    pattern: sea_orm::sea_query::LikeExpr,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    Expr::expr(Func::lower(Expr::col(column))).like(pattern)
+}

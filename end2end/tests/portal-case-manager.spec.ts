@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { hydrated, mailedLink, signIn, DEMO_PASSWORD } from './helper';
+import { downloaded, hydrated, mailedLink, signIn, DEMO_PASSWORD } from './helper';
 
 /** Frank signs in on the agency's branded portal page, in a browser of his own. */
 async function frankSignsIn(browser: Browser): Promise<Page> {
@@ -147,11 +147,17 @@ test('an admin hides Notes and the tab is gone on reload; suspending ends the op
   // The activity log shows what Frank looked at.
   await page.getByRole('link', { name: 'Activity log' }).click();
   await hydrated(page);
+  // The filters apply as they change, and land in the URL.
   await page.getByLabel('Action').selectOption({ label: 'Page viewed' });
-  await page.getByLabel('Person, client or e-mail').fill('Frank');
-  await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/action=PageViewed/);
+  await page.getByLabel('Person, client or e-mail').fill('Frank');
+  await expect(page).toHaveURL(/q=Frank/);
+  await page.getByLabel('From', { exact: true }).fill(new Date().toISOString().slice(0, 10));
+  await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}/);
   await expect(page.getByRole('table', { name: 'Activity' })
     .getByRole('row', { name: /Frank Field.*Page viewed.*Dorothy Evans/ }).first()).toBeVisible();
+  const csv = await downloaded(page, page.getByRole('link', { name: 'Export these entries as CSV' }));
+  expect(csv.name).toBe('activity.csv');
+  expect(csv.bytes.toString('utf8')).toMatch(/Frank Field,Page viewed/);
   await cm.context().close();
 });

@@ -52,6 +52,7 @@ pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/cases/export.csv", axum::routing::get(exports::cases_csv))
+        .route("/activity/export.csv", axum::routing::get(exports::activity_csv))
         .route(
             "/clients/{id}/documents",
             axum::routing::post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(

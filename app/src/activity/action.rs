@@ -113,6 +113,8 @@ pub enum ActivityAction {
     TeamLeadChanged,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "session_timed_out"))]
     SessionTimedOut,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "activity_exported"))]
+    ActivityExported,
 }
 
 impl ActivityAction {
@@ -169,6 +171,7 @@ impl ActivityAction {
         ActivityAction::MessageSent,
         ActivityAction::TeamLeadChanged,
         ActivityAction::SessionTimedOut,
+        ActivityAction::ActivityExported,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -236,6 +239,7 @@ impl ActivityAction {
             ActivityAction::MessageSent => "Message sent",
             ActivityAction::TeamLeadChanged => "Team lead changed",
             ActivityAction::SessionTimedOut => "Signed out after inactivity",
+            ActivityAction::ActivityExported => "Activity log exported",
         }
     }
 }

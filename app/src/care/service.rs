@@ -1,5 +1,4 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -166,13 +165,10 @@ pub async fn notes(
         .order_by_desc(service_note::Column::Id)
         .limit(500);
     if !query.is_empty() {
-        find = find.filter(
-            Expr::expr(Func::lower(Expr::col((
-                service_note::Entity,
-                service_note::Column::GeneralContent,
-            ))))
-            .like(contains_pattern(query)),
-        );
+        find = find.filter(crate::db::lower_like(
+            (service_note::Entity, service_note::Column::GeneralContent),
+            contains_pattern(query),
+        ));
     }
     let rows = find.all(conn).await?;
     let authors = names(conn, rows.iter().map(|n| n.author_user_id)).await?;

@@ -25,7 +25,7 @@ const DEBOUNCE_MS: u32 = 300;
 
 /// Runs `apply` once typing has paused (in the browser; on the server there
 /// is no typing).
-fn debounced(generation: RwSignal<u64>, apply: impl Fn() + 'static) {
+pub(crate) fn debounced(generation: RwSignal<u64>, apply: impl Fn() + 'static) {
     generation.update(|n| *n += 1);
     let mine = generation.get_untracked();
     let run = move || {
@@ -39,7 +39,7 @@ fn debounced(generation: RwSignal<u64>, apply: impl Fn() + 'static) {
     let _ = (run, DEBOUNCE_MS);
 }
 
-fn replace_query(path: String, pairs: Vec<(&'static str, String)>) {
+pub(crate) fn replace_query(path: String, pairs: Vec<(&'static str, String)>) {
     let qs: Vec<String> = pairs
         .into_iter()
         .filter(|(_, v)| !v.is_empty())

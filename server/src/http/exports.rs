@@ -53,3 +53,45 @@ pub async fn cases_csv(
     );
     (headers, csv).into_response()
 }
+
+/// The activity log as CSV, with the page's filters (admins only).
+pub async fn activity_csv(
+    State(ctx): State<ServerContext>,
+    user: Option<Extension<CurrentUser>>,
+    ip: Option<Extension<ClientIp>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(Extension(user)) = user.filter(|u| !u.must_change_password) else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+    };
+    let param = |k: &str| params.get(k).cloned().unwrap_or_default();
+    let filter = app::activity::log::LogFilter {
+        action: param("action"),
+        text: param("q"),
+        from: param("from"),
+        to: param("to"),
+    };
+    match app::activity::log::service::export_csv(
+        &ctx.db,
+        &user.actor(),
+        &filter,
+        ip.map(|Extension(ip)| ip.0),
+    )
+    .await
+    {
+        Ok((csv, _)) => {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"activity.csv\""),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            (headers, csv).into_response()
+        }
+        Err(e) => (e.status_code(), e.to_string()).into_response(),
+    }
+}

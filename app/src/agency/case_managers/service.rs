@@ -96,23 +96,25 @@ pub async fn list(
         .find_also_related(case_manager_profile::Entity)
         .order_by_asc(user::Column::DisplayName);
     if !query.is_empty() {
-        use sea_orm::sea_query::{Expr, ExprTrait, Func};
+        use crate::db::lower_like;
         let pattern = contains_pattern(query);
-        let lower = |col: Expr| Expr::expr(Func::lower(col));
         find = find.filter(
             Condition::any()
-                .add(
-                    lower(Expr::col((user::Entity, user::Column::DisplayName)))
-                        .like(pattern.clone()),
-                )
-                .add(user::Column::Email.like(pattern.clone()))
-                .add(
-                    lower(Expr::col((
+                .add(lower_like(
+                    (user::Entity, user::Column::DisplayName),
+                    pattern.clone(),
+                ))
+                .add(lower_like(
+                    (user::Entity, user::Column::Email),
+                    pattern.clone(),
+                ))
+                .add(lower_like(
+                    (
                         case_manager_profile::Entity,
                         case_manager_profile::Column::Employer,
-                    )))
-                    .like(pattern),
-                ),
+                    ),
+                    pattern,
+                )),
         );
     }
     Ok(find

@@ -65,14 +65,10 @@ pub async fn list(
         ));
     }
     if !query.is_empty() {
-        use sea_orm::sea_query::{Expr, ExprTrait, Func};
-        find = find.filter(
-            Expr::expr(Func::lower(Expr::col((
-                client::Entity,
-                client::Column::FullName,
-            ))))
-            .like(contains_pattern(query)),
-        );
+        find = find.filter(crate::db::lower_like(
+            (client::Entity, client::Column::FullName),
+            contains_pattern(query),
+        ));
     }
     let clients = find.all(db).await?;
     let mut rows = Vec::with_capacity(clients.len());

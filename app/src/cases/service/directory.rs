@@ -1,6 +1,5 @@
 //! The doctor directory across practices.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::auth::Role;
@@ -32,10 +31,10 @@ pub async fn directory(
     }
     let q = q.trim().to_lowercase();
     if !q.is_empty() {
-        query = query.filter(
-            Func::lower(Expr::col((user::Entity, user::Column::DisplayName)))
-                .like(contains_pattern(&q)),
-        );
+        query = query.filter(crate::db::lower_like(
+            (user::Entity, user::Column::DisplayName),
+            contains_pattern(&q),
+        ));
     }
     let rows = query
         .order_by_asc(user::Column::DisplayName)
