@@ -6,6 +6,7 @@ mod csrf;
 mod documents;
 mod exports;
 mod headers;
+mod input_guard;
 mod reports;
 mod session;
 
@@ -73,6 +74,7 @@ pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(ctx.clone(), session::resolve_session))
+        .layer(axum::middleware::from_fn(input_guard::refuse_nul))
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(ctx.config.clone(), headers::security_headers))

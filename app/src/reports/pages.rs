@@ -224,13 +224,12 @@ pub struct ScheduleClient {
 
 /// Settings → Case Manager Portal → Automated Reports.
 #[component]
-pub fn AutomatedReports(clients: Vec<ScheduleClient>) -> impl IntoView {
-    let add = ServerAction::<AddReportSchedule>::new();
-    let stop = ServerAction::<StopReportSchedule>::new();
-    let rows = Resource::new(
-        move || (add.version().get(), stop.version().get()),
-        |_| report_schedules(),
-    );
+fn AutomatedReports(
+    clients: Vec<ScheduleClient>,
+    add: ServerAction<AddReportSchedule>,
+    stop: ServerAction<StopReportSchedule>,
+    rows: Resource<Result<Vec<crate::reports::ScheduleRow>, crate::error::AppError>>,
+) -> impl IntoView {
     let client = RwSignal::new(clients.first().map(|c| c.id).unwrap_or(0));
     let kind = RwSignal::new(ReportKind::MonthlySummary.key().to_string());
     let frequency = RwSignal::new("monthly".to_string());
@@ -352,15 +351,24 @@ pub fn AutomatedReports(clients: Vec<ScheduleClient>) -> impl IntoView {
     }
 }
 
-/// [`AutomatedReports`] with the agency's clients loaded.
+/// [`AutomatedReports`] with the agency's clients loaded. Every resource
+/// is made here, before anything is awaited: a resource made after an
+/// await would get its id in a different order on the server than in the
+/// browser, and hydration would hand it another resource's data.
 #[component]
 pub fn AutomatedReportsSection() -> impl IntoView {
+    let add = ServerAction::<AddReportSchedule>::new();
+    let stop = ServerAction::<StopReportSchedule>::new();
+    let rows = Resource::new(
+        move || (add.version().get(), stop.version().get()),
+        |_| report_schedules(),
+    );
     let clients = Resource::new(|| (), |_| crate::reports::api::schedule_clients());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match clients.await {
-                    Ok(clients) => view! { <AutomatedReports clients /> }.into_any(),
+                    Ok(clients) => view! { <AutomatedReports clients add stop rows /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}

@@ -9,6 +9,7 @@ mod auth;
 mod cases;
 mod csrf;
 mod database;
+mod hostile_input;
 mod idle;
 mod messages;
 mod password_reset;
