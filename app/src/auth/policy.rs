@@ -123,6 +123,19 @@ impl Grant {
     const SELF: Grant = Grant { on_behalf_of: None };
 }
 
+/// The actor administers their own organisation (its settings, schedules
+/// and log): `can` on [`Resource::Organisation`], as a check.
+pub fn administers_own(actor: &Actor) -> Result<(), AppError> {
+    can(
+        actor,
+        Action::Administer,
+        &Resource::Organisation {
+            id: actor.organisation_id,
+        },
+    )
+    .map(|_| ())
+}
+
 /// Decides whether `actor` may do `action` on `resource`.
 pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Grant, AppError> {
     match resource {

@@ -57,3 +57,16 @@ pub async fn facts(
         visible: crate::agency::settings::service::visibility(conn, client.organisation_id).await?,
     })
 }
+
+/// A client by id with the facts the policy needs; `NotFound` if none.
+pub async fn client_and_facts(
+    conn: &impl sea_orm::ConnectionTrait,
+    client_id: i32,
+) -> Result<(client::Model, ClientFacts), crate::error::AppError> {
+    let c = client::Entity::find_by_id(client_id)
+        .one(conn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let f = facts(conn, &c).await?;
+    Ok((c, f))
+}

@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::auth::Role;
-use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
+use crate::auth::policy::{Action, Actor, ClientFacts, Resource, administers_own, can};
 use crate::care::service::names;
-use crate::clients::service::facts;
+use crate::clients::service::client_and_facts;
 use crate::db::begin_write;
 use crate::entities::{
     client, client_team_lead, message, message_recipient, messaging_setting, organisation, user,
@@ -40,18 +40,6 @@ async fn routing(conn: &impl ConnectionTrait, organisation_id: i32) -> Result<Ro
         .await?
         .and_then(|s| Routing::from_key(&s.recipients))
         .unwrap_or(Routing::AllAdmins))
-}
-
-async fn client_and_facts(
-    conn: &impl ConnectionTrait,
-    client_id: i32,
-) -> Result<(client::Model, ClientFacts), AppError> {
-    let c = client::Entity::find_by_id(client_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let f = facts(conn, &c).await?;
-    Ok((c, f))
 }
 
 /// The agency's active staff and admins.
@@ -449,19 +437,8 @@ pub async fn unread(db: &DatabaseConnection, actor: &Actor) -> Result<Option<i64
     }
 }
 
-fn admin(actor: &Actor) -> Result<(), AppError> {
-    can(
-        actor,
-        Action::Administer,
-        &Resource::Organisation {
-            id: actor.organisation_id,
-        },
-    )
-    .map(|_| ())
-}
-
 pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> Result<MessagingView, AppError> {
-    admin(actor)?;
+    administers_own(actor)?;
     let s = messaging_setting::Entity::find_by_id(actor.organisation_id)
         .one(db)
         .await?;
@@ -497,7 +474,7 @@ pub async fn update_settings(
     staff_ids: &[i32],
     ip: Option<String>,
 ) -> Result<(), AppError> {
-    admin(actor)?;
+    administers_own(actor)?;
     let txn = begin_write(db).await?;
     let staff = staff_of(&txn, actor.organisation_id).await?;
     let mut ids = staff_ids.to_vec();

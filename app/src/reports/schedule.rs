@@ -21,7 +21,7 @@ use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::case_managers::service::{Standing, standing};
 use crate::auth::Role;
-use crate::auth::policy::{Action, Actor, Resource, can};
+use crate::auth::policy::{Action, Actor, Resource, administers_own, can};
 use crate::care::service::names;
 use crate::clients::service::facts;
 use crate::db::begin_write;
@@ -93,20 +93,8 @@ fn describe(frequency: &str, day: i32) -> String {
     }
 }
 
-/// Schedules are part of the portal settings: agency admins only.
-fn admin(actor: &Actor) -> Result<(), AppError> {
-    can(
-        actor,
-        Action::Administer,
-        &Resource::Organisation {
-            id: actor.organisation_id,
-        },
-    )
-    .map(|_| ())
-}
-
 pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<ScheduleRow>, AppError> {
-    admin(actor)?;
+    administers_own(actor)?;
     let schedules = report_schedule::Entity::find()
         .filter(report_schedule::Column::OrganisationId.eq(actor.organisation_id))
         .filter(report_schedule::Column::Active.eq(true))
@@ -161,7 +149,7 @@ pub async fn clients(
     db: &DatabaseConnection,
     actor: &Actor,
 ) -> Result<Vec<crate::reports::pages::ScheduleClient>, AppError> {
-    admin(actor)?;
+    administers_own(actor)?;
     let clients = client::Entity::find()
         .filter(client::Column::OrganisationId.eq(actor.organisation_id))
         .filter(client::Column::ArchivedAt.is_null())
@@ -206,7 +194,7 @@ pub async fn add(
     recipients: &[i32],
     ip: Option<String>,
 ) -> Result<i32, AppError> {
-    admin(actor)?;
+    administers_own(actor)?;
     let valid_day = match frequency {
         Frequency::Weekly => (1..=7).contains(&day),
         Frequency::Monthly => (1..=28).contains(&day),
@@ -299,7 +287,7 @@ pub async fn stop(
     schedule_id: i32,
     ip: Option<String>,
 ) -> Result<(), AppError> {
-    admin(actor)?;
+    administers_own(actor)?;
     let txn = begin_write(db).await?;
     let s = report_schedule::Entity::find_by_id(schedule_id)
         .one(&txn)

@@ -16,7 +16,7 @@ use crate::agency::case_managers::service::{Standing, standing};
 use crate::auth::Role;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
 use crate::care::service::names;
-use crate::clients::service::facts;
+use crate::clients::service::client_and_facts;
 use crate::db::begin_write;
 use crate::entities::{client, organisation, report, user};
 use crate::error::AppError;
@@ -40,18 +40,6 @@ pub struct ReportFile {
 pub enum Format {
     Pdf,
     Csv,
-}
-
-async fn client_and_facts(
-    conn: &impl ConnectionTrait,
-    client_id: i32,
-) -> Result<(client::Model, ClientFacts), AppError> {
-    let c = client::Entity::find_by_id(client_id)
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let f = facts(conn, &c).await?;
-    Ok((c, f))
 }
 
 /// What the actor's reports may hold: a case manager gets the agency's

@@ -4,20 +4,11 @@ use http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
-use app::entities::{activity_log, user};
+use app::entities::activity_log;
 
 use crate::helpers::{TestApp, on_both};
 use crate::portal_leaks::client_id;
-
-async fn user_id(app: &TestApp, email: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("user")
-        .id
-}
+use crate::referrals::user_id;
 
 async fn send(
     app: &TestApp,

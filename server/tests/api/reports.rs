@@ -11,23 +11,12 @@ use serde_json::Value;
 
 use app::agency::{DataKind, Visibility};
 use app::care::AppointmentStatus;
-use app::entities::{
-    activity_log, appointment, client, report, report_delivery, report_schedule, user,
-};
+use app::entities::{activity_log, appointment, client, report, report_delivery, report_schedule};
 use app::reports::schedule::run_due;
 
 use crate::helpers::{TestApp, accept_terms, on_both};
 use crate::portal_leaks::{client_id, set_visibility};
-
-async fn user_id(app: &TestApp, email: &str) -> i32 {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&app.db)
-        .await
-        .expect("query")
-        .expect("user")
-        .id
-}
+use crate::referrals::user_id;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
