@@ -53,7 +53,7 @@ test('staff send a report: it is mailed as a link, and the case manager download
   expect(text).toContain('Prepared for Erin External');
 });
 
-test('a case manager makes a service-notes report from the portal and gets only the shareable notes', async ({ browser }) => {
+test('a case manager makes a service-notes report in the portal and downloads it as PDF and CSV, shareable notes only', async ({ browser }) => {
   const erin = await erinOpens(browser, '/portal/harbour');
   await erin.getByRole('table', { name: 'My clients' }).getByRole('link', { name: 'Alice Brown' }).click();
   await erin.getByRole('navigation', { name: 'Client record' }).getByRole('link', { name: 'Reports' }).click();
@@ -66,7 +66,11 @@ test('a case manager makes a service-notes report from the portal and gets only 
   await make.getByLabel('To').fill(day(0));
   await make.getByRole('button', { name: 'Make report' }).click();
   await expect(erin.getByRole('status').filter({ hasText: 'is ready' })).toBeVisible();
-  const csv = await downloaded(erin, erin.getByRole('status').getByRole('link', { name: 'Download CSV' }));
+  const ready = erin.getByRole('status').filter({ hasText: 'is ready' });
+  const pdf = await downloaded(erin, ready.getByRole('link', { name: 'Download PDF' }));
+  expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(await pdfText(pdf.bytes)).toContain('Alice Brown');
+  const csv = await downloaded(erin, ready.getByRole('link', { name: 'Download CSV' }));
   const body = csv.bytes.toString('utf8');
   expect(body).toContain('Service notes');
   expect(body).toContain('visit completed');

@@ -26,18 +26,28 @@ pub struct AppState {
     pub ctx: ServerContext,
 }
 
+/// What `Cargo.toml` tells cargo-leptos to name the site's bundles.
+const OUTPUT_NAME: &str = "caseport";
+
 /// Leptos options from cargo-leptos' environment, or defaults that match
 /// `Cargo.toml` when the binary runs on its own (tests, `caseport serve`).
+/// Without cargo-leptos' `LEPTOS_OUTPUT_NAME` at run time, Leptos reads an
+/// empty bundle name and every page would ask for `/pkg/.js`: the pages
+/// would never hydrate.
 pub fn leptos_options() -> LeptosOptions {
-    get_configuration(None)
+    let mut options = get_configuration(None)
         .map(|c| c.leptos_options)
         .unwrap_or_else(|_| {
             LeptosOptions::builder()
-                .output_name("caseport")
+                .output_name(OUTPUT_NAME)
                 .site_root("target/site")
                 .site_pkg_dir("pkg")
                 .build()
-        })
+        });
+    if options.output_name.is_empty() {
+        options.output_name = OUTPUT_NAME.into();
+    }
+    options
 }
 
 pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {

@@ -59,10 +59,14 @@ pub fn Conversation(
 ) -> impl IntoView {
     let tick = polling();
     let send = ServerAction::<SendMessage>::new();
-    let rows = Resource::new(
-        move || (tick.get(), send.version().get()),
-        move |_| conversation(client_id, case_manager_id),
-    );
+    // Loaded in the browser only: reading a conversation marks it read,
+    // which is the reader's act, not the server render's; and it is
+    // polled from the browser anyway.
+    let rows = LocalResource::new(move || {
+        tick.track();
+        send.version().track();
+        conversation(client_id, case_manager_id)
+    });
     let body = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(_)) = send.value().get() {
@@ -71,6 +75,7 @@ pub fn Conversation(
     });
     let write_id = format!("message-{client_id}-{}", case_manager_id.unwrap_or(0));
     view! {
+        <div class="conversation-box">
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
@@ -88,6 +93,7 @@ pub fn Conversation(
             <button type="submit" disabled=move || send.pending().get()>"Send message"</button>
         </form>
         {move || send.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        </div>
     }
 }
 

@@ -214,35 +214,41 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
     view! {
         <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
         <Suspense fallback=|| view! { <p>"Loading client…"</p> }>
+            // The tab is read here, outside the async part: a tab change
+            // redraws the page from the loaded client. Inside, the view is
+            // fixed; a reactive tab switch wrapped around the tabs' own
+            // suspense did not hydrate from the server's HTML.
             {move || {
                 let slug = slug.clone();
+                let (tab_now, reports_now, messages_now) =
+                    (tab.get(), reports_tab.get(), messages_tab.get());
                 Suspend::new(async move {
                     let c = match client.await {
                         Ok(c) => c,
                         Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                     };
                     let cid = c.id;
-                    let tabs = c.tabs.clone();
-                    let current = Memo::new(move |_| {
-                        if reports_tab.get() || messages_tab.get() { return None; }
-                        tab.get().filter(|t| tabs.contains(t)).or(tabs.first().copied())
-                    });
+                    let current = if reports_now || messages_now {
+                        None
+                    } else {
+                        tab_now.filter(|t| c.tabs.contains(t)).or(c.tabs.first().copied())
+                    };
                     let report_kinds: Vec<ReportKind> = ReportKind::ALL.into_iter().filter(|k| c.tabs.contains(&k.needs())).collect();
                     let links = c.tabs.iter().map(|k| {
                         let k = *k;
                         view! {
                             <a href=format!("/portal/{slug}/clients/{cid}?tab={}", k.key())
-                                aria-current=move || (current.get() == Some(k)).then_some("page")>{k.label()}</a>
+                                aria-current=(current == Some(k)).then_some("page")>{k.label()}</a>
                         }
                     }).collect_view();
                     let reports_link = (!report_kinds.is_empty()).then(|| view! {
                         <a href=format!("/portal/{slug}/clients/{cid}?tab=reports")
-                            aria-current=move || reports_tab.get().then_some("page")>"Reports"</a>
+                            aria-current=reports_now.then_some("page")>"Reports"</a>
                     });
                     let messaging = c.messaging;
                     let messages_link = messaging.then(|| view! {
                         <a href=format!("/portal/{slug}/clients/{cid}?tab=messages")
-                            aria-current=move || messages_tab.get().then_some("page")>"Messages"</a>
+                            aria-current=messages_now.then_some("page")>"Messages"</a>
                     });
                     view! {
                         <h1>{c.full_name.clone()}</h1>
@@ -258,15 +264,15 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                             </section>
                         })}
                         <nav aria-label="Client record" class="tabs">{links}{reports_link}{messages_link}</nav>
-                        {move || match current.get() {
-                            _ if messages_tab.get() && messaging => view! {
+                        {match current {
+                            _ if messages_now && messaging => view! {
                                 <section aria-labelledby="messages-heading">
                                     <h2 id="messages-heading">"Messages"</h2>
                                     <p>"Messages go to the agency's staff; please keep them about this client."</p>
                                     <Conversation client_id=cid case_manager_id=None write_label="Message to the agency" />
                                 </section>
                             }.into_any(),
-                            _ if reports_tab.get() => view! { <ReportMaker client_id=cid kinds=report_kinds.clone() /> }.into_any(),
+                            _ if reports_now => view! { <ReportMaker client_id=cid kinds=report_kinds /> }.into_any(),
                             Some(DataKind::Schedules) => view! { <ScheduleTab client_id=cid /> }.into_any(),
                             Some(DataKind::Notes) => view! { <NotesTab client_id=cid /> }.into_any(),
                             Some(DataKind::HoursSummary) => view! { <HoursTab client_id=cid /> }.into_any(),

@@ -227,3 +227,15 @@ async fn malformed_sign_in_input_is_a_clear_4xx() {
     })
     .await;
 }
+
+/// Run on its own (no cargo-leptos environment), the server still points
+/// pages at the bundles cargo-leptos builds, so they hydrate.
+#[tokio::test]
+async fn pages_load_the_site_bundles_by_their_built_names() {
+    let app = crate::helpers::TestApp::sqlite().await;
+    let page = app.get("/login", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("/pkg/caseport.js"), "{}", page.body);
+    assert!(!page.body.contains("/pkg/.js"));
+    app.teardown().await;
+}
