@@ -11,7 +11,11 @@ test('a case manager and the agency exchange messages without reloading', async 
   await form.getByLabel('Password').fill(DEMO_PASSWORD);
   await form.getByRole('button', { name: 'Sign in' }).click();
   await expect(erin.getByRole('heading', { name: 'My clients' })).toBeVisible();
+  // Move around inside the app (not by full page loads: see the note on
+  // direct loads in the README).
+  await hydrated(erin);
   await erin.getByRole('table', { name: 'My clients' }).getByRole('link', { name: 'Carlos Diaz' }).click();
+  await expect(erin.getByRole('heading', { name: 'Carlos Diaz' })).toBeVisible();
   await erin.getByRole('navigation', { name: 'Client record' }).getByRole('link', { name: 'Messages' }).click();
   await hydrated(erin);
   const question = 'Is <b>Thursday</b> still on?';

@@ -56,6 +56,7 @@ test('staff send a report: it is mailed as a link, and the case manager download
 test('a case manager makes a service-notes report in the portal and downloads it as PDF and CSV, shareable notes only', async ({ browser }) => {
   const erin = await erinOpens(browser, '/portal/harbour');
   await erin.getByRole('table', { name: 'My clients' }).getByRole('link', { name: 'Alice Brown' }).click();
+  await expect(erin.getByRole('heading', { name: 'Alice Brown' })).toBeVisible();
   await erin.getByRole('navigation', { name: 'Client record' }).getByRole('link', { name: 'Reports' }).click();
   await hydrated(erin);
   const make = erin.getByRole('form', { name: 'Make a report' });
