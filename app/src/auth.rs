@@ -19,6 +19,9 @@ pub mod service;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod totp;
+pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 pub use current_user::CurrentUser;

@@ -31,6 +31,49 @@ impl SessionState {
     }
 }
 
+/// Who is signed in, as the server saw it when it rendered the page. The
+/// server writes it into the page head ([`PageUser::meta`]) and the browser
+/// reads it back while hydrating, so the header renders the same on both
+/// sides at once. A header that waited on a resource would sit in a
+/// suspense boundary outside the routes, and such a boundary breaks the
+/// hydration of pages loaded directly. Signing in or out reloads the page,
+/// so this value never goes stale.
+#[derive(Clone, Debug)]
+pub struct PageUser(pub Option<Me>);
+
+/// The `<meta>` name that carries the page's user.
+const PAGE_USER_META: &str = "caseport-user";
+
+impl PageUser {
+    pub fn provide() {
+        provide_context(PageUser(Self::read()));
+    }
+
+    pub fn get() -> Option<Me> {
+        use_context::<PageUser>().and_then(|p| p.0)
+    }
+
+    #[cfg(feature = "ssr")]
+    fn read() -> Option<Me> {
+        crate::server_context::current_user().as_ref().map(Me::from)
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn read() -> Option<Me> {
+        let meta = document()
+            .query_selector(&format!("meta[name='{PAGE_USER_META}']"))
+            .ok()
+            .flatten()?;
+        serde_json::from_str(&meta.get_attribute("content")?).ok()
+    }
+
+    /// The tag for the page head (rendered on the server only).
+    pub fn meta() -> impl IntoView {
+        let json = serde_json::to_string(&Self::read()).unwrap_or_else(|_| "null".into());
+        view! { <meta name=PAGE_USER_META content=json /> }
+    }
+}
+
 /// "Messages" with the unread count, while the agency takes messages.
 /// Filled in by the browser after hydration (the server renders nothing
 /// here): a resource in the header would be created at a different point
@@ -70,45 +113,43 @@ pub fn SiteHeader() -> impl IntoView {
             let _ = window().location().set_href("/login");
         }
     });
+    let signed_in = match PageUser::get() {
+        Some(me) => view! {
+            <crate::auth::idle::IdleWatch
+                minutes=me.idle_timeout_minutes
+                portal_slug=(me.role == crate::auth::Role::ExternalCaseManager).then(|| me.organisation_slug.clone())
+            />
+            <div class="who" aria-label="Signed-in user">
+                <span data-testid="who-am-i">
+                    {me.display_name.clone()} " · " {me.role.label()} " · "
+                    {me.organisation_name.clone()}
+                </span>
+                {(me.organisation_kind == crate::orgs::OrgKind::Agency
+                    && matches!(me.role, crate::auth::Role::Admin | crate::auth::Role::Staff))
+                    .then(|| view! {
+                        <nav aria-label="Agency">
+                            <A href="/clients">"Clients"</A>
+                            <A href="/case-managers">"Case managers"</A>
+                            <MessagesLink />
+                            {(me.role == crate::auth::Role::Admin).then(|| view! {
+                                <A href="/settings">"Settings"</A>
+                                <A href="/activity">"Activity log"</A>
+                            })}
+                        </nav>
+                    })}
+                <A href="/account">"Account"</A>
+                <ActionForm action=logout>
+                    <button type="submit">"Sign out"</button>
+                </ActionForm>
+            </div>
+        }
+        .into_any(),
+        None => view! { <A href="/login">"Sign in"</A> }.into_any(),
+    };
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">"Caseport"</A>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match session.me.await {
-                        Ok(Some(me)) => view! {
-                            <crate::auth::idle::IdleWatch
-                                minutes=me.idle_timeout_minutes
-                                portal_slug=(me.role == crate::auth::Role::ExternalCaseManager).then(|| me.organisation_slug.clone())
-                            />
-                            <div class="who" aria-label="Signed-in user">
-                                <span data-testid="who-am-i">
-                                    {me.display_name.clone()} " · " {me.role.label()} " · "
-                                    {me.organisation_name.clone()}
-                                </span>
-                                {(me.organisation_kind == crate::orgs::OrgKind::Agency
-                                    && matches!(me.role, crate::auth::Role::Admin | crate::auth::Role::Staff))
-                                    .then(|| view! {
-                                        <nav aria-label="Agency">
-                                            <A href="/clients">"Clients"</A>
-                                            <A href="/case-managers">"Case managers"</A>
-                                            <MessagesLink />
-                                            {(me.role == crate::auth::Role::Admin).then(|| view! {
-                                                <A href="/settings">"Settings"</A>
-                                                <A href="/activity">"Activity log"</A>
-                                            })}
-                                        </nav>
-                                    })}
-                                <A href="/account">"Account"</A>
-                                <ActionForm action=logout>
-                                    <button type="submit">"Sign out"</button>
-                                </ActionForm>
-                            </div>
-                        }.into_any(),
-                        _ => view! { <A href="/login">"Sign in"</A> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {signed_in}
         </header>
     }
 }

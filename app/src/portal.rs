@@ -44,11 +44,6 @@ pub fn PortalPage() -> impl IntoView {
     let face = Resource::new(slug, get_portal_face);
     let session = SessionState::get();
     let login = session.login;
-    Effect::new(move |_| {
-        if let Some(Ok(())) = login.value().get() {
-            let _ = window().location().reload();
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -86,15 +81,17 @@ pub fn PortalPage() -> impl IntoView {
                     <h1>{format!("{} Case Manager Portal", face.brand_name)}</h1>
                     <crate::auth::idle::TimedOutNotice />
                     {(!face.welcome_message.is_empty()).then(|| view! { <p class="welcome">{face.welcome_message.clone()}</p> })}
-                    <ActionForm action=login attr:aria-label="Sign in to the portal">
-                        <label for="portal-email">"E-mail"</label>
-                        <input id="portal-email" type="email" name="email" autocomplete="username" required />
-                        <label for="portal-password">"Password"</label>
-                        <input id="portal-password" type="password" name="password" autocomplete="current-password" required />
-                        {error}
-                        <button type="submit">"Sign in"</button>
-                    </ActionForm>
-                    <p><a href="/password-reset">"Forgot your password?"</a></p>
+                    <crate::auth::pages::SignInFlow done_href=format!("/portal/{}", face.slug)>
+                        <ActionForm action=login attr:aria-label="Sign in to the portal">
+                            <label for="portal-email">"E-mail"</label>
+                            <input id="portal-email" type="email" name="email" autocomplete="username" required />
+                            <label for="portal-password">"Password"</label>
+                            <input id="portal-password" type="password" name="password" autocomplete="current-password" required />
+                            {error}
+                            <button type="submit">"Sign in"</button>
+                        </ActionForm>
+                        <p><a href="/password-reset">"Forgot your password?"</a></p>
+                    </crate::auth::pages::SignInFlow>
                     {(!face.contact_details.is_empty()).then(|| view! { <p class="contact">{face.contact_details.clone()}</p> })}
                 }.into_any()
             })}

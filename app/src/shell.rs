@@ -14,7 +14,7 @@ use crate::auth::pages::{AccountPage, LoginPage};
 use crate::auth::reset::PasswordResetPage;
 use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
-use crate::layout::{NotFound, SessionState, SiteHeader};
+use crate::layout::{NotFound, PageUser, SessionState, SiteHeader};
 use crate::portal::{InvitationPage, PortalClientRoute, PortalPage, PortalReportsRoute};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                {crate::layout::PageUser::meta()}
             </head>
             <body>
                 <App />
@@ -39,6 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     SessionState::provide();
+    PageUser::provide();
     // Runs only in the browser: end-to-end tests wait for this before they
     // click, since server-rendered HTML is clickable before the wasm loads.
     Effect::new(move |_| {

@@ -12,6 +12,7 @@ mod m20261123_000006_care_records;
 mod m20261123_000007_password_resets;
 mod m20261123_000008_reports;
 mod m20261123_000009_messages;
+mod m20261123_000010_two_factor;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_password_resets::Migration),
             Box::new(m20261123_000008_reports::Migration),
             Box::new(m20261123_000009_messages::Migration),
+            Box::new(m20261123_000010_two_factor::Migration),
         ]
     }
 }

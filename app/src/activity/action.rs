@@ -115,6 +115,18 @@ pub enum ActivityAction {
     SessionTimedOut,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "activity_exported"))]
     ActivityExported,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "two_factor_enabled"))]
+    TwoFactorEnabled,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "two_factor_disabled"))]
+    TwoFactorDisabled,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "two_factor_reset"))]
+    TwoFactorReset,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "recovery_codes_renewed"))]
+    RecoveryCodesRenewed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "recovery_code_used"))]
+    RecoveryCodeUsed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "email_changed"))]
+    EmailChanged,
 }
 
 impl ActivityAction {
@@ -172,6 +184,12 @@ impl ActivityAction {
         ActivityAction::TeamLeadChanged,
         ActivityAction::SessionTimedOut,
         ActivityAction::ActivityExported,
+        ActivityAction::TwoFactorEnabled,
+        ActivityAction::TwoFactorDisabled,
+        ActivityAction::TwoFactorReset,
+        ActivityAction::RecoveryCodesRenewed,
+        ActivityAction::RecoveryCodeUsed,
+        ActivityAction::EmailChanged,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -240,6 +258,12 @@ impl ActivityAction {
             ActivityAction::TeamLeadChanged => "Team lead changed",
             ActivityAction::SessionTimedOut => "Signed out after inactivity",
             ActivityAction::ActivityExported => "Activity log exported",
+            ActivityAction::TwoFactorEnabled => "Two-factor sign-in turned on",
+            ActivityAction::TwoFactorDisabled => "Two-factor sign-in turned off",
+            ActivityAction::TwoFactorReset => "Two-factor sign-in reset by an admin",
+            ActivityAction::RecoveryCodesRenewed => "New recovery codes made",
+            ActivityAction::RecoveryCodeUsed => "Recovery code used to sign in",
+            ActivityAction::EmailChanged => "E-mail address changed",
         }
     }
 }

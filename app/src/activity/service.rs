@@ -46,6 +46,13 @@ impl Entry {
         self
     }
 
+    /// The organisation whose log shows the row, when no actor is known
+    /// (a failed sign-in).
+    pub fn in_organisation(mut self, organisation_id: i32) -> Self {
+        self.organisation_id = Some(organisation_id);
+        self
+    }
+
     pub fn on_behalf_of(mut self, user_id: Option<i32>) -> Self {
         self.on_behalf_of_user_id = user_id;
         self

@@ -43,12 +43,30 @@ impl From<&crate::auth::CurrentUser> for Me {
     }
 }
 
-/// Anyone may call this. Signs in with e-mail and password and starts a
-/// fresh session (the old one, if any, is destroyed). Every failure gives
-/// the same "Invalid credentials" answer.
+/// Where signing in stands after the password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginStep {
+    /// Signed in: the session cookie is set.
+    SignedIn,
+    /// Two-factor is on: send a code with this challenge to [`login_code`].
+    CodeNeeded { challenge: String },
+    /// The organisation requires two-factor and the user has none: set up
+    /// the app now, then send its first code to [`login_code`].
+    SetUpNeeded {
+        challenge: String,
+        enrolment: crate::auth::two_factor::Enrolment,
+    },
+}
+
+/// Anyone may call this. Signs in with e-mail and password: starts a
+/// fresh session (the old one, if any, is destroyed) or asks for the
+/// second factor. Every failure gives the same "Invalid credentials"
+/// answer.
 #[server(endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use crate::auth::{service, session};
+pub async fn login(email: String, password: String) -> Result<LoginStep, AppError> {
+    use crate::auth::service::{self, SignedIn};
+    use crate::auth::session;
+    use crate::auth::two_factor::service::Purpose;
     use crate::server_context::{self as sc, run};
     run(async move {
         let ctx = sc::server_context()?;
@@ -58,12 +76,68 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             user_agent: sc::user_agent(),
             previous_session_id: sc::session_token().map(|t| session::token_id(&t)),
         };
-        let (_user, token) = service::sign_in(&ctx.db, &ctx.config, creds, origin).await?;
+        Ok(
+            match service::sign_in(&ctx.db, &ctx.config, creds, origin).await? {
+                SignedIn::Session { token, .. } => {
+                    sc::set_header(
+                        http::header::SET_COOKIE,
+                        &session::cookie(&ctx.config, &token),
+                    );
+                    LoginStep::SignedIn
+                }
+                SignedIn::Challenge {
+                    token,
+                    purpose: Purpose::Code,
+                    ..
+                } => LoginStep::CodeNeeded { challenge: token },
+                SignedIn::Challenge {
+                    token,
+                    purpose: Purpose::Enrol,
+                    enrolment,
+                } => LoginStep::SetUpNeeded {
+                    challenge: token,
+                    enrolment: enrolment.ok_or(AppError::Internal)?,
+                },
+            },
+        )
+    })
+    .await
+}
+
+/// Anyone holding a sign-in challenge: the code from the authenticator
+/// app, or a recovery code. Sets the session cookie. Returns recovery
+/// codes when two-factor was set up during this sign-in, to show once.
+#[server(endpoint = "auth/login/code")]
+pub async fn login_code(challenge: String, code: String) -> Result<Vec<String>, AppError> {
+    use crate::auth::{service, session};
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let origin = service::Origin {
+            ip: sc::client_ip(),
+            user_agent: sc::user_agent(),
+            previous_session_id: sc::session_token().map(|t| session::token_id(&t)),
+        };
+        let (_user, token, recovery_codes) =
+            service::complete_sign_in(&ctx.db, &ctx.config, &challenge, &code, origin).await?;
         sc::set_header(
             http::header::SET_COOKIE,
             &session::cookie(&ctx.config, &token),
         );
-        Ok(())
+        Ok(recovery_codes)
+    })
+    .await
+}
+
+/// Any signed-in user, with their password: a new e-mail address to sign
+/// in with. Their other sessions end.
+#[server(endpoint = "auth/change-email")]
+pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user()?;
+        crate::auth::service::change_email(&ctx.db, &user, password, &email, sc::client_ip()).await
     })
     .await
 }

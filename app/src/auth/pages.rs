@@ -2,18 +2,87 @@ use leptos::prelude::*;
 
 use crate::layout::SessionState;
 
+/// Signing in, from the password to the session: shows `children` (the
+/// password form) until the password is right, then the two-factor step
+/// where one is needed, and goes to `done_href` with a full page load once
+/// signed in, so the page is rendered afresh for the new session.
 #[component]
-pub fn LoginPage() -> impl IntoView {
-    let session = SessionState::get();
-    let login = session.login;
-    let (show_password, set_show_password) = signal(false);
-    // A full page load after signing in: the start page is rendered on the
-    // server for the new session, and nothing of the signed-out page stays.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = login.value().get() {
-            let _ = window().location().set_href("/");
+pub fn SignInFlow(#[prop(into)] done_href: String, children: ChildrenFn) -> impl IntoView {
+    use crate::auth::api::{LoginCode, LoginStep};
+    use crate::auth::two_factor::pages::{EnrolmentGuide, RecoveryCodes, error_for};
+    let login = SessionState::get().login;
+    let code = ServerAction::<LoginCode>::new();
+    let go = {
+        let done_href = done_href.clone();
+        move || {
+            let _ = window().location().set_href(&done_href);
+        }
+    };
+    Effect::new({
+        let go = go.clone();
+        move |_| {
+            if let Some(Ok(LoginStep::SignedIn)) = login.value().get() {
+                go();
+            }
         }
     });
+    Effect::new(move |_| {
+        // Recovery codes from a set-up during sign-in are shown first.
+        if let Some(Ok(codes)) = code.value().get()
+            && codes.is_empty()
+        {
+            go();
+        }
+    });
+    let code_error = move || match code.value().get() {
+        Some(Err(e)) => Some(view! { <p role="alert" class="error">{error_for(&e, "code")}</p> }),
+        _ => None,
+    };
+    let code_form = move |challenge: String, hint: &'static str| {
+        view! {
+            <ActionForm action=code attr:aria-label="Two-factor code">
+                <input type="hidden" name="challenge" value=challenge />
+                <label for="login-code">"Authentication code"</label>
+                <input id="login-code" name="code" inputmode="numeric" autocomplete="one-time-code" required />
+                <p class="hint">{hint}</p>
+                {code_error}
+                <button type="submit" disabled=move || code.pending().get()>"Continue"</button>
+            </ActionForm>
+        }
+    };
+    move || {
+        if let Some(Ok(codes)) = code.value().get()
+            && !codes.is_empty()
+        {
+            return view! {
+                <p role="status">"Two-factor sign-in is on, and you are signed in."</p>
+                <RecoveryCodes codes />
+                <a href=done_href.clone()>"I have saved my recovery codes: continue"</a>
+            }
+            .into_any();
+        }
+        match login.value().get() {
+            Some(Ok(LoginStep::CodeNeeded { challenge })) => view! {
+                <h2>"Two-factor sign-in"</h2>
+                {code_form(challenge, "Enter the 6-digit code from your authenticator app, or one of your recovery codes.")}
+            }
+            .into_any(),
+            Some(Ok(LoginStep::SetUpNeeded { challenge, enrolment })) => view! {
+                <h2>"Set up two-factor sign-in"</h2>
+                <p>"Your organisation requires two-factor sign-in. Set it up now to continue."</p>
+                <EnrolmentGuide enrolment />
+                {code_form(challenge, "The code changes every 30 seconds.")}
+            }
+            .into_any(),
+            _ => children().into_any(),
+        }
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = SessionState::get().login;
+    let (show_password, set_show_password) = signal(false);
     let error = move || match login.value().get() {
         Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
         _ => None,
@@ -22,32 +91,34 @@ pub fn LoginPage() -> impl IntoView {
         <section class="login">
             <h1>"Sign in to Caseport"</h1>
             <crate::auth::idle::TimedOutNotice />
-            <ActionForm action=login>
-                <label for="login-email">"E-mail"</label>
-                <input id="login-email" type="email" name="email" autocomplete="username" required />
-                <label for="login-password">"Password"</label>
-                <input
-                    id="login-password"
-                    name="password"
-                    autocomplete="current-password"
-                    required
-                    type=move || if show_password.get() { "text" } else { "password" }
-                />
-                // Works only once the page has hydrated: a plain button with
-                // no form action.
-                <button
-                    type="button"
-                    aria-pressed=move || show_password.get().to_string()
-                    on:click=move |_| set_show_password.update(|s| *s = !*s)
-                >
-                    {move || if show_password.get() { "Hide password" } else { "Show password" }}
-                </button>
-                {error}
-                <button type="submit" disabled=move || login.pending().get()>
-                    "Sign in"
-                </button>
-            </ActionForm>
-            <p><a href="/password-reset">"Forgot your password?"</a></p>
+            <SignInFlow done_href="/">
+                <ActionForm action=login>
+                    <label for="login-email">"E-mail"</label>
+                    <input id="login-email" type="email" name="email" autocomplete="username" required />
+                    <label for="login-password">"Password"</label>
+                    <input
+                        id="login-password"
+                        name="password"
+                        autocomplete="current-password"
+                        required
+                        type=move || if show_password.get() { "text" } else { "password" }
+                    />
+                    // Works only once the page has hydrated: a plain button with
+                    // no form action.
+                    <button
+                        type="button"
+                        aria-pressed=move || show_password.get().to_string()
+                        on:click=move |_| set_show_password.update(|s| *s = !*s)
+                    >
+                        {move || if show_password.get() { "Hide password" } else { "Show password" }}
+                    </button>
+                    {error}
+                    <button type="submit" disabled=move || login.pending().get()>
+                        "Sign in"
+                    </button>
+                </ActionForm>
+                <p><a href="/password-reset">"Forgot your password?"</a></p>
+            </SignInFlow>
         </section>
     }
 }
@@ -94,6 +165,8 @@ pub fn AccountPage() -> impl IntoView {
     let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
     view! {
         <h1>"Your account"</h1>
+        <ChangeEmailSection />
+        <crate::auth::two_factor::pages::TwoFactorSection />
         <h2>"Where you are signed in"</h2>
         <Suspense fallback=|| view! { <p>"Loading sessions…"</p> }>
             {move || Suspend::new(async move {
@@ -132,5 +205,42 @@ pub fn AccountPage() -> impl IntoView {
         <button type="button" on:click=move |_| { end.dispatch(EndSessions { id: None }); }>
             "Sign out everywhere else"
         </button>
+    }
+}
+
+/// A new sign-in e-mail, after the password proves it is the holder.
+#[component]
+fn ChangeEmailSection() -> impl IntoView {
+    use crate::auth::api::ChangeEmail;
+    use crate::auth::two_factor::pages::error_for;
+    let change = ServerAction::<ChangeEmail>::new();
+    let outcome = move || {
+        match change.value().get() {
+        Some(Ok(())) => Some(view! {
+            <p role="status">"Your e-mail address is changed. Sign in with the new one from now on."</p>
+        }.into_any()),
+        Some(Err(e)) => {
+            let text = [error_for(&e, "email"), e.field_messages("password").join(" ")]
+                .into_iter()
+                .filter(|t| !t.is_empty() && t != "Please correct the highlighted fields.")
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(view! { <p role="alert" class="error">{text}</p> }.into_any())
+        }
+        None => None,
+    }
+    };
+    view! {
+        <section aria-labelledby="email-heading">
+            <h2 id="email-heading">"E-mail address"</h2>
+            <ActionForm action=change attr:aria-label="Change e-mail address">
+                <label for="new-email">"New e-mail address"</label>
+                <input id="new-email" name="email" type="email" autocomplete="email" required />
+                <label for="email-password">"Password, to change your e-mail"</label>
+                <input id="email-password" name="password" type="password" autocomplete="current-password" required />
+                <button type="submit">"Change e-mail address"</button>
+            </ActionForm>
+            {outcome}
+        </section>
     }
 }

@@ -109,6 +109,13 @@ pub enum Resource<'a> {
     },
     /// The cross-practice doctor directory.
     DoctorDirectory,
+    /// A user account's own sign-in settings (e-mail, two-factor): its
+    /// owner changes them; an admin of its organisation may only reset
+    /// them (Administer), e.g. for a lost phone.
+    Account {
+        user_id: i32,
+        organisation_id: i32,
+    },
 }
 
 /// A permission granted, and for whom the actor acts: a practice case
@@ -217,6 +224,20 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
             (Role::ExternalCaseManager, _) | (_, Action::Administer) => Err(AppError::NotFound),
             (_, Action::View) => Ok(Grant::SELF),
             _ => Err(AppError::Forbidden),
+        },
+        Resource::Account {
+            user_id,
+            organisation_id,
+        } => match action {
+            Action::View | Action::Modify if *user_id == actor.user_id => Ok(Grant::SELF),
+            Action::Administer
+                if actor.role == Role::Admin
+                    && *organisation_id == actor.organisation_id
+                    && *user_id != actor.user_id =>
+            {
+                Ok(Grant::SELF)
+            }
+            _ => Err(AppError::NotFound),
         },
         Resource::Organisation { id } => {
             let own = *id == actor.organisation_id;

@@ -7,6 +7,8 @@ use serde_json::json;
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::case_managers::service::Standing;
+use crate::auth::two_factor::SecondFactor;
+use crate::auth::two_factor::service::{self as two_factor, Purpose};
 use crate::auth::{password, session, throttle};
 use crate::db::begin_write;
 use crate::entities::user;
@@ -46,34 +48,36 @@ pub struct Origin {
     pub previous_session_id: Option<String>,
 }
 
-/// Checks the credentials and starts a new session. Unknown e-mail, wrong
-/// password and deactivated account all give `InvalidCredentials`, with the
-/// real reason only in the activity log.
+/// What a right password leads to.
+pub enum SignedIn {
+    /// No second factor: the session is open.
+    Session { user: user::Model, token: String },
+    /// A second step first: a code, or setting two-factor up because the
+    /// organisation requires it. No session exists yet.
+    Challenge {
+        token: String,
+        purpose: Purpose,
+        enrolment: Option<crate::auth::two_factor::Enrolment>,
+    },
+}
+
+/// Checks the credentials; opens a session, or the two-factor step where
+/// the user has or needs it. Unknown e-mail, wrong password and
+/// deactivated account all give `InvalidCredentials`, with the real reason
+/// only in the activity log.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     db: &DatabaseConnection,
     config: &RuntimeConfig,
     creds: Credentials,
     origin: Origin,
-) -> Result<(user::Model, String), AppError> {
+) -> Result<SignedIn, AppError> {
     let now = chrono::Utc::now();
-    let mut keys = vec![throttle::account_key(&creds.email)];
-    if let Some(ip) = &origin.ip {
-        keys.push(throttle::address_key(ip));
-    }
+    let keys = throttle_keys(&creds.email, origin.ip.as_deref());
     if throttle::blocked_until(db, &keys, now).await?.is_some() {
         // Refused before the password is even checked; unknown e-mails are
         // throttled alike, so this tells nothing about which accounts exist.
-        let txn = begin_write(db).await?;
-        record(
-            &txn,
-            Entry::new(ActivityAction::SignInFailed, "user", None)
-                .detail(json!({ "reason": "throttled", "email": creds.email }))
-                .from_ip(origin.ip.clone()),
-        )
-        .await?;
-        txn.commit().await?;
-        return Err(AppError::TooManyRequests);
+        return Err(refuse_throttled(db, &creds.email, None, origin.ip).await?);
     }
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(creds.email.as_str()))
@@ -128,21 +132,273 @@ pub async fn sign_in(
     let Some(user) = found else {
         return Err(AppError::InvalidCredentials);
     };
-    throttle::note_success(&txn, &creds.email).await?;
-    if let Some(previous) = &origin.previous_session_id {
-        session::destroy(&txn, previous).await?;
+    // The throttle's count stays until the second factor is through too, so
+    // a known password does not buy unlimited guesses at codes.
+    let second_step = if two_factor::enabled(&txn, user.id).await? {
+        Some(Purpose::Code)
+    } else if two_factor::required_for(&txn, &user).await? {
+        Some(Purpose::Enrol)
+    } else {
+        None
+    };
+    if let Some(purpose) = second_step {
+        let token = two_factor::open_challenge(&txn, user.id, purpose).await?;
+        let enrolment = match purpose {
+            Purpose::Enrol => Some(two_factor::begin_enrolment(&txn, &user).await?),
+            Purpose::Code => None,
+        };
+        txn.commit().await?;
+        return Ok(SignedIn::Challenge {
+            token,
+            purpose,
+            enrolment,
+        });
     }
-    let token =
-        session::create(&txn, user.id, origin.ip.clone(), origin.user_agent, config).await?;
+    let token = open_session(&txn, config, &user, origin, json!({})).await?;
+    txn.commit().await?;
+    Ok(SignedIn::Session { user, token })
+}
+
+fn throttle_keys(email: &str, ip: Option<&str>) -> Vec<String> {
+    let mut keys = vec![throttle::account_key(email)];
+    if let Some(ip) = ip {
+        keys.push(throttle::address_key(ip));
+    }
+    keys
+}
+
+/// Logs a throttled attempt and gives the error to return.
+async fn refuse_throttled(
+    db: &DatabaseConnection,
+    email: &str,
+    user: Option<&user::Model>,
+    ip: Option<String>,
+) -> Result<AppError, AppError> {
+    let txn = begin_write(db).await?;
+    let mut entry = Entry::new(ActivityAction::SignInFailed, "user", user.map(|u| u.id))
+        .detail(json!({ "reason": "throttled", "email": email }))
+        .from_ip(ip);
+    entry.organisation_id = user.map(|u| u.organisation_id);
+    record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(AppError::TooManyRequests)
+}
+
+/// Opens the session (rotating out the one the browser had) and logs the
+/// sign-in.
+async fn open_session(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &RuntimeConfig,
+    user: &user::Model,
+    origin: Origin,
+    detail: serde_json::Value,
+) -> Result<String, AppError> {
+    throttle::note_success(txn, &user.email).await?;
+    if let Some(previous) = &origin.previous_session_id {
+        session::destroy(txn, previous).await?;
+    }
+    let token = session::create(txn, user.id, origin.ip.clone(), origin.user_agent, config).await?;
     record(
-        &txn,
+        txn,
         Entry::new(ActivityAction::SignIn, "user", Some(user.id))
             .by(user.id, user.organisation_id)
+            .detail(detail)
             .from_ip(origin.ip),
     )
     .await?;
+    Ok(token)
+}
+
+/// The second step of signing in: a code for the challenge the password
+/// opened (or, for an enrolment challenge, the first code from the newly
+/// set-up app). Opens the session; returns the recovery codes when
+/// two-factor was set up just now, to show once.
+#[tracing::instrument(skip_all)]
+pub async fn complete_sign_in(
+    db: &DatabaseConnection,
+    config: &RuntimeConfig,
+    challenge: &str,
+    code: &str,
+    origin: Origin,
+) -> Result<(user::Model, String, Vec<String>), AppError> {
+    let now = chrono::Utc::now();
+    if challenge.len() > 128 || code.len() > 64 {
+        return Err(AppError::invalid("code", "Enter the code from your app."));
+    }
+    let expired = || {
+        AppError::Conflict("This sign-in has expired. Enter your e-mail and password again.".into())
+    };
+    let txn = begin_write(db).await?;
+    let Some((row, purpose)) = two_factor::find_challenge(&txn, challenge, now).await? else {
+        // Keeps the removal of a stale challenge.
+        txn.commit().await?;
+        return Err(expired());
+    };
+    let user = user::Entity::find_by_id(row.user_id)
+        .one(&txn)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(expired)?;
+    let keys = throttle_keys(&user.email, origin.ip.as_deref());
+    if throttle::blocked_until(&txn, &keys, now).await?.is_some() {
+        drop(txn);
+        return Err(refuse_throttled(db, &user.email, Some(&user), origin.ip).await?);
+    }
+    let checked = match purpose {
+        Purpose::Code => two_factor::check_code(&txn, user.id, code, now)
+            .await
+            .map(|factor| (factor, Vec::new())),
+        Purpose::Enrol => two_factor::confirm_enrolment(&txn, user.id, code, now)
+            .await
+            .map(|codes| (SecondFactor::Authenticator, codes)),
+    };
+    let (factor, recovery_codes) = match checked {
+        Ok(found) => found,
+        Err(error @ AppError::Validation(_)) => {
+            two_factor::note_wrong_code(&txn, &row.id).await?;
+            throttle::note_failure(&txn, &keys, now).await?;
+            record(
+                &txn,
+                Entry::new(ActivityAction::SignInFailed, "user", Some(user.id))
+                    .detail(json!({ "reason": "wrong_code", "email": user.email }))
+                    .from_ip(origin.ip.clone())
+                    .in_organisation(user.organisation_id),
+            )
+            .await?;
+            txn.commit().await?;
+            return Err(error);
+        }
+        Err(other) => return Err(other),
+    };
+    two_factor::close_challenge(&txn, &row.id).await?;
+    if purpose == Purpose::Enrol {
+        record(
+            &txn,
+            Entry::new(ActivityAction::TwoFactorEnabled, "user", Some(user.id))
+                .by(user.id, user.organisation_id)
+                .detail(json!({ "during": "sign-in", "required": true }))
+                .from_ip(origin.ip.clone()),
+        )
+        .await?;
+    }
+    if factor == SecondFactor::RecoveryCode {
+        let left = two_factor::recovery_codes_left(&txn, user.id).await?;
+        record(
+            &txn,
+            Entry::new(ActivityAction::RecoveryCodeUsed, "user", Some(user.id))
+                .by(user.id, user.organisation_id)
+                .detail(json!({ "codes_left": left }))
+                .from_ip(origin.ip.clone()),
+        )
+        .await?;
+    }
+    let detail = json!({ "second_factor": match factor {
+        SecondFactor::Authenticator => "authenticator",
+        SecondFactor::RecoveryCode => "recovery_code",
+    } });
+    let token = open_session(&txn, config, &user, origin, detail).await?;
     txn.commit().await?;
-    Ok((user, token))
+    Ok((user, token, recovery_codes))
+}
+
+/// Proves the signed-in person is still the account holder before a
+/// sensitive change (e-mail, two-factor). A wrong password counts toward
+/// the account's sign-in throttle, so this is no side door for guessing.
+pub async fn reauthenticate(
+    db: &DatabaseConnection,
+    current: &crate::auth::CurrentUser,
+    password: String,
+    ip: Option<String>,
+) -> Result<user::Model, AppError> {
+    let now = chrono::Utc::now();
+    if password.is_empty() || password.len() > 1024 {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    let keys = vec![throttle::account_key(&current.email)];
+    if throttle::blocked_until(db, &keys, now).await?.is_some() {
+        return Err(AppError::TooManyRequests);
+    }
+    let u = user::Entity::find_by_id(current.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if password::verify_password(SecretString::from(password), Some(u.password_hash.clone())).await
+    {
+        return Ok(u);
+    }
+    let txn = begin_write(db).await?;
+    throttle::note_failure(&txn, &keys, now).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::SignInFailed, "user", Some(u.id))
+            .by(u.id, u.organisation_id)
+            .detail(json!({ "reason": "wrong_password", "during": "re-authentication" }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Err(AppError::invalid("password", "Your password is not right."))
+}
+
+/// Changes the signed-in user's e-mail (their sign-in name) after the
+/// password proves it is them. Other sessions end; the log keeps both
+/// addresses.
+pub async fn change_email(
+    db: &DatabaseConnection,
+    current: &crate::auth::CurrentUser,
+    password: String,
+    new_email: &str,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::policy::{Action, Resource, can};
+    use sea_orm::{ActiveModelTrait, Set};
+    can(
+        &current.actor(),
+        Action::Modify,
+        &Resource::Account {
+            user_id: current.user_id,
+            organisation_id: current.organisation_id,
+        },
+    )?;
+    let email = new_email.trim().to_lowercase();
+    if !crate::agency::case_managers::service::valid_email(&email) {
+        return Err(AppError::invalid("email", "Enter a valid e-mail address."));
+    }
+    if email == current.email {
+        return Err(AppError::invalid(
+            "email",
+            "That is already your e-mail address.",
+        ));
+    }
+    let u = reauthenticate(db, current, password, ip.clone()).await?;
+    let txn = begin_write(db).await?;
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if taken {
+        // Says no more than the sign-up of a new address would.
+        return Err(AppError::invalid(
+            "email",
+            "This e-mail address cannot be used. Choose another.",
+        ));
+    }
+    let before = u.email.clone();
+    let mut active: user::ActiveModel = u.into();
+    active.email = Set(email.clone());
+    active.update(&txn).await?;
+    session::destroy_others_for_user(&txn, current.user_id, &current.session_id).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::EmailChanged, "user", Some(current.user_id))
+            .by(current.user_id, current.organisation_id)
+            .detail(json!({ "before": before, "after": email }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Ends the current session and logs it.

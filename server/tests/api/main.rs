@@ -20,4 +20,5 @@ mod reports;
 mod security;
 mod sessions;
 mod surface;
+mod two_factor;
 mod visibility_property;

@@ -17,6 +17,7 @@ const READ_ONLY: &[&str] = &[
     "/api/agency/clients",
     "/api/agency/clients/profile",
     "/api/agency/documents",
+    "/api/auth/two-factor/status",
     "/api/auth/idle",
     "/api/auth/me",
     "/api/auth/reset/check",

@@ -218,6 +218,7 @@ pub fn CaseManagerPage() -> impl IntoView {
                         <section aria-labelledby="reset-heading">
                             <h2 id="reset-heading">"Password"</h2>
                             <crate::auth::reset::SendResetLink user_id=cm name=p.row.name.clone() />
+                            <crate::auth::two_factor::pages::ResetTwoFactorButton user_id=cm name=p.row.name.clone() />
                         </section>
                     })}
                     <section aria-labelledby="access-heading">
