@@ -46,6 +46,16 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   rm -rf "$work"
 fi
 
+# A local S3-compatible server (moto) for the storage tests, in its own
+# virtual environment.
+MOTO_VERSION=5.2.5
+MOTO_VENV="${CASEPORT_TOOLS_DIR:-$HOME/.local/share/caseport}/moto-$MOTO_VERSION"
+if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+  log "installing moto $MOTO_VERSION (S3-compatible test server)"
+  python3 -m venv "$MOTO_VENV"
+  "$MOTO_VENV/bin/pip" install -q "moto[server]==$MOTO_VERSION"
+fi
+
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ -f "$ROOT/package-lock.json" ] && [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ]; then

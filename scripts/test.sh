@@ -27,6 +27,22 @@ else
 fi
 export CASEPORT_TEST_PG="$PG_URL"
 
+step "S3-compatible storage (moto)"
+MOTO_SERVER="${CASEPORT_TOOLS_DIR:-$HOME/.local/share/caseport}/moto-5.2.5/bin/moto_server"
+S3_PORT=5055
+if command -v fuser >/dev/null; then fuser -k $S3_PORT/tcp 2>/dev/null || true; fi
+mkdir -p "$ROOT/target"
+"$MOTO_SERVER" -H 127.0.0.1 -p $S3_PORT >"$ROOT/target/moto.log" 2>&1 &
+MOTO_PID=$!
+trap 'kill $MOTO_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 30); do
+  curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break
+  sleep 1
+done
+# Running here, so the storage tests must use it: no silent skip.
+export CASEPORT_TEST_S3="http://127.0.0.1:$S3_PORT"
+export CASEPORT_REQUIRE_S3=1
+
 step "format"
 cargo fmt --all -- --check
 
@@ -61,5 +77,5 @@ if command -v fuser >/dev/null; then fuser -k 3000/tcp 2526/tcp 2>/dev/null || t
 cargo build -p server --bin caseport
 "$ROOT/target/debug/caseport" smtp-sink --listen 127.0.0.1:2526 --dir "$CASEPORT_E2E_MAIL_DIR" &
 SINK_PID=$!
-trap 'kill $SINK_PID 2>/dev/null || true' EXIT
+trap 'kill $SINK_PID $MOTO_PID 2>/dev/null || true' EXIT
 cargo leptos end-to-end

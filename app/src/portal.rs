@@ -162,24 +162,12 @@ pub fn InvitationPage() -> impl IntoView {
 pub fn PortalClientRoute() -> impl IntoView {
     let slug = slug();
     let face = Resource::new(slug, get_portal_face);
-    let session = SessionState::get();
+    // Known at once from the page (no resource): one suspense level less,
+    // and the client's resource is made before anything is awaited.
+    let signed_in = crate::layout::PageUser::get()
+        .is_some_and(|me| me.role == Role::ExternalCaseManager && !me.terms_pending);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let face = match face.await {
-                    Ok(f) => f,
-                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
-                };
-                let me = session.me.await.ok().flatten();
-                match me {
-                    Some(me) if me.role == Role::ExternalCaseManager && !me.terms_pending && face.enabled => view! {
-                        <Branding face=face.clone() />
-                        <PortalClientPage slug=face.slug.clone() />
-                    }.into_any(),
-                    _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <PortalClientPage face signed_in branding=|face| view! { <Branding face /> }.into_any() />
     }
 }
 

@@ -15,6 +15,17 @@ use crate::error::AppError;
 /// Documents larger than this are refused before anything is stored.
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
+/// Where an S3-compatible bucket is.
+#[derive(Clone, Debug)]
+pub struct S3Bucket {
+    pub name: String,
+    pub region: String,
+    /// Unset for AWS itself.
+    pub endpoint: Option<String>,
+    /// Access key id and secret; unset: the `AWS_*` environment.
+    pub credentials: Option<(String, String)>,
+}
+
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
@@ -42,6 +53,43 @@ impl Storage {
         let store = object_store::local::LocalFileSystem::new_with_prefix(dir)
             .map_err(std::io::Error::other)?;
         Ok(Storage::new(Arc::new(store), max_upload_bytes))
+    }
+
+    /// An S3-compatible bucket, shared by every app instance. Credentials
+    /// come from the usual `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`
+    /// environment. `endpoint` names a non-AWS service (MinIO, Ceph, …),
+    /// addressed path-style; plain `http://` is allowed only there.
+    pub fn s3(bucket: &S3Bucket, max_upload_bytes: usize) -> Result<Self, String> {
+        use object_store::aws::AmazonS3Builder;
+        let mut builder = AmazonS3Builder::from_env()
+            .with_bucket_name(&bucket.name)
+            .with_region(&bucket.region);
+        if let Some((id, secret)) = &bucket.credentials {
+            builder = builder
+                .with_access_key_id(id)
+                .with_secret_access_key(secret);
+        }
+        if let Some(endpoint) = &bucket.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_virtual_hosted_style_request(false)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        let store = builder.build().map_err(|e| e.to_string())?;
+        Ok(Storage::new(Arc::new(store), max_upload_bytes))
+    }
+
+    /// Fails when the store cannot be reached or refuses the credentials,
+    /// so a misconfigured server stops at start-up, not at the first upload.
+    pub async fn check(&self) -> Result<(), String> {
+        match self
+            .store
+            .head(&Path::from("caseport-start-up-check"))
+            .await
+        {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     /// Stores the bytes under a new random key and returns the key.

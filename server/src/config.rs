@@ -109,6 +109,17 @@ pub struct Settings {
     /// Folder for uploaded documents and logos (outside the site root).
     #[arg(long, env = "CASEPORT_STORAGE_DIR", default_value = "data/files")]
     pub storage_dir: std::path::PathBuf,
+    /// S3-compatible bucket for documents and logos, instead of the folder:
+    /// what several app instances share. Credentials from
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    #[arg(long, env = "CASEPORT_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The bucket's region.
+    #[arg(long, env = "CASEPORT_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    /// Endpoint of a non-AWS S3-compatible service, e.g. `https://minio.internal:9000`.
+    #[arg(long, env = "CASEPORT_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
     /// Largest accepted upload, in MiB.
     #[arg(long, env = "CASEPORT_MAX_UPLOAD_MB", default_value_t = 10)]
     pub max_upload_mb: usize,
@@ -133,6 +144,8 @@ impl std::fmt::Debug for Settings {
             .field("smtp", &self.smtp_url.as_ref().map(|_| "set"))
             .field("outbox_dir", &self.outbox_dir)
             .field("storage_dir", &self.storage_dir)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("s3_endpoint", &self.s3_endpoint)
             .finish()
     }
 }

@@ -8,4 +8,5 @@ pub mod jobs;
 pub mod mail;
 pub mod seed;
 pub mod smtp_sink;
+pub mod storage;
 pub mod users;

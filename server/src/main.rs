@@ -116,16 +116,7 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
     let options = server::http::leptos_options();
     let addr = settings.listen.unwrap_or(options.site_addr);
     let mailer = server::mail::from_settings(&settings).map_err(|e| e.to_string())?;
-    let storage = app::storage::Storage::local(
-        &settings.storage_dir,
-        settings.max_upload_mb.saturating_mul(1024 * 1024),
-    )
-    .map_err(|e| {
-        format!(
-            "cannot use storage folder {}: {e}",
-            settings.storage_dir.display()
-        )
-    })?;
+    let storage = server::storage::from_settings(&settings).await?;
     let ctx = app::server_context::ServerContext {
         db,
         config: std::sync::Arc::new(settings.runtime()),

@@ -69,6 +69,29 @@ impl Entry {
     }
 }
 
+/// Writes the "page viewed" row that names the reader and the client:
+/// every read of a client's record is in the audit trail, by staff as by
+/// case managers. Its own transaction: a read changes nothing else.
+pub async fn client_viewed(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::auth::policy::Actor,
+    c: &crate::entities::client::Model,
+    page: &str,
+    ip: Option<String>,
+) -> Result<(), crate::error::AppError> {
+    let txn = crate::db::begin_write(db).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
+            .by(actor.user_id, actor.organisation_id)
+            .detail(serde_json::json!({ "page": page, "client": c.id, "client_name": c.full_name }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Serialises every writer of the log on PostgreSQL for the rest of the
 /// transaction, so two rows never chain to the same predecessor. (SQLite
 /// write transactions are serial already.)

@@ -63,7 +63,7 @@ pub async fn agency_client(id: i32) -> Result<ClientProfile, AppError> {
     run(async move {
         let ctx = sc::server_context()?;
         let user = sc::require_user()?;
-        service::profile(&ctx.db, &user.actor(), id).await
+        service::profile(&ctx.db, &user.actor(), id, sc::client_ip()).await
     })
     .await
 }

@@ -130,6 +130,19 @@ impl Grant {
     const SELF: Grant = Grant { on_behalf_of: None };
 }
 
+/// The actor works at their own agency's staff desk (its clients, its
+/// messages): `can` on [`Resource::AgencyDesk`], as a check.
+pub fn works_at_own_desk(actor: &Actor) -> Result<(), AppError> {
+    can(
+        actor,
+        Action::View,
+        &Resource::AgencyDesk {
+            organisation_id: actor.organisation_id,
+        },
+    )
+    .map(|_| ())
+}
+
 /// The actor administers their own organisation (its settings, schedules
 /// and log): `can` on [`Resource::Organisation`], as a check.
 pub fn administers_own(actor: &Actor) -> Result<(), AppError> {

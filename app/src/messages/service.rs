@@ -319,13 +319,7 @@ pub async fn inbox(
     case_manager_id: Option<i32>,
     routed_only: bool,
 ) -> Result<Vec<ThreadRow>, AppError> {
-    can(
-        actor,
-        Action::View,
-        &Resource::AgencyDesk {
-            organisation_id: actor.organisation_id,
-        },
-    )?;
+    crate::auth::policy::works_at_own_desk(actor)?;
     let mut find = message::Entity::find()
         .filter(message::Column::OrganisationId.eq(actor.organisation_id))
         .order_by_desc(message::Column::CreatedAt)
@@ -401,13 +395,51 @@ pub async fn unread(db: &DatabaseConnection, actor: &Actor) -> Result<Option<i64
         return Ok(None);
     }
     match actor.role {
-        Role::Admin | Role::Staff => Ok(Some(
-            inbox(db, actor, None, None, true)
-                .await?
-                .iter()
-                .map(|t| t.unread)
-                .sum(),
-        )),
+        Role::Admin | Role::Staff => {
+            crate::auth::policy::works_at_own_desk(actor)?;
+            // The badge asks every few seconds: count the unread messages
+            // per client in the database, then decide once per client
+            // whether they reach this person, instead of building the inbox.
+            use sea_orm::sea_query::{Expr, ExprTrait};
+            use sea_orm::{QuerySelect, prelude::*};
+            let waiting: Vec<(i32, i64)> = message::Entity::find()
+                .select_only()
+                .column(message::Column::ClientId)
+                .column_as(message::Column::Id.count(), "waiting")
+                .filter(message::Column::OrganisationId.eq(actor.organisation_id))
+                .filter(message::Column::ReadAt.is_null())
+                .filter(
+                    Expr::col(message::Column::AuthorUserId)
+                        .equals(message::Column::CaseManagerUserId),
+                )
+                .group_by(message::Column::ClientId)
+                .into_tuple()
+                .all(db)
+                .await?;
+            let route = routing(db, actor.organisation_id).await?;
+            let staff = staff_of(db, actor.organisation_id).await?;
+            let mut n = 0;
+            for (client_id, count) in waiting {
+                let (c, f) = client_and_facts(db, client_id).await?;
+                let visible = can(
+                    actor,
+                    Action::View,
+                    &Resource::Messages {
+                        client: &f,
+                        enabled: true,
+                    },
+                )
+                .is_ok();
+                if visible
+                    && receivers(db, c.organisation_id, c.id, route, &staff)
+                        .await?
+                        .contains(&actor.user_id)
+                {
+                    n += count;
+                }
+            }
+            Ok(Some(n))
+        }
         Role::ExternalCaseManager => {
             let waiting = message::Entity::find()
                 .filter(message::Column::CaseManagerUserId.eq(actor.user_id))

@@ -7,10 +7,12 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::agency::DataKind;
+use crate::agency::settings::PortalFace;
 use crate::care::AppointmentStatus;
 use crate::care::hours::{HoursChart, hours};
 use crate::care::pages::{AppointmentTable, AssessmentList, HoursTable};
 use crate::clients::Relationship;
+use crate::error::AppError;
 use crate::layout::ErrorNotice;
 use crate::messages::pages::Conversation;
 use crate::portal::api::{
@@ -19,6 +21,7 @@ use crate::portal::api::{
 };
 use crate::reports::ReportKind;
 use crate::reports::pages::ReportMaker;
+use leptos_router::components::Redirect;
 
 /// How long typing must pause before a list follows.
 const DEBOUNCE_MS: u32 = 300;
@@ -200,8 +203,17 @@ pub fn PortalClientList(slug: String) -> impl IntoView {
 }
 
 /// `/portal/<slug>/clients/<id>?tab=…`: one client, one tab at a time.
+/// Everything it loads is made before the one suspense awaits it: a
+/// resource made after an `await` inside nested suspense broke the
+/// hydration of a directly loaded tab.
 #[component]
-pub fn PortalClientPage(slug: String) -> impl IntoView {
+pub fn PortalClientPage(
+    face: Resource<Result<PortalFace, AppError>>,
+    /// A case manager who has accepted the terms is signed in.
+    signed_in: bool,
+    /// The agency's branding bar.
+    branding: fn(PortalFace) -> AnyView,
+) -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0));
@@ -212,20 +224,26 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
         Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("messages")));
     let client = Resource::new(id, portal_client);
     view! {
-        <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
         <Suspense fallback=|| view! { <p>"Loading client…"</p> }>
             // The tab is read here, outside the async part: a tab change
             // redraws the page from the loaded client. Inside, the view is
             // fixed; a reactive tab switch wrapped around the tabs' own
             // suspense did not hydrate from the server's HTML.
             {move || {
-                let slug = slug.clone();
                 let (tab_now, reports_now, messages_now) =
                     (tab.get(), reports_tab.get(), messages_tab.get());
                 Suspend::new(async move {
+                    let face = match face.await {
+                        Ok(f) => f,
+                        Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                    };
+                    let slug = face.slug.clone();
+                    if !(signed_in && face.enabled) {
+                        return view! { <Redirect path=format!("/portal/{slug}") /> }.into_any();
+                    }
                     let c = match client.await {
                         Ok(c) => c,
-                        Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => return view! { {branding(face)}<ErrorNotice error /> }.into_any(),
                     };
                     let cid = c.id;
                     let current = if reports_now || messages_now {
@@ -251,6 +269,8 @@ pub fn PortalClientPage(slug: String) -> impl IntoView {
                             aria-current=messages_now.then_some("page")>"Messages"</a>
                     });
                     view! {
+                        {branding(face)}
+                        <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
                         <h1>{c.full_name.clone()}</h1>
                         <p>{format!("You are this client's {} case manager.", c.relationship.label())}</p>
                         {c.contact.clone().map(|ct| view! {

@@ -60,7 +60,7 @@ async fn client_for(
     Ok((c, f))
 }
 
-/// Writes the "page viewed" row that names the case manager and the client.
+/// The portal's page views go to the audit trail.
 async fn viewed(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -68,17 +68,7 @@ async fn viewed(
     page: &str,
     ip: Option<String>,
 ) -> Result<(), AppError> {
-    let txn = begin_write(db).await?;
-    record(
-        &txn,
-        Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "page": page, "client": c.id, "client_name": c.full_name }))
-            .from_ip(ip),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    crate::activity::service::client_viewed(db, actor, c, page, ip).await
 }
 
 /// My clients: assigned, not archived, narrowed by the filter.

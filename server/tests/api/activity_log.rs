@@ -190,3 +190,29 @@ async fn a_date_range_narrows_the_log_and_the_csv_holds_the_same_rows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn staff_reading_a_client_record_is_in_the_log() {
+    on_both(|app| async move {
+        let sam = app.sign_in("sam@harbour.example").await;
+        let alice = crate::portal::client_id(&app, "Alice Brown").await;
+        let r = app
+            .get(
+                &format!("/api/agency/clients/profile?id={alice}"),
+                Some(&sam),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let log = crate::helpers::last_log(&app).await;
+        assert_eq!(log.action, app::activity::ActivityAction::PageViewed);
+        assert_eq!(
+            log.actor_user_id,
+            Some(user_id(&app, "sam@harbour.example").await)
+        );
+        assert_eq!(log.subject_id, Some(alice));
+        let detail: Value = serde_json::from_str(&log.detail).expect("json");
+        assert_eq!(detail["client_name"], "Alice Brown");
+        app
+    })
+    .await;
+}

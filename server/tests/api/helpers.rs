@@ -65,7 +65,11 @@ fn config() -> RuntimeConfig {
 const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 impl TestApp {
-    async fn finish(db: DatabaseConnection, backend: Backend) -> TestApp {
+    async fn finish_with(
+        db: DatabaseConnection,
+        backend: Backend,
+        storage: Option<app::storage::Storage>,
+    ) -> TestApp {
         Migrator::up(&db, None).await.expect("migrate");
         server::seed::seed_demo(&db).await.expect("seed");
         let (port, mail) = server::smtp_sink::start("127.0.0.1:0", None)
@@ -82,7 +86,9 @@ impl TestApp {
             db: db.clone(),
             config: std::sync::Arc::new(config()),
             mailer: mailer.clone(),
-            storage: app::storage::Storage::local(files.path(), 1024 * 1024).expect("storage"),
+            storage: storage.unwrap_or_else(|| {
+                app::storage::Storage::local(files.path(), 1024 * 1024).expect("storage")
+            }),
         };
         let router = server::http::router(ctx, server::http::leptos_options());
         TestApp {
@@ -96,17 +102,27 @@ impl TestApp {
     }
 
     pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(None).await
+    }
+
+    /// On SQLite, with the given document storage.
+    pub async fn sqlite_with(storage: Option<app::storage::Storage>) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!(
             "sqlite://{}?mode=rwc",
             dir.path().join("test.sqlite").display()
         );
         let db = app::db::connect(&url, 4).await.expect("sqlite");
-        Self::finish(db, Backend::Sqlite(dir)).await
+        Self::finish_with(db, Backend::Sqlite(dir), storage).await
     }
 
     /// `None` when no PostgreSQL server answers, unless CI demands one.
     pub async fn postgres() -> Option<TestApp> {
+        Self::postgres_with(None).await
+    }
+
+    /// On PostgreSQL, with the given document storage.
+    pub async fn postgres_with(storage: Option<app::storage::Storage>) -> Option<TestApp> {
         let url = std::env::var("CASEPORT_TEST_PG").unwrap_or_else(|_| PG_ADMIN_URL.to_string());
         let admin = match app::db::connect(&url, 2).await {
             Ok(admin) => admin,
@@ -125,7 +141,7 @@ impl TestApp {
         let db = app::db::connect(&format!("{base}/{name}"), 4)
             .await
             .expect("connect test db");
-        Some(Self::finish(db, Backend::Postgres { admin, name }).await)
+        Some(Self::finish_with(db, Backend::Postgres { admin, name }, storage).await)
     }
 
     pub async fn teardown(mut self) {

@@ -17,6 +17,7 @@ mod portal;
 mod portal_leaks;
 mod referrals;
 mod reports;
+mod s3_storage;
 mod security;
 mod sessions;
 mod surface;

@@ -116,11 +116,19 @@ async fn a_message_goes_to_the_agency_and_the_answer_comes_back() {
         assert_eq!(threads[0]["case_manager_name"], "Erin External");
         assert_eq!(threads[0]["unread"], 1);
         assert_eq!(unread(&app, &admin).await, 1);
+        // The demo routes messages to admins: staff are not counted in.
+        let sam = app.sign_in("sam@harbour.example").await;
+        assert_eq!(unread(&app, &sam).await, 0);
+        let (status, body) = send(&app, &erin, alice, None, "And Thursday?").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(unread(&app, &admin).await, 2);
+        assert_eq!(inbox(&app, &admin).await[0]["unread"], 2);
 
         // Opening it reads it; the reply reaches Erin, unread until she looks.
         let (status, conv) = read(&app, &admin, alice, Some(erin_id)).await;
         assert_eq!(status, StatusCode::OK, "{conv}");
         assert_eq!(conv[0]["body"], "Could Tuesday's visit move to 2pm?");
+        assert_eq!(conv[1]["body"], "And Thursday?");
         assert_eq!(conv[0]["from_agency"], false);
         assert_eq!(unread(&app, &admin).await, 0);
         let (status, body) = send(&app, &admin, alice, Some(erin_id), "Yes, moved to 2pm.").await;
@@ -135,9 +143,13 @@ async fn a_message_goes_to_the_agency_and_the_answer_comes_back() {
             .collect();
         assert_eq!(
             bodies,
-            ["Could Tuesday's visit move to 2pm?", "Yes, moved to 2pm."]
+            [
+                "Could Tuesday's visit move to 2pm?",
+                "And Thursday?",
+                "Yes, moved to 2pm."
+            ]
         );
-        assert_eq!(conv[1]["author"], "Harper Admin");
+        assert_eq!(conv[2]["author"], "Harper Admin");
         assert_eq!(unread(&app, &erin).await, 0);
 
         // The conversation is on the client's record for other staff too.
@@ -178,7 +190,7 @@ async fn a_message_goes_to_the_agency_and_the_answer_comes_back() {
             .all(&app.db)
             .await
             .expect("log");
-        assert_eq!(logged.len(), 2);
+        assert_eq!(logged.len(), 3);
         assert!(
             logged.iter().all(|l| !l.detail.to_string().contains("2pm")),
             "the log names the conversation, not the words"

@@ -318,7 +318,7 @@ async fn turning_the_portal_off_refuses_case_managers_and_deletes_nothing() {
     .await;
 }
 
-async fn client_id(app: &TestApp, name: &str) -> i32 {
+pub(crate) async fn client_id(app: &TestApp, name: &str) -> i32 {
     use app::entities::client;
     client::Entity::find()
         .filter(client::Column::FullName.eq(name))
@@ -432,7 +432,7 @@ async fn case_manager_emails_are_validated_and_unique_within_the_agency() {
     .await;
 }
 
-fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
     let boundary = "caseportboundary7";
     let mut body = Vec::new();
     for (k, v) in fields {
@@ -453,7 +453,7 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) 
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     cookie: &str,
     client: i32,
@@ -477,7 +477,7 @@ async fn upload(
     .await
 }
 
-async fn category(app: &TestApp, name: &str) -> i32 {
+pub(crate) async fn category(app: &TestApp, name: &str) -> i32 {
     document_category::Entity::find()
         .filter(document_category::Column::Name.eq(name))
         .one(&app.db)

@@ -32,17 +32,6 @@ pub async fn authorised_client(
     Ok(c)
 }
 
-fn staff_of_agency(actor: &Actor) -> Result<(), AppError> {
-    can(
-        actor,
-        Action::View,
-        &Resource::AgencyDesk {
-            organisation_id: actor.organisation_id,
-        },
-    )
-    .map(|_| ())
-}
-
 #[tracing::instrument(skip(db))]
 pub async fn list(
     db: &DatabaseConnection,
@@ -50,7 +39,7 @@ pub async fn list(
     query: &str,
     include_archived: bool,
 ) -> Result<Vec<ClientRow>, AppError> {
-    staff_of_agency(actor)?;
+    crate::auth::policy::works_at_own_desk(actor)?;
     let mut find = client::Entity::find()
         .filter(client::Column::OrganisationId.eq(actor.organisation_id))
         .order_by_asc(client::Column::FullName);
@@ -93,9 +82,11 @@ pub async fn profile(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i32,
+    ip: Option<String>,
 ) -> Result<ClientProfile, AppError> {
-    staff_of_agency(actor)?;
+    crate::auth::policy::works_at_own_desk(actor)?;
     let c = authorised_client(db, actor, id, Action::Modify).await?;
+    crate::activity::service::client_viewed(db, actor, &c, "client record (staff)", ip).await?;
     let mut assignments = Vec::new();
     for a in client_assignment::Entity::find()
         .filter(client_assignment::Column::ClientId.eq(c.id))
