@@ -79,17 +79,17 @@ impl Storage {
         Ok(Storage::new(Arc::new(store), max_upload_bytes))
     }
 
-    /// Fails when the store cannot be reached or refuses the credentials,
-    /// so a misconfigured server stops at start-up, not at the first upload.
+    /// Fails when the store cannot be reached, the bucket is missing or the
+    /// credentials may not write, so a misconfigured server stops at
+    /// start-up, not at the first upload. (A read alone would not do: a
+    /// missing bucket and a missing object both answer "not found".)
     pub async fn check(&self) -> Result<(), String> {
-        match self
-            .store
-            .head(&Path::from("caseport-start-up-check"))
+        let probe = Path::from("caseport-start-up-check");
+        self.store
+            .put(&probe, PutPayload::from_static(b"ok"))
             .await
-        {
-            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.to_string()),
-        }
+            .map_err(|e| e.to_string())?;
+        self.store.delete(&probe).await.map_err(|e| e.to_string())
     }
 
     /// Stores the bytes under a new random key and returns the key.

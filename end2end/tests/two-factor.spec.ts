@@ -77,3 +77,52 @@ test('a user turns on two-factor, then signs in with a code from the app', async
   await page.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
   await expect(page.getByTestId('two-factor-status')).toContainText('Two-factor sign-in is off');
 });
+
+test('an agency requires two-factor: a case manager sets it up while signing in; an admin resets it', async ({ page, browser }) => {
+  const setRequired = async (required: boolean) => {
+    await page.goto('/settings');
+    await hydrated(page);
+    const security = page.getByRole('form', { name: 'Security' });
+    await security.getByLabel('Require two-factor sign-in for case managers').setChecked(required);
+    await security.getByRole('button', { name: 'Save security settings' }).click();
+    await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  };
+  await signIn(page, 'admin@harbour.example');
+  await expect(page.getByTestId('who-am-i')).toContainText('Harper Admin');
+  await setRequired(true);
+
+  const cmContext = await browser.newContext();
+  const cm = await cmContext.newPage();
+  await cm.goto('/portal/harbour');
+  await hydrated(cm);
+  await cm.getByLabel('E-mail').fill('erin@northcounty.example');
+  await cm.getByLabel('Password').fill(DEMO_PASSWORD);
+  await cm.getByRole('button', { name: 'Sign in' }).click();
+  await expect(cm.getByRole('heading', { name: 'Set up two-factor sign-in' })).toBeVisible();
+  await expect(cm.getByText('Your organisation requires two-factor sign-in.')).toBeVisible();
+  const key = base32(await cm.getByTestId('totp-secret').innerText());
+  await cm.getByLabel('Authentication code').fill(totp(key));
+  await cm.getByRole('button', { name: 'Continue' }).click();
+  await expect(cm.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await cm.getByRole('link', { name: 'I have saved my recovery codes: continue' }).click();
+  await expect(cm.getByRole('heading', { name: 'My clients' })).toBeVisible();
+
+  // Erin loses her phone. The requirement goes, and the admin resets her two-factor.
+  await setRequired(false);
+  await page.goto('/case-managers');
+  await page.getByRole('link', { name: 'Erin External' }).click();
+  await hydrated(page);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: "Reset Erin External's two-factor sign-in" }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Two-factor sign-in reset.' })).toBeVisible();
+
+  // Her session ended; the password alone signs her in again.
+  await cm.reload();
+  await expect(cm.getByRole('form', { name: 'Sign in to the portal' })).toBeVisible();
+  await hydrated(cm);
+  await cm.getByLabel('E-mail').fill('erin@northcounty.example');
+  await cm.getByLabel('Password').fill(DEMO_PASSWORD);
+  await cm.getByRole('button', { name: 'Sign in' }).click();
+  await expect(cm.getByRole('heading', { name: 'My clients' })).toBeVisible();
+  await cmContext.close();
+});

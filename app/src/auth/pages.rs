@@ -57,7 +57,8 @@ pub fn SignInFlow(#[prop(into)] done_href: String, children: ChildrenFn) -> impl
             return view! {
                 <p role="status">"Two-factor sign-in is on, and you are signed in."</p>
                 <RecoveryCodes codes />
-                <a href=done_href.clone()>"I have saved my recovery codes: continue"</a>
+                // A full page load: the page is rendered afresh for the new session.
+                <a href=done_href.clone() rel="external">"I have saved my recovery codes: continue"</a>
             }
             .into_any();
         }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
 use crate::layout::ErrorNotice;
 use crate::messages::api::{
     SendMessage, SetTeamLead, UpdateMessaging, client_conversations, conversation, inbox,
@@ -59,13 +60,18 @@ pub fn Conversation(
 ) -> impl IntoView {
     let tick = polling();
     let send = ServerAction::<SendMessage>::new();
-    // Loaded in the browser only: reading a conversation marks it read,
-    // which is the reader's act, not the server render's; and it is
-    // polled from the browser anyway.
-    let rows = LocalResource::new(move || {
+    // Loaded in the browser only, after hydration: reading a conversation
+    // marks it read, which is the reader's act, not the server render's;
+    // and it is polled from the browser anyway. A signal filled by an
+    // effect, not a resource under suspense: the server's HTML and the
+    // hydrating page both show "Loading…", whenever the answer comes.
+    let rows = RwSignal::new(None::<Result<Vec<MessageRow>, AppError>>);
+    Effect::new(move |_| {
         tick.track();
         send.version().track();
-        conversation(client_id, case_manager_id)
+        leptos::task::spawn_local(async move {
+            rows.set(Some(conversation(client_id, case_manager_id).await));
+        });
     });
     let body = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -76,14 +82,11 @@ pub fn Conversation(
     let write_id = format!("message-{client_id}-{}", case_manager_id.unwrap_or(0));
     view! {
         <div class="conversation-box">
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(rows) => message_list(rows),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || match rows.get() {
+            None => view! { <p>"Loading…"</p> }.into_any(),
+            Some(Ok(rows)) => message_list(rows),
+            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+        }}
         <form aria-label="Send a message" on:submit=move |ev| {
             ev.prevent_default();
             send.dispatch(SendMessage { client_id, case_manager_id, body: body.get() });

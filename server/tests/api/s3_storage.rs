@@ -66,6 +66,10 @@ async fn the_bucket_stores_reads_and_deletes_objects_under_random_keys() {
     let bucket = new_bucket(&endpoint).await;
     let storage = server::storage::s3(&bucket, 1024 * 1024).expect("s3 storage");
     storage.check().await.expect("reachable");
+    assert!(
+        keys_in(&endpoint, &bucket).await.is_empty(),
+        "the check leaves nothing behind"
+    );
 
     let key = storage
         .put(bytes::Bytes::from_static(b"care plan"))
@@ -91,6 +95,7 @@ async fn the_bucket_stores_reads_and_deletes_objects_under_random_keys() {
         ..bucket
     };
     let storage = server::storage::s3(&missing, 1024).expect("builds");
+    assert!(storage.check().await.is_err());
     assert!(storage.put(bytes::Bytes::from_static(b"x")).await.is_err());
 }
 
