@@ -100,9 +100,9 @@ fn form(value: &str) -> String {
         .join("&")
 }
 
-/// Row counts of every data table (the audit trail, throttles and
-/// sessions record attempts by design and are left out).
-async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
+/// Every data table (the audit trail, throttles and sessions record
+/// attempts by design and are left out).
+async fn data_tables(app: &TestApp) -> Vec<String> {
     let backend = app.db.get_database_backend();
     let list = match backend {
         DbBackend::Postgres => {
@@ -112,8 +112,7 @@ async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
         }
     };
-    let tables: Vec<String> = app
-        .db
+    app.db
         .query_all_raw(Statement::from_string(backend, list))
         .await
         .expect("tables")
@@ -125,7 +124,13 @@ async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
                 "activity_logs" | "login_throttles" | "sessions" | "seaql_migrations"
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Row counts of every data table: cheap enough to take around every call.
+async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
+    let backend = app.db.get_database_backend();
+    let tables = data_tables(app).await;
     // One round trip for all the counts.
     let sql = tables
         .iter()
@@ -144,6 +149,49 @@ async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
             )
         })
         .collect()
+}
+
+/// A SHA-256 of every row of every data table, in a stable order: sees a
+/// changed value, which row counts cannot. Taken around each group of
+/// calls that were all refused.
+async fn contents(app: &TestApp) -> Vec<(String, String)> {
+    use sha2::{Digest, Sha256};
+    let backend = app.db.get_database_backend();
+    let mut out = Vec::new();
+    for table in data_tables(app).await {
+        // Each row as one text, then the rows sorted: the same data gives
+        // the same digest whatever order the database returns it in.
+        let sql = match backend {
+            DbBackend::Postgres => format!("SELECT t::text AS r FROM {table} t"),
+            _ => {
+                let columns: Vec<String> = app
+                    .db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .expect("columns")
+                    .iter()
+                    .filter_map(|r| r.try_get::<String>("", "name").ok())
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect();
+                format!("SELECT {} AS r FROM {table}", columns.join(" || ',' || "))
+            }
+        };
+        let mut rows: Vec<String> = app
+            .db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("rows")
+            .iter()
+            .map(|r| r.try_get::<String>("", "r").expect("row text"))
+            .collect();
+        rows.sort();
+        let digest = Sha256::digest(rows.join("\n").as_bytes());
+        out.push((table, hex::encode(digest)));
+    }
+    out
 }
 
 /// `None` when the request cannot even be written (a raw body as a query
@@ -210,6 +258,8 @@ async fn hostile_input_never_breaks_a_server_function_or_changes_data_it_refuses
         let mut refused = 0;
         for (path, method) in &paths {
             for (who, cookie) in &cookies {
+                let before_group = contents(&app).await;
+                let mut all_refused = true;
                 for (body, json) in &bodies {
                     let before = fingerprint(&app).await;
                     let Some((status, text)) =
@@ -223,6 +273,7 @@ async fn hostile_input_never_breaks_a_server_function_or_changes_data_it_refuses
                         text.chars().take(300).collect::<String>(),
                         body.chars().take(60).collect::<String>()
                     );
+                    all_refused &= status.is_client_error();
                     if status.is_client_error() {
                         refused += 1;
                         assert!(
@@ -233,6 +284,15 @@ async fn hostile_input_never_breaks_a_server_function_or_changes_data_it_refuses
                             fingerprint(&app).await,
                             before,
                             "{path} as {who} refused ({status}) but changed data"
+                        );
+                    }
+                }
+                if all_refused {
+                    let after = contents(&app).await;
+                    for ((table, was), (_, is)) in before_group.iter().zip(&after) {
+                        assert_eq!(
+                            was, is,
+                            "{path} as {who} refused every input but changed rows of {table}"
                         );
                     }
                 }
