@@ -107,7 +107,16 @@ test('an agency requires two-factor: a case manager sets it up while signing in;
   await cm.getByRole('link', { name: 'I have saved my recovery codes: continue' }).click();
   await expect(cm.getByRole('heading', { name: 'My clients' })).toBeVisible();
 
-  // Erin loses her phone. The requirement goes, and the admin resets her two-factor.
+  // Erin loses her phone. The admin signs her out everywhere at once,
+  // drops the requirement, and resets her two-factor.
+  await page.goto('/case-managers');
+  await page.getByRole('link', { name: 'Erin External' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign Erin External out everywhere' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /^\d+ sessions? ended\.$/ })).toBeVisible();
+  await cm.reload();
+  await expect(cm.getByRole('form', { name: 'Sign in to the portal' })).toBeVisible();
+
   await setRequired(false);
   await page.goto('/case-managers');
   await page.getByRole('link', { name: 'Erin External' }).click();
@@ -116,9 +125,8 @@ test('an agency requires two-factor: a case manager sets it up while signing in;
   await page.getByRole('button', { name: "Reset Erin External's two-factor sign-in" }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Two-factor sign-in reset.' })).toBeVisible();
 
-  // Her session ended; the password alone signs her in again.
+  // The password alone signs her in again.
   await cm.reload();
-  await expect(cm.getByRole('form', { name: 'Sign in to the portal' })).toBeVisible();
   await hydrated(cm);
   await cm.getByLabel('E-mail').fill('erin@northcounty.example');
   await cm.getByLabel('Password').fill(DEMO_PASSWORD);

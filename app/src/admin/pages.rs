@@ -100,6 +100,7 @@ fn UserRow(
                 <button type="button" aria-label=active_label on:click=move |_| {
                     set_active.dispatch(SetUserActive { user_id: id, active: activate });
                 }>{active_text}</button>
+                <crate::auth::pages::EndUserSessionsButton user_id=id name=name.clone() />
                 <crate::auth::two_factor::pages::ResetTwoFactorButton user_id=id name=name />
             </td>
         </tr>

@@ -290,3 +290,16 @@ pub async fn end_sessions(id: Option<String>) -> Result<u64, AppError> {
     })
     .await
 }
+
+/// Admins: end every session of one of their organisation's users or case
+/// managers (a lost laptop, a shared computer), without deactivating them.
+#[server(endpoint = "auth/sessions/end-for-user", input = leptos::server_fn::codec::Json)]
+pub async fn end_user_sessions(user_id: i32) -> Result<u64, AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user()?;
+        crate::auth::service::end_sessions_of(&ctx.db, &user, user_id, sc::client_ip()).await
+    })
+    .await
+}

@@ -245,3 +245,23 @@ fn ChangeEmailSection() -> impl IntoView {
         </section>
     }
 }
+
+/// An admin's button: sign someone out everywhere.
+#[component]
+pub fn EndUserSessionsButton(user_id: i32, name: String) -> impl IntoView {
+    use crate::auth::api::EndUserSessions;
+    let end = ServerAction::<EndUserSessions>::new();
+    view! {
+        <button type="button" disabled=move || end.pending().get()
+            on:click=move |_| { end.dispatch(EndUserSessions { user_id }); }>
+            {format!("Sign {name} out everywhere")}
+        </button>
+        {move || match end.value().get() {
+            Some(Ok(n)) => Some(view! {
+                <p role="status">{format!("{n} session{} ended.", if n == 1 { "" } else { "s" })}</p>
+            }.into_any()),
+            Some(Err(e)) => Some(view! { <p role="alert">{e.to_string()}</p> }.into_any()),
+            None => None,
+        }}
+    }
+}

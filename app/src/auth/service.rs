@@ -524,3 +524,49 @@ pub async fn end_sessions(
     txn.commit().await?;
     Ok(ended)
 }
+
+/// An admin ends all sessions of a user of their organisation; the user
+/// stays active and signs in again. Logged with the number ended.
+pub async fn end_sessions_of(
+    db: &DatabaseConnection,
+    current: &crate::auth::CurrentUser,
+    user_id: i32,
+    ip: Option<String>,
+) -> Result<u64, AppError> {
+    let u = administered_account(db, current, user_id).await?;
+    let txn = begin_write(db).await?;
+    let ended = session::destroy_all_for_user(&txn, u.id).await?;
+    record(
+        &txn,
+        Entry::new(ActivityAction::SessionsEnded, "user", Some(u.id))
+            .by(current.user_id, current.organisation_id)
+            .detail(json!({ "ended": ended, "which": "all, by an admin", "email": u.email }))
+            .from_ip(ip),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// A user account the current user administers (their organisation's, not
+/// their own); not found otherwise, as for anything out of reach.
+pub async fn administered_account(
+    db: &DatabaseConnection,
+    current: &crate::auth::CurrentUser,
+    user_id: i32,
+) -> Result<user::Model, AppError> {
+    use crate::auth::policy::{Action, Resource, can};
+    let u = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    can(
+        &current.actor(),
+        Action::Administer,
+        &Resource::Account {
+            user_id: u.id,
+            organisation_id: u.organisation_id,
+        },
+    )?;
+    Ok(u)
+}

@@ -44,3 +44,53 @@ async fn a_user_ends_their_other_sessions_and_nobody_elses() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_signs_a_user_of_their_organisation_out_everywhere() {
+    on_both(|app| async move {
+        let laptop = app.sign_in("ortiz@riverside.example").await;
+        let phone = app.sign_in("ortiz@riverside.example").await;
+        let ortiz = crate::referrals::user_id(&app, "ortiz@riverside.example").await;
+        let body = serde_json::json!({ "user_id": ortiz });
+        let signed_in = |cookie: String| {
+            let app = &app;
+            async move { app.get("/api/auth/me", Some(&cookie)).await.body != "null" }
+        };
+
+        // Not another organisation's admin, and not a colleague.
+        for (who, expected) in [
+            ("admin@hillside.example", StatusCode::NOT_FOUND),
+            ("casey@riverside.example", StatusCode::NOT_FOUND),
+        ] {
+            let cookie = app.sign_in(who).await;
+            let r = app
+                .post_json(
+                    "/api/auth/sessions/end-for-user",
+                    body.clone(),
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(r.status, expected, "{who}: {}", r.body);
+        }
+        assert!(signed_in(laptop.clone()).await && signed_in(phone.clone()).await);
+
+        let admin = app.sign_in("admin@riverside.example").await;
+        let r = app
+            .post_json("/api/auth/sessions/end-for-user", body, Some(&admin))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body, "2");
+        assert!(!signed_in(laptop).await && !signed_in(phone).await);
+        let log = crate::helpers::last_log(&app).await;
+        assert_eq!(log.action, app::activity::ActivityAction::SessionsEnded);
+        assert_eq!(log.subject_id, Some(ortiz));
+        assert_eq!(
+            log.actor_user_id,
+            Some(crate::referrals::user_id(&app, "admin@riverside.example").await)
+        );
+        // Still active: the password signs in again.
+        app.sign_in("ortiz@riverside.example").await;
+        app
+    })
+    .await;
+}

@@ -216,9 +216,10 @@ pub fn CaseManagerPage() -> impl IntoView {
                     <crate::portal::preview::PortalPreviewSection case_manager_id=cm />
                     {(p.row.has_account && !revoked).then(|| view! {
                         <section aria-labelledby="reset-heading">
-                            <h2 id="reset-heading">"Password"</h2>
+                            <h2 id="reset-heading">"Sign-in"</h2>
                             <crate::auth::reset::SendResetLink user_id=cm name=p.row.name.clone() />
                             <crate::auth::two_factor::pages::ResetTwoFactorButton user_id=cm name=p.row.name.clone() />
+                            <crate::auth::pages::EndUserSessionsButton user_id=cm name=p.row.name.clone() />
                         </section>
                     })}
                     <section aria-labelledby="access-heading">

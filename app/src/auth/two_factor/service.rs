@@ -497,18 +497,7 @@ pub async fn reset_by_admin(
     user_id: i32,
     ip: Option<String>,
 ) -> Result<(), AppError> {
-    let u = user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    can(
-        &current.actor(),
-        Action::Administer,
-        &Resource::Account {
-            user_id: u.id,
-            organisation_id: u.organisation_id,
-        },
-    )?;
+    let u = crate::auth::service::administered_account(db, current, user_id).await?;
     let txn = begin_write(db).await?;
     if !remove(&txn, u.id).await? {
         return Err(AppError::Conflict(
