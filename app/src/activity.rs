@@ -4,6 +4,8 @@
 mod action;
 pub mod log;
 #[cfg(feature = "ssr")]
+pub mod redact;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use action::ActivityAction;

@@ -9,6 +9,8 @@ mod role;
 #[cfg(feature = "ssr")]
 mod current_user;
 #[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod policy;

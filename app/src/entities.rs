@@ -19,6 +19,7 @@ pub mod goal;
 pub mod goal_progress;
 pub mod invitation;
 pub mod login_throttle;
+pub mod mail_outbox;
 pub mod message;
 pub mod message_recipient;
 pub mod messaging_setting;

@@ -30,6 +30,10 @@ pub enum AppError {
     TermsNotAccepted,
     #[error("Too many attempts. Please wait and try again.")]
     TooManyRequests,
+    /// Too many password checks are queued: nothing was tried, and the same
+    /// request works a few seconds later (429 with `Retry-After`).
+    #[error("The server is busy. Please try again in a few seconds.")]
+    Busy,
     /// Details go to the server log, never to the client.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -59,7 +63,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::Busy => StatusCode::TOO_MANY_REQUESTS,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

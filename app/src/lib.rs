@@ -27,6 +27,8 @@ pub mod entities;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
 pub mod server_context;
 #[cfg(feature = "ssr")]
 pub mod storage;

@@ -25,3 +25,5 @@ pub trait Mailer: Send + Sync {
         mail: OutgoingMail,
     ) -> Pin<Box<dyn Future<Output = Result<(), MailError>> + Send + 'a>>;
 }
+
+pub mod outbox;

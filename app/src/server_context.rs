@@ -46,6 +46,20 @@ impl RuntimeConfig {
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub String);
 
+/// This response's Content-Security-Policy nonce, put in request extensions
+/// by the server; the page gives it to Leptos, which writes it on its
+/// inline scripts.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+/// Hands this request's CSP nonce to Leptos (call it in the per-request
+/// context, after Leptos has made its own).
+pub fn provide_csp_nonce() {
+    if let Some(nonce) = request_parts().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
 /// The raw session token from the cookie, if any (for logout and rotation).
 #[derive(Clone, Debug)]
 pub struct SessionToken(pub String);
@@ -115,6 +129,9 @@ pub async fn run<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T
     let result = body.await;
     if let Err(err) = &result {
         set_status(err.status_code());
+        if *err == AppError::Busy {
+            set_header(http::header::RETRY_AFTER, "5");
+        }
     }
     result
 }

@@ -188,6 +188,43 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
     (clean && !text.is_empty()).then_some(FileKind::Text)
 }
 
+impl FileKind {
+    /// The extensions a file of this kind may carry; the first is given to
+    /// a name that has none of them.
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Png => &["png"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+            FileKind::Docx => &["docx"],
+            FileKind::Xlsx => &["xlsx"],
+            FileKind::Text => &["txt", "csv", "md", "log"],
+        }
+    }
+}
+
+/// The stored name of an upload: cleaned, and ending in an extension that
+/// matches what the bytes are. A PDF uploaded as `letter.exe` downloads as
+/// `letter.pdf`: no one is invited to run a document, nor to open a
+/// program as one.
+pub fn stored_file_name(name: &str, kind: FileKind) -> String {
+    let name = clean_file_name(name);
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, ext.to_ascii_lowercase()),
+        _ => (name.as_str(), String::new()),
+    };
+    if kind.extensions().contains(&ext.as_str()) {
+        return name;
+    }
+    let stem = if ext.is_empty() || ext.len() > 5 {
+        // Not an extension ("v2.final draft"): keep it all.
+        name.as_str()
+    } else {
+        stem
+    };
+    format!("{stem}.{}", kind.extensions()[0])
+}
+
 /// A file name fit to show and to send back in `Content-Disposition`:
 /// no path, no control characters, at most 200 characters.
 pub fn clean_file_name(name: &str) -> String {
@@ -250,6 +287,16 @@ mod tests {
 
     #[test]
     fn names_lose_paths_and_cannot_break_headers() {
+        assert_eq!(stored_file_name("letter.exe", FileKind::Pdf), "letter.pdf");
+        assert_eq!(stored_file_name("scan", FileKind::Pdf), "scan.pdf");
+        assert_eq!(stored_file_name("Report.PDF", FileKind::Pdf), "Report.PDF");
+        assert_eq!(stored_file_name("photo.jpeg", FileKind::Jpeg), "photo.jpeg");
+        assert_eq!(stored_file_name("notes.pdf", FileKind::Text), "notes.txt");
+        assert_eq!(
+            stored_file_name("v2.final draft", FileKind::Docx),
+            "v2.final draft.docx"
+        );
+        assert_eq!(stored_file_name("../x.exe", FileKind::Png), "x.png");
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_file_name("C:\\x\\plan.pdf"), "plan.pdf");
         assert_eq!(clean_file_name("a\r\nb.pdf"), "ab.pdf");

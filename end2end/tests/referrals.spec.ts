@@ -95,9 +95,12 @@ test('the case manager accepts, rejects, refers and edits, and the history names
   await page.getByLabel('Note for the referring doctor').fill('Full until March');
   await page.getByRole('button', { name: 'Reject case' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('Rejected');
+  // The note stays on the case; the history (whose rows the admins' log
+  // also holds) names the reason only.
   await expect(page.getByRole('list', { name: 'History' })).toContainText(
-    'Rejected (No capacity: Full until March) by Casey Staff (case manager) for Dr. Ana Ortiz',
+    'Rejected (No capacity) by Casey Staff (case manager) for Dr. Ana Ortiz',
   );
+  await expect(page.getByRole('main')).toContainText('No capacity: Full until March');
 
   // Reject Noah Schmidt's case from the list, in bulk, with one reason.
   await page.goto('/');
@@ -129,4 +132,19 @@ test('a doctor sees the same history, and another practice\'s case is a 404', as
   const response = await page.goto(url);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('main')).not.toContainText('Maria Gonzalez');
+});
+
+test('a new referral becomes Received when the receiving doctor opens it, and only then', async ({ page }) => {
+  await signIn(page, 'chen@hillside.example');
+  await home(page, 'My cases');
+  await expect(casesTable(page).getByRole('row', { name: /Maria Gonzalez/ })).toContainText('Requested');
+  await casesTable(page).getByRole('link', { name: 'Maria Gonzalez' }).click();
+  await expect(page.getByRole('heading', { name: 'Maria Gonzalez' })).toBeVisible();
+  await hydrated(page);
+  // The page records receipt with a POST once it has loaded.
+  await expect(page.getByTestId('case-status')).toHaveText('Received');
+  await expect(page.getByRole('list', { name: 'History' })).toContainText('Received by Dr. Li Chen');
+  // Receipt keeps the version: acting on the case as it was shown works.
+  await page.getByRole('group', { name: 'Case actions' }).getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('Accepted');
 });

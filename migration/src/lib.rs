@@ -13,6 +13,8 @@ mod m20261123_000007_password_resets;
 mod m20261123_000008_reports;
 mod m20261123_000009_messages;
 mod m20261123_000010_two_factor;
+mod m20261202_000011_security_round_two;
+mod m20261202_000012_mail_outbox;
 
 pub struct Migrator;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_reports::Migration),
             Box::new(m20261123_000009_messages::Migration),
             Box::new(m20261123_000010_two_factor::Migration),
+            Box::new(m20261202_000011_security_round_two::Migration),
+            Box::new(m20261202_000012_mail_outbox::Migration),
         ]
     }
 }

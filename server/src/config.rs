@@ -39,11 +39,26 @@ pub enum Command {
         #[arg(long, default_value = "data/mail")]
         dir: std::path::PathBuf,
     },
+    /// Keys for the secrets Caseport stores sealed.
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
     /// Activity-log tools.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Print a new random key for CASEPORT_SECRET_KEY.
+    GenerateKey,
+    /// Reseal every stored secret under the current key (after moving the
+    /// old key to CASEPORT_SECRET_KEY_PREVIOUS), and seal any stored before
+    /// sealing existed.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +81,7 @@ pub struct Settings {
     #[arg(long, env = "CASEPORT_DB_MAX_CONNECTIONS", default_value_t = 8)]
     pub db_max_connections: u32,
     /// Set when served over https: Secure, `__Host-` cookies and HSTS.
+    /// Implied when `CASEPORT_PUBLIC_URL` starts with https://.
     #[arg(long, env = "CASEPORT_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
     /// A session ends this many hours after sign-in, however active.
@@ -82,6 +98,10 @@ pub struct Settings {
     /// of instances may run it: each due report goes out once.
     #[arg(long, env = "CASEPORT_SCHEDULER_SECONDS", default_value_t = 60)]
     pub scheduler_seconds: u64,
+    /// How often this instance retries queued mail, in seconds; 0 turns
+    /// the sender off here (mail still goes out right after each change).
+    #[arg(long, env = "CASEPORT_OUTBOX_SECONDS", default_value_t = 15)]
+    pub outbox_seconds: u64,
     /// Address to listen on; overrides LEPTOS_SITE_ADDR.
     #[arg(long, env = "CASEPORT_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
@@ -123,6 +143,23 @@ pub struct Settings {
     /// Largest accepted upload, in MiB.
     #[arg(long, env = "CASEPORT_MAX_UPLOAD_MB", default_value_t = 10)]
     pub max_upload_mb: usize,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name
+    /// the client, as comma-separated CIDR ranges (e.g. `10.0.0.0/8`).
+    /// Unset: the TCP peer is the client, and those headers are ignored.
+    #[arg(long, env = "CASEPORT_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
+    /// The key that seals stored secrets (TOTP keys): 32 bytes, base64
+    /// (`caseport secrets generate-key`). Required when the public address
+    /// is https; without it a development key is kept in data/secret.key.
+    #[arg(long, env = "CASEPORT_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// A file holding the key instead (e.g. a mounted secret).
+    #[arg(long, env = "CASEPORT_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<std::path::PathBuf>,
+    /// Earlier keys, comma-separated, still accepted for reading until
+    /// `caseport secrets rotate` has resealed everything.
+    #[arg(long, env = "CASEPORT_SECRET_KEY_PREVIOUS", hide_env_values = true)]
+    pub secret_key_previous: Option<String>,
     /// Log filter, e.g. `info,caseport=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,
@@ -146,6 +183,9 @@ impl std::fmt::Debug for Settings {
             .field("storage_dir", &self.storage_dir)
             .field("s3_bucket", &self.s3_bucket)
             .field("s3_endpoint", &self.s3_endpoint)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "set"))
+            .field("secret_key_file", &self.secret_key_file)
             .finish()
     }
 }
@@ -153,10 +193,44 @@ impl std::fmt::Debug for Settings {
 impl Settings {
     pub fn runtime(&self) -> app::server_context::RuntimeConfig {
         app::server_context::RuntimeConfig {
-            secure_cookies: self.secure_cookies,
+            // Served over https, as the public address says: the cookie must
+            // never travel in the clear, whatever the flag says.
+            secure_cookies: self.secure_cookies
+                || self.public_url.to_ascii_lowercase().starts_with("https://"),
             session_absolute_hours: self.session_absolute_hours,
             public_url: self.public_url.trim_end_matches('/').to_string(),
         }
+    }
+
+    /// Served for real: the public address is https. Such a deployment
+    /// must bring its own secret key.
+    pub fn production(&self) -> bool {
+        self.public_url.to_ascii_lowercase().starts_with("https://")
+    }
+
+    /// The key ring for sealed secrets: the configured key, or in
+    /// development a key kept in `data/secret.key` (made on first use).
+    pub fn key_ring(&self) -> Result<app::secrets::KeyRing, String> {
+        let previous: Vec<&str> = self
+            .secret_key_previous
+            .as_deref()
+            .map(|p| p.split(',').collect())
+            .unwrap_or_default();
+        let current = match (&self.secret_key, &self.secret_key_file) {
+            (Some(key), _) => key.clone(),
+            (None, Some(file)) => std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read the secret key file {}: {e}", file.display()))?,
+            (None, None) if self.production() => {
+                return Err(
+                    "refusing to start: the public address is https but no secret key is \
+                            set (CASEPORT_SECRET_KEY or CASEPORT_SECRET_KEY_FILE; make one with \
+                            `caseport secrets generate-key`)"
+                        .into(),
+                );
+            }
+            (None, None) => development_key()?,
+        };
+        app::secrets::KeyRing::new(&current, &previous).map_err(|e| e.to_string())
     }
 
     /// Makes sure the folder of an SQLite file exists.
@@ -170,5 +244,61 @@ impl Settings {
             }
         }
         Ok(())
+    }
+}
+
+/// A development machine's key: made once, kept beside the default
+/// database, readable by its owner only.
+fn development_key() -> Result<String, String> {
+    let path = std::path::Path::new("data/secret.key");
+    if let Ok(key) = std::fs::read_to_string(path) {
+        return Ok(key);
+    }
+    std::fs::create_dir_all("data").map_err(|e| format!("cannot create data/: {e}"))?;
+    let key = app::secrets::KeyRing::generate_key();
+    std::fs::write(path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    tracing::warn!("no CASEPORT_SECRET_KEY set: using the development key in data/secret.key");
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut all = vec!["caseport"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect("arguments").settings
+    }
+
+    #[test]
+    fn an_https_public_address_makes_cookies_secure() {
+        assert!(!settings(&[]).runtime().secure_cookies);
+        let https = settings(&["--public-url", "https://caseport.example.org"]);
+        assert!(https.runtime().secure_cookies);
+        assert_eq!(
+            https.runtime().session_cookie_name(),
+            "__Host-caseport_session"
+        );
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret_key() {
+        let mut https = settings(&["--public-url", "https://caseport.example.org"]);
+        https.secret_key = None;
+        https.secret_key_file = None;
+        let refused = https.key_ring().expect_err("started without a key");
+        assert!(refused.contains("CASEPORT_SECRET_KEY"), "{refused}");
+        https.secret_key = Some(app::secrets::KeyRing::generate_key());
+        assert!(https.key_ring().is_ok());
+        https.secret_key = Some("not a key".into());
+        assert!(https.key_ring().is_err());
     }
 }

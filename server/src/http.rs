@@ -2,6 +2,7 @@
 //! session, CSRF, security-header and tracing layers.
 
 mod api_errors;
+pub mod client_ip;
 mod csrf;
 mod documents;
 mod exports;
@@ -50,7 +51,11 @@ pub fn leptos_options() -> LeptosOptions {
     options
 }
 
-pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
+pub fn router(
+    ctx: ServerContext,
+    leptos_options: LeptosOptions,
+    proxies: client_ip::TrustedProxies,
+) -> Router {
     let state = AppState {
         leptos_options: leptos_options.clone(),
         ctx: ctx.clone(),
@@ -58,7 +63,10 @@ pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let ctx = ctx.clone();
-        move || provide_context(ctx.clone())
+        move || {
+            provide_context(ctx.clone());
+            app::server_context::provide_csp_nonce();
+        }
     };
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -84,6 +92,10 @@ pub fn router(ctx: ServerContext, leptos_options: LeptosOptions) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(ctx.clone(), session::resolve_session))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(proxies),
+            client_ip::resolve_client_ip,
+        ))
         .layer(axum::middleware::from_fn(input_guard::refuse_nul))
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))

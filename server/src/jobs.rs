@@ -32,3 +32,25 @@ pub async fn report_scheduler(ctx: ServerContext, every: Duration) {
         }
     }
 }
+
+/// Retries queued mail that could not go out at once (the mail server was
+/// down), and sends what another instance queued and did not send. Any
+/// number of instances may run it: each message is claimed by one.
+pub async fn mail_sender(ctx: ServerContext, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::mail::outbox::deliver_due(&ctx.db, ctx.mailer.as_ref(), chrono::Utc::now()).await
+        {
+            Ok(done) if done == Default::default() => {}
+            Ok(done) => tracing::info!(
+                sent = done.sent,
+                retrying = done.retrying,
+                failed = done.failed,
+                "mail outbox pass"
+            ),
+            Err(e) => tracing::warn!(error = %e, "mail outbox pass failed; retrying next pass"),
+        }
+    }
+}

@@ -2,7 +2,7 @@ use clap::Parser;
 use migration::{Migrator, MigratorTrait};
 use tracing_subscriber::EnvFilter;
 
-use server::config::{AuditCommand, Cli, Command, Settings};
+use server::config::{AuditCommand, Cli, Command, SecretsCommand, Settings};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -31,6 +31,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         tracing::info!(port, dir = %dir.display(), "SMTP sink accepting mail");
         let _ = tokio::signal::ctrl_c().await;
+        return Ok(());
+    }
+    if let Some(Command::Secrets {
+        command: SecretsCommand::GenerateKey,
+    }) = &cli.command
+    {
+        println!("{}", app::secrets::KeyRing::generate_key());
         return Ok(());
     }
     settings
@@ -89,6 +96,23 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Some(id) => Err(format!("activity log chain broken at row {id}")),
             }
         }
+        Command::Secrets {
+            command: SecretsCommand::Rotate,
+        } => {
+            let ring = app::secrets::install(settings.key_ring()?);
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let resealed = app::auth::two_factor::service::reseal_all(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{resealed} stored secret(s) resealed; all are now under key {}",
+                ring.current_id()
+            );
+            Ok(())
+        }
+        Command::Secrets {
+            command: SecretsCommand::GenerateKey,
+        } => Ok(()),
         Command::CreateUser(args) => {
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
             server::users::create_user(&db, args).await
@@ -99,6 +123,9 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<(), String> {
+    // Before anything else: a production server without its key stops here.
+    let ring = app::secrets::install(settings.key_ring()?);
+    tracing::info!(key = ring.current_id(), "stored secrets are sealed");
     if settings.migrate_on_start {
         Migrator::up(&db, None)
             .await
@@ -123,13 +150,23 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
         mailer,
         storage,
     };
+    if settings.outbox_seconds > 0 {
+        tokio::spawn(server::jobs::mail_sender(
+            ctx.clone(),
+            std::time::Duration::from_secs(settings.outbox_seconds),
+        ));
+    }
     if settings.scheduler_seconds > 0 {
         tokio::spawn(server::jobs::report_scheduler(
             ctx.clone(),
             std::time::Duration::from_secs(settings.scheduler_seconds),
         ));
     }
-    let app = server::http::router(ctx, options);
+    let proxies = server::http::client_ip::TrustedProxies::parse(
+        settings.trusted_proxies.as_deref().unwrap_or_default(),
+    )
+    .map_err(|e| format!("CASEPORT_TRUSTED_PROXIES: {e}"))?;
+    let app = server::http::router(ctx, options, proxies);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

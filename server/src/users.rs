@@ -165,9 +165,13 @@ pub async fn create_user(db: &DatabaseConnection, args: CreateUser) -> Result<()
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
-    if password.chars().count() < 12 {
-        return Err("the password must have at least 12 characters".into());
-    }
+    // The same rules as every other way of setting a password.
+    app::auth::password_rules::check_new_password(
+        &password,
+        &args.email,
+        app::auth::password_rules::PasswordRules::default(),
+    )
+    .map_err(|e| format!("password refused: {}", e.field_messages("new").join(" ")))?;
     let org_name = args.org_name.clone().unwrap_or_else(|| args.org.clone());
     let org = ensure_org(db, &args.org, &org_name, kind)
         .await

@@ -281,10 +281,16 @@ pub mod service {
                 .into_iter()
                 .map(|u| u.id)
                 .collect();
-            let mut any = Condition::any().add(lower_like(
-                (activity_log::Entity, activity_log::Column::Detail),
-                pattern,
-            ));
+            // Case rows' details are not searched: old ones hold clinical
+            // text, and a search would tell an admin what it says.
+            let mut any = Condition::any().add(
+                Condition::all()
+                    .add(activity_log::Column::SubjectType.ne("case"))
+                    .add(lower_like(
+                        (activity_log::Entity, activity_log::Column::Detail),
+                        pattern,
+                    )),
+            );
             if !people.is_empty() {
                 any = any
                     .add(activity_log::Column::ActorUserId.is_in(people.clone()))
@@ -319,7 +325,7 @@ pub mod service {
                     Some(id) => format!("{} {id}", r.subject_type),
                     None => r.subject_type,
                 },
-                detail: r.detail,
+                detail: crate::activity::redact::for_log_view(r.action, &r.detail),
                 ip: r.ip.unwrap_or_default(),
             })
             .collect())

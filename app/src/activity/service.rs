@@ -92,6 +92,33 @@ pub async fn client_viewed(
     Ok(())
 }
 
+/// Whether `actor_user_id` viewed this client's `page` within `within`: a
+/// conversation the page polls every few seconds is one view, not one row
+/// per poll (the log would drown in them).
+pub async fn client_viewed_since(
+    conn: &impl ConnectionTrait,
+    actor_user_id: i32,
+    client_id: i32,
+    page: &str,
+    within: chrono::Duration,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let recent = activity_log::Entity::find()
+        .filter(activity_log::Column::ActorUserId.eq(actor_user_id))
+        .filter(activity_log::Column::Action.eq(ActivityAction::PageViewed))
+        .filter(activity_log::Column::SubjectType.eq("client"))
+        .filter(activity_log::Column::SubjectId.eq(client_id))
+        .filter(activity_log::Column::CreatedAt.gt(chrono::Utc::now() - within))
+        .order_by_desc(activity_log::Column::Id)
+        .limit(20)
+        .all(conn)
+        .await?;
+    Ok(recent.iter().any(|r| {
+        serde_json::from_str::<serde_json::Value>(&r.detail)
+            .is_ok_and(|d| d["page"].as_str() == Some(page))
+    }))
+}
+
 /// Serialises every writer of the log on PostgreSQL for the rest of the
 /// transaction, so two rows never chain to the same predecessor. (SQLite
 /// write transactions are serial already.)
@@ -142,7 +169,7 @@ fn hash_of(row: &activity_log::Model, prev: Option<&str>) -> String {
     )
 }
 
-#[tracing::instrument(skip(conn), fields(action = ?entry.action))]
+#[tracing::instrument(skip_all, fields(action = ?entry.action))]
 pub async fn record(conn: &impl ConnectionTrait, entry: Entry) -> Result<(), sea_orm::DbErr> {
     if conn.get_database_backend() == DbBackend::Postgres {
         conn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))

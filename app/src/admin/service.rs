@@ -32,7 +32,7 @@ fn dto(u: user::Model) -> OrgUser {
     }
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn list_users(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<OrgUser>, AppError> {
     can(
         actor,
@@ -226,6 +226,7 @@ pub async fn set_active(
     let updated = am.update(&txn).await?;
     if !active {
         session::destroy_all_for_user(&txn, user_id).await?;
+        crate::auth::links::void_pending(&txn, user_id).await?;
     }
     let action = if active {
         ActivityAction::UserReactivated

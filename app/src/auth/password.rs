@@ -1,11 +1,15 @@
 //! Password hashing with argon2id at OWASP's parameters, always on a
-//! blocking thread so a sign-in storm cannot stall the async runtime.
+//! blocking thread so a sign-in storm cannot stall the async runtime, and
+//! never more at once than the memory budget allows.
 
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
@@ -33,16 +37,89 @@ fn hash_blocking(password: &SecretString) -> Result<String, AppError> {
         })
 }
 
-pub async fn hash_password(password: SecretString) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+/// Hashes and checks that may run at once. Each takes about 19 MiB for its
+/// few tens of milliseconds, so this bounds the memory a sign-in burst can
+/// take (the default, twice the cores, is 76 MiB on two cores); the rest
+/// wait their turn. `CASEPORT_PASSWORD_HASHES` overrides it.
+static SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(slot_count()));
+
+fn slot_count() -> usize {
+    std::env::var("CASEPORT_PASSWORD_HASHES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| {
+            2 * std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        })
+}
+
+/// How long a request waits for a slot before it is told to come back.
+const QUEUE_WAIT: Duration = Duration::from_secs(10);
+
+/// Runs one hash or check in a slot, on a blocking thread.
+async fn in_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(QUEUE_WAIT, SLOTS.acquire())
         .await
-        .map_err(|_| AppError::Internal)?
+        .map_err(|_| {
+            tracing::warn!("password check queue full; asking the client to retry");
+            AppError::Busy
+        })?
+        .map_err(|_| AppError::Internal)?;
+    let result = tokio::task::spawn_blocking(move || {
+        let _busy = InFlight::enter();
+        work()
+    })
+    .await
+    .map_err(|_| AppError::Internal);
+    drop(permit);
+    result
+}
+
+/// Counts the checks running at this moment, and the most ever seen, so a
+/// test can prove the bound holds.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> Self {
+        let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The most hashes or checks that ever ran at once in this process.
+pub fn peak_in_flight() -> usize {
+    PEAK.load(Ordering::SeqCst)
+}
+
+/// The bound [`peak_in_flight`] must stay under.
+pub fn slots() -> usize {
+    slot_count()
+}
+
+pub async fn hash_password(password: SecretString) -> Result<String, AppError> {
+    in_slot(move || hash_blocking(&password)).await?
 }
 
 /// True when `password` matches `stored`. With `stored = None` it checks a
-/// dummy hash and returns false, taking the same time.
-pub async fn verify_password(password: SecretString, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// dummy hash and returns false, taking the same time. `Busy` when the
+/// server has too many checks queued already.
+pub async fn verify_password(
+    password: SecretString,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    in_slot(move || {
         // No password yet (an invited case manager who has not accepted) is
         // checked against the dummy hash too: same time, same answer.
         let stored = stored.filter(|h| PasswordHash::new(h).is_ok());
@@ -57,7 +134,6 @@ pub async fn verify_password(password: SecretString, stored: Option<String>) -> 
         ok && known
     })
     .await
-    .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -76,8 +152,13 @@ mod tests {
                 Some(hash.clone())
             )
             .await
+            .expect("checked")
         );
-        assert!(!verify_password(SecretString::from("wrong"), Some(hash)).await);
+        assert!(
+            !verify_password(SecretString::from("wrong"), Some(hash))
+                .await
+                .expect("checked")
+        );
     }
 
     #[tokio::test]
@@ -88,6 +169,32 @@ mod tests {
                 None
             )
             .await
+            .expect("checked")
         );
+    }
+
+    /// A burst of checks far larger than the slots never runs more than
+    /// the slots at once (each would take 19 MiB), and every one finishes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_of_checks_runs_at_most_the_slots_at_once() {
+        let burst = 8 * slots();
+        let checks: Vec<_> = (0..burst)
+            .map(|i| {
+                tokio::spawn(verify_password(
+                    SecretString::from(format!("guess {i}")),
+                    None,
+                ))
+            })
+            .collect();
+        for check in checks {
+            assert_eq!(check.await.expect("joined"), Ok(false));
+        }
+        assert!(
+            peak_in_flight() <= slots(),
+            "{} checks ran at once, {} allowed",
+            peak_in_flight(),
+            slots()
+        );
+        assert!(peak_in_flight() >= 1);
     }
 }

@@ -198,7 +198,7 @@ pub mod service {
     use crate::auth::session::{self, new_token, token_id};
     use crate::auth::throttle;
     use crate::db::begin_write;
-    use crate::entities::{password_reset, user};
+    use crate::entities::{case_manager_profile, password_reset, user};
     use crate::error::AppError;
     use crate::mail::OutgoingMail;
     use crate::server_context::ServerContext;
@@ -266,6 +266,9 @@ pub mod service {
         })
     }
 
+    /// Answers at once, the same for every address: the account lookup,
+    /// the link and the mail happen after the reply, so neither its content
+    /// nor its timing tells which addresses have an account.
     pub async fn request(
         ctx: &ServerContext,
         email: &str,
@@ -279,13 +282,26 @@ pub mod service {
         // from one place waits.
         if let Some(ip) = &ip {
             let keys = [throttle::address_key(ip)];
-            if throttle::blocked_until(&ctx.db, &keys, Utc::now())
-                .await?
-                .is_some()
-            {
+            if throttle::blocked(&ctx.db, &keys, Utc::now()).await? {
                 return Err(AppError::TooManyRequests);
             }
         }
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            if let Err(e) = issue_requested(&ctx, &email, ip).await {
+                tracing::warn!(error = %e, "password-reset request failed");
+            }
+        });
+        Ok(())
+    }
+
+    /// The part of a reset request that depends on the account, run after
+    /// the reply.
+    async fn issue_requested(
+        ctx: &ServerContext,
+        email: &str,
+        ip: Option<String>,
+    ) -> Result<(), AppError> {
         let txn = begin_write(&ctx.db).await?;
         let Some(u) = user::Entity::find()
             .filter(user::Column::Email.eq(email))
@@ -310,13 +326,9 @@ pub mod service {
             return Ok(());
         }
         let mail = issue(&txn, ctx, &u, None, ip).await?;
+        crate::mail::outbox::enqueue(&txn, &mail).await?;
         txn.commit().await?;
-        let mailer = ctx.mailer.clone();
-        tokio::spawn(async move {
-            if let Err(e) = mailer.send(mail).await {
-                tracing::warn!(error = %e, "password-reset mail failed");
-            }
-        });
+        crate::mail::outbox::send_queued(ctx).await;
         Ok(())
     }
 
@@ -347,15 +359,10 @@ pub mod service {
         }
         let txn = begin_write(&ctx.db).await?;
         let mail = issue(&txn, ctx, &u, Some(actor), ip).await?;
-        // Sent before the commit: if the mail server refuses, the admin is
-        // told and no unusable link is left behind.
-        ctx.mailer.send(mail).await.map_err(|e| {
-            tracing::warn!(error = %e, "password-reset mail failed");
-            AppError::Unavailable(
-                "The e-mail could not be sent. Nothing was changed; please try again.".into(),
-            )
-        })?;
+        // Queued with the link and sent after the commit (see `mail::outbox`).
+        crate::mail::outbox::enqueue(&txn, &mail).await?;
         txn.commit().await?;
+        crate::mail::outbox::send_queued(ctx).await;
         Ok(())
     }
 
@@ -386,6 +393,17 @@ pub mod service {
             .await?
             .filter(|u| u.active)
             .ok_or_else(invalid)?;
+        // A case manager the agency suspended or revoked cannot use a link
+        // either (voided when access changed; checked again here).
+        if u.role == Role::ExternalCaseManager {
+            let shut_out = case_manager_profile::Entity::find_by_id(u.id)
+                .one(conn)
+                .await?
+                .is_some_and(|p| p.access_status != crate::agency::AccessStatus::Active);
+            if shut_out {
+                return Err(invalid());
+            }
+        }
         Ok((r, u))
     }
 

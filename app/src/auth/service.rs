@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::case_managers::service::Standing;
+use crate::auth::throttle::Claim;
 use crate::auth::two_factor::SecondFactor;
 use crate::auth::two_factor::service::{self as two_factor, Purpose};
 use crate::auth::{password, session, throttle};
@@ -74,10 +75,11 @@ pub async fn sign_in(
 ) -> Result<SignedIn, AppError> {
     let now = chrono::Utc::now();
     let keys = throttle_keys(&creds.email, origin.ip.as_deref());
-    if throttle::blocked_until(db, &keys, now).await?.is_some() {
-        // Refused before the password is even checked; unknown e-mails are
-        // throttled alike, so this tells nothing about which accounts exist.
-        return Err(refuse_throttled(db, &creds.email, None, origin.ip).await?);
+    // The attempt is claimed before the password is checked, so parallel
+    // guesses cannot all slip through. Unknown e-mails are throttled alike,
+    // so a refusal tells nothing about which accounts exist.
+    if let Claim::Refused { first } = throttle::claim_now(db, &keys, now).await? {
+        return Err(refuse_throttled(db, &creds.email, None, origin.ip, first).await?);
     }
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(creds.email.as_str()))
@@ -87,7 +89,7 @@ pub async fn sign_in(
         creds.password,
         found.as_ref().map(|u| u.password_hash.clone()),
     )
-    .await;
+    .await?;
 
     let standing = match &found {
         Some(u) if matches && u.role == crate::auth::Role::ExternalCaseManager => Some(
@@ -115,7 +117,6 @@ pub async fn sign_in(
             entry.organisation_id = Some(u.organisation_id);
         }
         record(&txn, entry).await?;
-        throttle::note_failure(&txn, &keys, now).await?;
         txn.commit().await?;
         // The right password proves who is asking: a case manager may learn
         // why the portal is closed to them. Everyone else hears the same.
@@ -167,13 +168,18 @@ fn throttle_keys(email: &str, ip: Option<&str>) -> Vec<String> {
     keys
 }
 
-/// Logs a throttled attempt and gives the error to return.
+/// Logs a throttled attempt (the first under each lock only: a flood of
+/// refusals must not flood the log) and gives the error to return.
 async fn refuse_throttled(
     db: &DatabaseConnection,
     email: &str,
     user: Option<&user::Model>,
     ip: Option<String>,
+    first: bool,
 ) -> Result<AppError, AppError> {
+    if !first {
+        return Ok(AppError::TooManyRequests);
+    }
     let txn = begin_write(db).await?;
     let mut entry = Entry::new(ActivityAction::SignInFailed, "user", user.map(|u| u.id))
         .detail(json!({ "reason": "throttled", "email": email }))
@@ -193,7 +199,7 @@ async fn open_session(
     origin: Origin,
     detail: serde_json::Value,
 ) -> Result<String, AppError> {
-    throttle::note_success(txn, &user.email).await?;
+    throttle::release(txn, &user.email, origin.ip.as_deref()).await?;
     if let Some(previous) = &origin.previous_session_id {
         session::destroy(txn, previous).await?;
     }
@@ -240,9 +246,15 @@ pub async fn complete_sign_in(
         .filter(|u| u.active)
         .ok_or_else(expired)?;
     let keys = throttle_keys(&user.email, origin.ip.as_deref());
-    if throttle::blocked_until(&txn, &keys, now).await?.is_some() {
-        drop(txn);
-        return Err(refuse_throttled(db, &user.email, Some(&user), origin.ip).await?);
+    // Both counts are claimed before the code is checked, inside this write
+    // transaction: parallel guesses at one challenge queue on its row.
+    if let Claim::Refused { first } = throttle::claim(&txn, &keys, now).await? {
+        txn.commit().await?;
+        return Err(refuse_throttled(db, &user.email, Some(&user), origin.ip, first).await?);
+    }
+    if !two_factor::claim_attempt(&txn, &row.id, now).await? {
+        txn.commit().await?;
+        return Err(expired());
     }
     let checked = match purpose {
         Purpose::Code => two_factor::check_code(&txn, user.id, code, now)
@@ -255,8 +267,6 @@ pub async fn complete_sign_in(
     let (factor, recovery_codes) = match checked {
         Ok(found) => found,
         Err(error @ AppError::Validation(_)) => {
-            two_factor::note_wrong_code(&txn, &row.id).await?;
-            throttle::note_failure(&txn, &keys, now).await?;
             record(
                 &txn,
                 Entry::new(ActivityAction::SignInFailed, "user", Some(user.id))
@@ -310,34 +320,50 @@ pub async fn reauthenticate(
     password: String,
     ip: Option<String>,
 ) -> Result<user::Model, AppError> {
-    let now = chrono::Utc::now();
     if password.is_empty() || password.len() > 1024 {
         return Err(AppError::invalid("password", "Enter your password."));
     }
+    own_password(db, current, password, "re-authentication", ip)
+        .await?
+        .ok_or_else(|| AppError::invalid("password", "Your password is not right."))
+}
+
+/// Checks the signed-in user's own password: the account row when it is
+/// right, `None` (logged) when it is wrong. The check is claimed against
+/// the account's sign-in throttle first, like a sign-in: a stolen session
+/// cannot guess passwords here without limit.
+async fn own_password(
+    db: &DatabaseConnection,
+    current: &crate::auth::CurrentUser,
+    password: String,
+    during: &str,
+    ip: Option<String>,
+) -> Result<Option<user::Model>, AppError> {
     let keys = vec![throttle::account_key(&current.email)];
-    if throttle::blocked_until(db, &keys, now).await?.is_some() {
+    if let Claim::Refused { .. } = throttle::claim_now(db, &keys, chrono::Utc::now()).await? {
         return Err(AppError::TooManyRequests);
     }
     let u = user::Entity::find_by_id(current.user_id)
         .one(db)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if password::verify_password(SecretString::from(password), Some(u.password_hash.clone())).await
+    if password::verify_password(SecretString::from(password), Some(u.password_hash.clone()))
+        .await?
     {
-        return Ok(u);
+        throttle::note_success(db, &u.email).await?;
+        return Ok(Some(u));
     }
     let txn = begin_write(db).await?;
-    throttle::note_failure(&txn, &keys, now).await?;
     record(
         &txn,
         Entry::new(ActivityAction::SignInFailed, "user", Some(u.id))
             .by(u.id, u.organisation_id)
-            .detail(json!({ "reason": "wrong_password", "during": "re-authentication" }))
+            .detail(json!({ "reason": "wrong_password", "during": during }))
             .from_ip(ip),
     )
     .await?;
     txn.commit().await?;
-    Err(AppError::invalid("password", "Your password is not right."))
+    Ok(None)
 }
 
 /// Changes the signed-in user's e-mail (their sign-in name) after the
@@ -433,17 +459,13 @@ pub async fn change_password(
     let rules =
         crate::agency::settings::service::password_rules(db, current_user.organisation_id).await?;
     crate::auth::password_rules::check_new_password(&new, &current_user.email, rules)?;
-    let u = user::Entity::find_by_id(current_user.user_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !password::verify_password(SecretString::from(current), Some(u.password_hash.clone())).await
-    {
+    let Some(u) = own_password(db, current_user, current, "password change", ip.clone()).await?
+    else {
         return Err(AppError::invalid(
             "current",
             "Your current password is not right.",
         ));
-    }
+    };
     let hash = password::hash_password(SecretString::from(new)).await?;
     let txn = begin_write(db).await?;
     let mut active: user::ActiveModel = u.into();

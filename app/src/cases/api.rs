@@ -64,6 +64,9 @@ pub struct CaseDetail {
     /// Status changes the viewer may make now.
     pub allowed: Vec<Transition>,
     pub can_modify: bool,
+    /// A new case the viewer's side has just opened: the page records
+    /// receipt with [`acknowledge_case`].
+    pub can_receive: bool,
     pub can_refer: bool,
     pub history: Vec<HistoryEntry>,
 }
@@ -132,14 +135,28 @@ pub async fn list_cases(filter: CaseFilter, after: Option<String>) -> Result<Cas
 }
 
 /// Anyone the policy lets view the case; everyone else gets `NotFound`.
-/// When the referred-to side opens a new case it becomes Received.
+/// Changes nothing (see [`acknowledge_case`]).
 #[server(endpoint = "cases/get", input = GetUrl)]
 pub async fn get_case(id: i32) -> Result<CaseDetail, AppError> {
     use crate::server_context::{self as sc, run};
     run(async move {
         let ctx = sc::server_context()?;
         let user = sc::require_user()?;
-        crate::cases::service::open_case(&ctx.db, &user.actor(), id, sc::client_ip()).await
+        crate::cases::service::open_case(&ctx.db, &user.actor(), id).await
+    })
+    .await
+}
+
+/// The case page calls this once it has loaded a Requested case the viewer
+/// may progress: the case becomes Received. A POST, so no link or image
+/// from another site can do it.
+#[server(endpoint = "cases/received", input = Json)]
+pub async fn acknowledge_case(id: i32) -> Result<(), AppError> {
+    use crate::server_context::{self as sc, run};
+    run(async move {
+        let ctx = sc::server_context()?;
+        let user = sc::require_user()?;
+        crate::cases::service::acknowledge(&ctx.db, &user.actor(), id, sc::client_ip()).await
     })
     .await
 }
@@ -171,7 +188,7 @@ pub async fn transition_case(
             sc::client_ip(),
         )
         .await?;
-        crate::cases::service::open_case(&ctx.db, &user.actor(), id, sc::client_ip()).await
+        crate::cases::service::open_case(&ctx.db, &user.actor(), id).await
     })
     .await
 }
@@ -197,7 +214,7 @@ pub async fn modify_case(
             sc::client_ip(),
         )
         .await?;
-        crate::cases::service::open_case(&ctx.db, &user.actor(), id, sc::client_ip()).await
+        crate::cases::service::open_case(&ctx.db, &user.actor(), id).await
     })
     .await
 }

@@ -9,7 +9,7 @@ mod links;
 mod listing;
 
 pub use changes::{StatusChange, bulk, create, modify, refer, transition};
-pub use detail::{history, open_case};
+pub use detail::{acknowledge, history, open_case};
 pub use directory::directory;
 pub use links::{facts, rebuild as rebuild_links};
 pub use listing::{export_csv, list_page};

@@ -6,7 +6,7 @@ use crate::entities::{client, client_assignment};
 use crate::error::AppError;
 
 /// The actor's assigned clients, each also passed through the policy.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn list_assigned(
     db: &DatabaseConnection,
     actor: &Actor,

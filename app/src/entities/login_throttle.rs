@@ -9,6 +9,8 @@ pub struct Model {
     pub failures: i32,
     pub last_failure_at: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,
+    /// The lock whose refusals are already in the activity log.
+    pub logged_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

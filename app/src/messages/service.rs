@@ -286,7 +286,18 @@ pub async fn conversation(
         .filter(theirs)
         .exec(&txn)
         .await?;
-    if actor.role == Role::ExternalCaseManager {
+    // One view per quarter hour: the open conversation polls every few
+    // seconds, and each poll is not a new reading.
+    if actor.role == Role::ExternalCaseManager
+        && !crate::activity::service::client_viewed_since(
+            &txn,
+            actor.user_id,
+            c.id,
+            "messages",
+            chrono::Duration::minutes(15),
+        )
+        .await?
+    {
         record(
             &txn,
             Entry::new(ActivityAction::PageViewed, "client", Some(c.id))

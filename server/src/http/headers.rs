@@ -9,26 +9,43 @@ use axum::response::Response;
 use http::HeaderValue;
 use http::header::{self, HeaderName};
 
-use app::server_context::RuntimeConfig;
+use app::server_context::{CspNonce, RuntimeConfig};
 
-/// Leptos hydration runs an inline module script and wasm; no other
-/// origins are ever contacted.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:3001; \
-object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/// The policy for one response. Leptos' inline hydration script runs by
+/// the response's nonce, never by `'unsafe-inline'`; wasm needs
+/// `'wasm-unsafe-eval'`. No other origin is contacted, except the
+/// development build's reload socket.
+fn content_security_policy(nonce: &str) -> String {
+    let reload = if cfg!(debug_assertions) {
+        " ws://127.0.0.1:3001"
+    } else {
+        ""
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'{reload}; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
 
 pub async fn security_headers(
     State(config): State<Arc<RuntimeConfig>>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let cacheable = req.uri().path().starts_with("/pkg/");
+    // A fresh nonce per response: the page renders it into its scripts
+    // (see `http::router`), and only those scripts run.
+    let nonce = hex::encode(rand::random::<[u8; 16]>());
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let set = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "no-referrer");
     set(h, header::X_FRAME_OPTIONS, "DENY");

@@ -1,8 +1,6 @@
 //! Resolves the session cookie to the signed-in user once per request.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::header::COOKIE;
@@ -43,9 +41,6 @@ pub async fn resolve_session(
     // database round trip for them.
     if req.uri().path().starts_with("/pkg/") {
         return next.run(req).await;
-    }
-    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().cloned() {
-        req.extensions_mut().insert(ClientIp(addr.ip().to_string()));
     }
     if let Some(token) = cookie_value(&req, ctx.config.session_cookie_name()) {
         let touch = !BACKGROUND.contains(&req.uri().path());

@@ -216,3 +216,72 @@ async fn staff_reading_a_client_record_is_in_the_log() {
     })
     .await;
 }
+
+/// A practice admin may not see cases, so the log they read (page, search
+/// and CSV) says which case fields changed and who changed them, never the
+/// clinical text; the case's own history, for its participants, still
+/// tells what happened.
+#[tokio::test]
+async fn clinical_text_never_reaches_the_admins_log() {
+    on_both(|app| async move {
+        let casey = app.sign_in("casey@riverside.example").await;
+        let maria = crate::referrals::case_of(&app, "Maria Gonzalez").await;
+        let r = app
+            .post_json(
+                "/api/cases/modify",
+                json!({ "id": maria.id, "version": maria.version, "changes": {
+                    "patient_contact": "555-0199 zebracontact", "reason": "zebrareason relapse",
+                    "urgency": "Emergency", "notes": "zebranote HIV positive" } }),
+                Some(&casey),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let jonas = crate::referrals::case_of(&app, "Jonas Weber").await;
+        let r = app
+            .post_json(
+                "/api/cases/transition",
+                json!({ "id": jonas.id, "version": jonas.version, "transition": "Reject",
+                        "reason": "Other", "note": "zebrarejection pregnant" }),
+                Some(&casey),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+        let admin = app.sign_in("admin@riverside.example").await;
+        let (status, p) = page(&app, &admin, "", "", None).await;
+        assert_eq!(status, StatusCode::OK, "{p}");
+        let text = p.to_string();
+        assert!(
+            !text.contains("zebra"),
+            "clinical text in the admin's log: {text}"
+        );
+        assert!(
+            text.contains("patient_contact") && text.contains("notes"),
+            "{text}"
+        );
+        let (_, found) = page(&app, &admin, "", "zebra", None).await;
+        assert_eq!(found["rows"].as_array().map(Vec::len), Some(0), "{found}");
+        let csv = app
+            .get("/activity/export.csv?action=&q=", Some(&admin))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            !csv.body.contains("zebra"),
+            "clinical text in the CSV: {}",
+            csv.body
+        );
+
+        // The case's participants still see what was done, by whom.
+        let seen = app
+            .get(&format!("/api/cases/get?id={}", maria.id), Some(&casey))
+            .await;
+        assert!(
+            seen.body
+                .contains("Modified (reason, urgency, patient_contact, notes)"),
+            "{}",
+            seen.body
+        );
+        app
+    })
+    .await;
+}

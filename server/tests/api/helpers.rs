@@ -8,7 +8,7 @@ use axum::body::Body;
 use http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use tower::ServiceExt;
 
 use app::server_context::{RuntimeConfig, ServerContext};
@@ -71,6 +71,10 @@ impl TestApp {
         storage: Option<app::storage::Storage>,
     ) -> TestApp {
         Migrator::up(&db, None).await.expect("migrate");
+        // One key for the whole test process, as for a server.
+        app::secrets::install(
+            app::secrets::KeyRing::new(&app::secrets::KeyRing::generate_key(), &[]).expect("key"),
+        );
         server::seed::seed_demo(&db).await.expect("seed");
         let (port, mail) = server::smtp_sink::start("127.0.0.1:0", None)
             .await
@@ -90,7 +94,9 @@ impl TestApp {
                 app::storage::Storage::local(files.path(), 1024 * 1024).expect("storage")
             }),
         };
-        let router = server::http::router(ctx, server::http::leptos_options());
+        // The tests' requests may come "through" a proxy on 10.0.0.1.
+        let proxies = server::http::client_ip::TrustedProxies::parse("10.0.0.1").expect("proxies");
+        let router = server::http::router(ctx, server::http::leptos_options(), proxies);
         TestApp {
             db,
             router,
@@ -290,4 +296,74 @@ pub async fn accept_terms(app: &TestApp, cookie: &str) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// Every data table (the audit trail, throttles and sessions record
+/// attempts by design and are left out).
+pub async fn data_tables(app: &TestApp) -> Vec<String> {
+    let backend = app.db.get_database_backend();
+    let list = match backend {
+        DbBackend::Postgres => {
+            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        }
+        _ => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
+        }
+    };
+    app.db
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .expect("tables")
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "name").ok())
+        .filter(|t| {
+            !matches!(
+                t.as_str(),
+                "activity_logs" | "login_throttles" | "sessions" | "seaql_migrations"
+            )
+        })
+        .collect()
+}
+
+/// A SHA-256 of every row of every data table, in a stable order: sees a
+/// changed value, which row counts cannot. Taken around each group of
+/// calls that were all refused.
+pub async fn contents(app: &TestApp) -> Vec<(String, String)> {
+    use sha2::{Digest, Sha256};
+    let backend = app.db.get_database_backend();
+    let mut out = Vec::new();
+    for table in data_tables(app).await {
+        // Each row as one text, then the rows sorted: the same data gives
+        // the same digest whatever order the database returns it in.
+        let sql = match backend {
+            DbBackend::Postgres => format!("SELECT t::text AS r FROM {table} t"),
+            _ => {
+                let columns: Vec<String> = app
+                    .db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .expect("columns")
+                    .iter()
+                    .filter_map(|r| r.try_get::<String>("", "name").ok())
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect();
+                format!("SELECT {} AS r FROM {table}", columns.join(" || ',' || "))
+            }
+        };
+        let mut rows: Vec<String> = app
+            .db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("rows")
+            .iter()
+            .map(|r| r.try_get::<String>("", "r").expect("row text"))
+            .collect();
+        rows.sort();
+        let digest = Sha256::digest(rows.join("\n").as_bytes());
+        out.push((table, hex::encode(digest)));
+    }
+    out
 }

@@ -3,7 +3,7 @@
 //! and a refused request changes no data.
 
 use http::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 use crate::helpers::{TestApp, on_both};
 
@@ -100,37 +100,10 @@ fn form(value: &str) -> String {
         .join("&")
 }
 
-/// Every data table (the audit trail, throttles and sessions record
-/// attempts by design and are left out).
-async fn data_tables(app: &TestApp) -> Vec<String> {
-    let backend = app.db.get_database_backend();
-    let list = match backend {
-        DbBackend::Postgres => {
-            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
-        }
-        _ => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1"
-        }
-    };
-    app.db
-        .query_all_raw(Statement::from_string(backend, list))
-        .await
-        .expect("tables")
-        .iter()
-        .filter_map(|r| r.try_get::<String>("", "name").ok())
-        .filter(|t| {
-            !matches!(
-                t.as_str(),
-                "activity_logs" | "login_throttles" | "sessions" | "seaql_migrations"
-            )
-        })
-        .collect()
-}
-
 /// Row counts of every data table: cheap enough to take around every call.
 async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
     let backend = app.db.get_database_backend();
-    let tables = data_tables(app).await;
+    let tables = crate::helpers::data_tables(app).await;
     // One round trip for all the counts.
     let sql = tables
         .iter()
@@ -149,49 +122,6 @@ async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
             )
         })
         .collect()
-}
-
-/// A SHA-256 of every row of every data table, in a stable order: sees a
-/// changed value, which row counts cannot. Taken around each group of
-/// calls that were all refused.
-async fn contents(app: &TestApp) -> Vec<(String, String)> {
-    use sha2::{Digest, Sha256};
-    let backend = app.db.get_database_backend();
-    let mut out = Vec::new();
-    for table in data_tables(app).await {
-        // Each row as one text, then the rows sorted: the same data gives
-        // the same digest whatever order the database returns it in.
-        let sql = match backend {
-            DbBackend::Postgres => format!("SELECT t::text AS r FROM {table} t"),
-            _ => {
-                let columns: Vec<String> = app
-                    .db
-                    .query_all_raw(Statement::from_string(
-                        backend,
-                        format!("SELECT name FROM pragma_table_info('{table}')"),
-                    ))
-                    .await
-                    .expect("columns")
-                    .iter()
-                    .filter_map(|r| r.try_get::<String>("", "name").ok())
-                    .map(|c| format!("quote(\"{c}\")"))
-                    .collect();
-                format!("SELECT {} AS r FROM {table}", columns.join(" || ',' || "))
-            }
-        };
-        let mut rows: Vec<String> = app
-            .db
-            .query_all_raw(Statement::from_string(backend, sql))
-            .await
-            .expect("rows")
-            .iter()
-            .map(|r| r.try_get::<String>("", "r").expect("row text"))
-            .collect();
-        rows.sort();
-        let digest = Sha256::digest(rows.join("\n").as_bytes());
-        out.push((table, hex::encode(digest)));
-    }
-    out
 }
 
 /// `None` when the request cannot even be written (a raw body as a query
@@ -258,7 +188,7 @@ async fn hostile_input_never_breaks_a_server_function_or_changes_data_it_refuses
         let mut refused = 0;
         for (path, method) in &paths {
             for (who, cookie) in &cookies {
-                let before_group = contents(&app).await;
+                let before_group = crate::helpers::contents(&app).await;
                 let mut all_refused = true;
                 for (body, json) in &bodies {
                     let before = fingerprint(&app).await;
@@ -288,7 +218,7 @@ async fn hostile_input_never_breaks_a_server_function_or_changes_data_it_refuses
                     }
                 }
                 if all_refused {
-                    let after = contents(&app).await;
+                    let after = crate::helpers::contents(&app).await;
                     for ((table, was), (_, is)) in before_group.iter().zip(&after) {
                         assert_eq!(
                             was, is,

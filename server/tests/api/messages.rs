@@ -346,3 +346,28 @@ async fn bad_messages_are_refused_and_stored_text_stays_plain() {
     })
     .await;
 }
+
+/// The open conversation polls every few seconds; the log records the
+/// reading once, not once per poll.
+#[tokio::test]
+async fn polling_a_conversation_logs_one_view() {
+    on_both(|app| async move {
+        let erin = app.sign_in("erin@northcounty.example").await;
+        let erin_id = user_id(&app, "erin@northcounty.example").await;
+        let alice = client_id(&app, "Alice Brown").await;
+        for _ in 0..5 {
+            let (status, body) = read(&app, &erin, alice, None).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let views = activity_log::Entity::find()
+            .filter(activity_log::Column::ActorUserId.eq(erin_id))
+            .filter(activity_log::Column::Action.eq(app::activity::ActivityAction::PageViewed))
+            .filter(activity_log::Column::Detail.contains("\"page\":\"messages\""))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(views, 1);
+        app
+    })
+    .await;
+}

@@ -218,3 +218,118 @@ async fn an_agency_admin_sends_a_case_manager_a_reset_link() {
     })
     .await;
 }
+
+/// Reset links of `user` that still work.
+async fn live_links(app: &TestApp, user: i32) -> Vec<password_reset::Model> {
+    password_reset::Entity::find()
+        .filter(password_reset::Column::UserId.eq(user))
+        .filter(password_reset::Column::ExpiresAt.gt(chrono::Utc::now()))
+        .all(&app.db)
+        .await
+        .expect("q")
+}
+
+/// Shutting someone out ends the links already mailed to them: a reset
+/// link sent before a case manager's access was revoked, or before a
+/// doctor was deactivated, no longer changes the password.
+#[tokio::test]
+async fn revocation_and_deactivation_void_links_sent_before() {
+    on_both(|app| async move {
+        let harbour = app.sign_in("admin@harbour.example").await;
+        let erin = user_id(&app, "erin@northcounty.example").await;
+        let r = app
+            .post_json(
+                "/api/auth/reset/send",
+                json!({ "user_id": erin }),
+                Some(&harbour),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let token = reset_token(&app, "erin@northcounty.example", 1).await;
+        let r = app
+            .post_json(
+                "/api/case-managers/access",
+                json!({ "id": erin, "status": "Revoked", "reason": "Contract ended" }),
+                Some(&harbour),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let used = reset(&app, &token, NEW_PASSWORD).await;
+        assert_eq!(used.status, StatusCode::CONFLICT, "{}", used.body);
+        let open = live_links(&app, erin).await;
+        assert!(open.is_empty(), "a link outlived the revocation: {open:?}");
+
+        let riverside = app.sign_in("admin@riverside.example").await;
+        let okafor = user_id(&app, "okafor@riverside.example").await;
+        let r = app
+            .post_json(
+                "/api/auth/reset/send",
+                json!({ "user_id": okafor }),
+                Some(&riverside),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let token = reset_token(&app, "okafor@riverside.example", 1).await;
+        let r = app
+            .post(
+                "/api/admin/users/active",
+                &[
+                    ("user_id", okafor.to_string().as_str()),
+                    ("active", "false"),
+                ],
+                Some(&riverside),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let open = live_links(&app, okafor).await;
+        assert!(
+            open.is_empty(),
+            "a link outlived the deactivation: {open:?}"
+        );
+        assert_eq!(
+            reset(&app, &token, NEW_PASSWORD).await.status,
+            StatusCode::CONFLICT
+        );
+        app
+    })
+    .await;
+}
+
+/// The reply to a reset request never waits on the account's own work
+/// (lookup, link, mail): with the database's write lock held elsewhere, a
+/// known address is answered at once, like an unknown one, and the link
+/// follows when the lock is free. Before, the known address waited for the
+/// lock, and that wait told it apart.
+#[tokio::test]
+async fn a_reset_request_is_answered_before_any_account_work() {
+    on_both(|app| async move {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let holder = app.db.begin().await.expect("begin");
+        match app.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                holder
+                    .execute_unprepared("LOCK TABLE password_resets IN EXCLUSIVE MODE")
+                    .await
+                    .expect("lock");
+            }
+            _ => {
+                // Taking SQLite's write lock: any write does.
+                holder
+                    .execute_unprepared("UPDATE organisations SET name = name")
+                    .await
+                    .expect("lock");
+            }
+        }
+        let answered = tokio::time::timeout(
+            Duration::from_secs(2),
+            ask(&app, "okafor@riverside.example"),
+        )
+        .await
+        .expect("the reply waited for the account's work");
+        assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+        holder.rollback().await.expect("release");
+        reset_token(&app, "okafor@riverside.example", 1).await;
+        app
+    })
+    .await;
+}

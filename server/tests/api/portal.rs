@@ -512,6 +512,20 @@ async fn documents_follow_the_category_rules_and_download_safely() {
         let r = upload(&app, &sam, alice, manual, true, ("x.pdf", b"MZ\x90\x00\x03")).await;
         assert!(r.headers[header::LOCATION].to_str().expect("ascii header").contains("upload_error"));
         assert_eq!(app.count("documents").await, before);
+        // A PDF named like a program is stored, and sent back, as a PDF.
+        let r = upload(&app, &sam, alice, manual, false, ("invoice.exe", pdf)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let renamed = app::entities::document::Entity::find()
+            .filter(app::entities::document::Column::OriginalName.eq("invoice.pdf"))
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("stored as invoice.pdf");
+        assert_eq!(renamed.content_type, "application/pdf");
+        app::entities::document::Entity::delete_by_id(renamed.id)
+            .exec(&app.db)
+            .await
+            .expect("tidy up");
 
         let erin = app.sign_in("erin@northcounty.example").await;
         let seen = app
@@ -583,6 +597,39 @@ async fn documents_follow_the_category_rules_and_download_safely() {
             .get(&format!("/documents/{}/download", id_of("Care plan")), Some(&erin))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
+        app
+    })
+    .await;
+}
+
+/// An invitation never reactivates an account an admin switched off.
+#[tokio::test]
+async fn an_invitation_does_not_bring_back_a_deactivated_account() {
+    on_both(|app| async move {
+        let admin = app.sign_in("admin@harbour.example").await;
+        let id = add_cm(&app, &admin, "Ivy Irons", "ivy@county.example").await;
+        assert_eq!(invite(&app, &admin, id).await.status, StatusCode::OK);
+        let token = token_for(&app, "ivy@county.example");
+        let u = app::entities::user::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("user");
+        let mut u: app::entities::user::ActiveModel = u.into();
+        u.active = Set(false);
+        u.update(&app.db).await.expect("deactivate");
+        let r = accept(&app, &token, NEW_PASSWORD).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let u = app::entities::user::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("user");
+        assert!(!u.active, "accepting reactivated the account");
+        assert_eq!(
+            login(&app, "ivy@county.example", NEW_PASSWORD).await.status,
+            StatusCode::UNAUTHORIZED
+        );
         app
     })
     .await;

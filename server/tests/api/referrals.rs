@@ -257,8 +257,24 @@ async fn referring_on_creates_a_linked_case_for_the_new_doctor() {
         let seen = app.get(&format!("/api/cases/get?id={new_id}"), Some(&fischer_cookie)).await;
         assert_eq!(seen.status, StatusCode::OK);
         assert!(seen.body.contains(&format!("Referred on from case #{}", c.id)), "{}", seen.body);
-        // Opening it as the referred-to doctor marks it Received.
+        // Reading it changes nothing; the page then records receipt with a
+        // POST, which only the referred-to side's call turns into Received.
+        assert!(seen.body.contains("\"status\":\"Requested\""), "{}", seen.body);
+        assert!(seen.body.contains("\"can_receive\":true"), "{}", seen.body);
+        let chen = app.sign_in("chen@hillside.example").await;
+        let by_referrer = app
+            .post_json("/api/cases/received", json!({ "id": new_id }), Some(&chen))
+            .await;
+        assert_eq!(by_referrer.status, StatusCode::OK, "{}", by_referrer.body);
+        let unchanged = case::Entity::find_by_id(new_id).one(&app.db).await.expect("q").expect("child");
+        assert_eq!(unchanged.status, app::cases::CaseStatus::Requested);
+        let ack = app
+            .post_json("/api/cases/received", json!({ "id": new_id }), Some(&fischer_cookie))
+            .await;
+        assert_eq!(ack.status, StatusCode::OK, "{}", ack.body);
+        let seen = app.get(&format!("/api/cases/get?id={new_id}"), Some(&fischer_cookie)).await;
         assert!(seen.body.contains("\"status\":\"Received\""), "{}", seen.body);
+        assert!(seen.body.contains("\"can_receive\":false"), "{}", seen.body);
         app
     })
     .await;

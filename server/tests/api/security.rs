@@ -2,7 +2,7 @@
 //! throttled without locking anyone out for good.
 
 use http::StatusCode;
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder};
 
 use app::activity::service::verify_chain;
 use app::entities::{activity_log, login_throttle};
@@ -118,6 +118,182 @@ async fn repeated_failures_slow_sign_in_down_for_known_and_unknown_accounts_alik
                 .await
                 .expect("q")
                 .is_none()
+        );
+        app
+    })
+    .await;
+}
+
+/// Scripts run by a per-response nonce, never by `'unsafe-inline'`: every
+/// script the page carries holds this response's nonce, and the next
+/// response gets another.
+#[tokio::test]
+async fn pages_allow_only_their_own_nonced_scripts() {
+    let app = TestApp::sqlite().await;
+    let nonce_of = |r: &crate::helpers::Reply| -> String {
+        let csp = r
+            .headers
+            .get(http::header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .expect("a CSP header")
+            .to_string();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .expect("script-src")
+            .to_string();
+        assert!(!script_src.contains("unsafe-inline"), "{csp}");
+        let at = script_src.find("'nonce-").expect("a nonce") + 7;
+        script_src[at..]
+            .split('\'')
+            .next()
+            .expect("nonce")
+            .to_string()
+    };
+    let first = app.get("/login", None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let nonce = nonce_of(&first);
+    assert!(nonce.len() >= 22, "{nonce}");
+    let scripts: Vec<&str> = first.body.split("<script").skip(1).collect();
+    assert!(!scripts.is_empty(), "the page hydrates with a script");
+    for script in scripts {
+        let tag = script.split('>').next().unwrap_or_default();
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "a script without this response's nonce: <script{tag}>"
+        );
+    }
+    let second = app.get("/login", None).await;
+    assert_ne!(nonce_of(&second), nonce, "a nonce was reused");
+    app.teardown().await;
+}
+
+/// Thirty guesses at one account at once: each attempt is claimed before
+/// its password is checked, so only the free attempts (and the one that
+/// starts the delay) are checked at all, and the refusals are one log row
+/// per lock, not one per request. Before, every guess got a full check.
+#[tokio::test]
+async fn parallel_guesses_get_no_more_checks_than_serial_ones() {
+    on_both(|app| async move {
+        let replies = futures::future::join_all(
+            (0..30).map(|_| login(&app, "casey@riverside.example", "wrong password!")),
+        )
+        .await;
+        let checked = replies
+            .iter()
+            .filter(|r| r.status == StatusCode::UNAUTHORIZED)
+            .count();
+        let refused = replies
+            .iter()
+            .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert_eq!(
+            checked + refused,
+            30,
+            "other answers: {:?}",
+            replies.iter().map(|r| r.status).collect::<Vec<_>>()
+        );
+        // Three free attempts, then each delay lets one more through.
+        assert!(checked <= 6, "{checked} guesses were checked");
+        let failures = activity_log::Entity::find()
+            .filter(activity_log::Column::Action.eq(app::activity::ActivityAction::SignInFailed))
+            .all(&app.db)
+            .await
+            .expect("log");
+        let throttled = failures
+            .iter()
+            .filter(|r| r.detail.contains("throttled"))
+            .count();
+        let wrong = failures
+            .iter()
+            .filter(|r| r.detail.contains("wrong_password"))
+            .count();
+        assert_eq!(wrong, checked);
+        assert!(throttled >= 1, "no refusal was logged");
+        assert!(
+            throttled <= checked - 2,
+            "{throttled} log rows for {refused} refusals under {} locks",
+            checked - 3
+        );
+        app
+    })
+    .await;
+}
+
+/// The current password on the change-password form is throttled like
+/// a sign-in: a stolen session cannot guess it without limit.
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled() {
+    on_both(|app| async move {
+        let cookie = app.sign_in("okafor@riverside.example").await;
+        let mut statuses = Vec::new();
+        for i in 0..6 {
+            let r = app
+                .post(
+                    "/api/auth/change-password",
+                    &[
+                        ("current", format!("guess number {i}").as_str()),
+                        ("new", "quiet harbour lantern 7"),
+                        ("confirm", "quiet harbour lantern 7"),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            statuses.push(r.status);
+        }
+        assert!(
+            statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+            "never throttled: {statuses:?}"
+        );
+        // It is the account's one count: sign-in waits too.
+        assert_eq!(
+            login(&app, "okafor@riverside.example", PASSWORD)
+                .await
+                .status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        app
+    })
+    .await;
+}
+
+/// Behind the trusted proxy (10.0.0.1 in the tests) the log and the
+/// throttle see each client's own address; anyone else's forwarding
+/// header is ignored.
+#[tokio::test]
+async fn client_addresses_come_through_a_trusted_proxy_only() {
+    on_both(|app| async move {
+        let sign_in_from = |peer: &str, forwarded: &str| {
+            let mut req = http::Request::post("/api/auth/login")
+                .header(
+                    http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .header(http::header::ACCEPT, "application/json")
+                .header("x-forwarded-for", forwarded)
+                .body(axum::body::Body::from(format!(
+                    "email=pat%40riverside.example&password={}",
+                    crate::helpers::urlencode(PASSWORD)
+                )))
+                .expect("request");
+            let addr: std::net::SocketAddr = format!("{peer}:40000").parse().expect("addr");
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+            req
+        };
+        let r = app
+            .send(sign_in_from("10.0.0.1", "1.1.1.1, 203.0.113.5"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            crate::helpers::last_log(&app).await.ip.as_deref(),
+            Some("203.0.113.5")
+        );
+        let r = app.send(sign_in_from("198.51.100.7", "203.0.113.5")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            crate::helpers::last_log(&app).await.ip.as_deref(),
+            Some("198.51.100.7")
         );
         app
     })

@@ -81,3 +81,79 @@ fn only_read_only_server_functions_answer_get() {
         );
     }
 }
+
+/// Reading never writes: every GET server function and every page, opened
+/// by each kind of user with the ids of real records, leaves every data
+/// table exactly as it was. (The activity log records reads by design, and
+/// sessions note when they were last used; neither is data.)
+#[tokio::test]
+async fn no_get_endpoint_or_page_changes_any_row() {
+    crate::helpers::on_both(|app| async move {
+        let _ = app::App;
+        let mut gets: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+            .filter(|(_, m)| *m == Method::GET)
+            .map(|(p, _)| p)
+            .collect();
+        gets.sort_unstable();
+        gets.dedup();
+        // Every record id the demo holds, so each reader finds something.
+        let mut max_id = 0;
+        for table in ["cases", "clients", "users"] {
+            max_id = max_id.max(app.count(table).await);
+        }
+        let pages = |n: i64| {
+            [
+                format!("/cases/{n}"),
+                format!("/clients/{n}"),
+                format!("/case-managers/{n}"),
+                format!("/portal/harbour/clients/{n}"),
+            ]
+        };
+        let fixed = [
+            "/",
+            "/admin",
+            "/settings",
+            "/activity",
+            "/messages",
+            "/case-managers",
+            "/clients",
+            "/account",
+            "/portal/harbour",
+            "/portal/harbour/reports",
+        ];
+        for email in [
+            "okafor@riverside.example",
+            "chen@hillside.example",
+            "fischer@hillside.example",
+            "casey@riverside.example",
+            "morgan@hillside.example",
+            "admin@riverside.example",
+            "admin@harbour.example",
+            "sam@harbour.example",
+            "erin@northcounty.example",
+        ] {
+            let cookie = app.sign_in(email).await;
+            let before = crate::helpers::contents(&app).await;
+            for n in 1..=max_id {
+                let query = format!(
+                    "id={n}&client_id={n}&case_id={n}&case_manager_id={n}&user_id={n}&slug=harbour"
+                );
+                for path in &gets {
+                    app.get(&format!("{path}?{query}"), Some(&cookie)).await;
+                }
+                for page in pages(n) {
+                    app.get(&page, Some(&cookie)).await;
+                }
+            }
+            for page in fixed {
+                app.get(page, Some(&cookie)).await;
+            }
+            let after = crate::helpers::contents(&app).await;
+            for ((table, was), (_, is)) in before.iter().zip(&after) {
+                assert_eq!(was, is, "reading as {email} changed rows of {table}");
+            }
+        }
+        app
+    })
+    .await;
+}

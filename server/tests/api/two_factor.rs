@@ -155,6 +155,19 @@ async fn enrolment_needs_the_password_and_a_right_code_then_sign_in_asks_for_a_f
         );
         assert!(enrolment.qr_svg.starts_with("<svg"));
         let secret = secret_of(&enrolment);
+        // Stored sealed, never as the key the app shows.
+        let sam_id = crate::referrals::user_id(&app, "sam@harbour.example").await;
+        let stored = two_factor::Entity::find_by_id(sam_id)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("row");
+        let shown = enrolment.secret.replace(' ', "");
+        assert!(stored.secret.starts_with("enc:v1:"), "{}", stored.secret);
+        assert!(
+            !stored.secret.contains(&shown),
+            "the key is stored in the clear"
+        );
 
         // Not on until a right code confirms it.
         let bad = app

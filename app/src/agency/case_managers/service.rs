@@ -76,7 +76,7 @@ async fn find_own(
     Ok((found, profile))
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -129,7 +129,7 @@ fn when(t: chrono::DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn profile(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -309,7 +309,7 @@ async fn email_taken(
     }
 }
 
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip_all)]
 pub async fn add(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -362,7 +362,7 @@ pub async fn add(
     Ok(created.id)
 }
 
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -459,7 +459,7 @@ fn invitation_text(
     text
 }
 
-#[tracing::instrument(skip(ctx, message))]
+#[tracing::instrument(skip_all)]
 pub async fn invite(
     ctx: &ServerContext,
     actor: &Actor,
@@ -534,20 +534,16 @@ pub async fn invite(
         ),
         text: invitation_text(&u.display_name, &settings, message, &link, expires),
     };
-    // Sent before the commit: if the mail server refuses, nothing is
-    // recorded and the admin simply tries again.
-    ctx.mailer.send(mail).await.map_err(|e| {
-        tracing::warn!(error = %e, "invitation mail failed");
-        AppError::Unavailable(
-            "The invitation e-mail could not be sent. Nothing was changed; please try again."
-                .into(),
-        )
-    })?;
+    // Queued with the invitation, sent after the commit: the write lock is
+    // never held while a mail server answers, and a mail server that is
+    // down delays the mail (retried) instead of losing it.
+    crate::mail::outbox::enqueue(&txn, &mail).await?;
     txn.commit().await?;
+    crate::mail::outbox::send_queued(ctx).await;
     Ok(())
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn set_access(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -580,8 +576,9 @@ pub async fn set_access(
     pm.access_status = Set(to);
     pm.access_reason = Set(reason.clone());
     pm.update(&txn).await?;
-    if to == AccessStatus::Revoked {
-        void_open_invitations(&txn, u.id).await?;
+    // Shut out: no reset link or invitation sent before lets them back in.
+    if to != AccessStatus::Active {
+        crate::auth::links::void_pending(&txn, u.id).await?;
     }
     access_change::ActiveModel {
         case_manager_user_id: Set(u.id),
@@ -650,9 +647,12 @@ async fn open_invitation(
     if let Some(why) = refused {
         return Err(AppError::Conflict(why.into()));
     }
+    // Invitees are created active: an inactive account was shut out by an
+    // admin, and an invitation never undoes that.
     let u = user::Entity::find_by_id(inv.case_manager_user_id)
         .one(conn)
         .await?
+        .filter(|u| u.active)
         .ok_or_else(not_valid)?;
     let p = case_manager_profile::Entity::find_by_id(u.id)
         .one(conn)
@@ -691,7 +691,7 @@ pub async fn invitation(db: &DatabaseConnection, token: &str) -> Result<Invitati
     })
 }
 
-#[tracing::instrument(skip(db, token, password, confirm))]
+#[tracing::instrument(skip_all)]
 pub async fn accept(
     db: &DatabaseConnection,
     token: &str,
@@ -737,7 +737,6 @@ pub async fn accept(
     session::destroy_all_for_user(&txn, u.id).await?;
     let mut um: user::ActiveModel = u.clone().into();
     um.password_hash = Set(hash);
-    um.active = Set(true);
     um.update(&txn).await?;
     record(
         &txn,

@@ -32,7 +32,7 @@ pub async fn authorised_client(
     Ok(c)
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -77,7 +77,7 @@ pub async fn list(
     Ok(rows)
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn profile(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -122,7 +122,7 @@ pub async fn profile(
     })
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn assign(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -205,7 +205,7 @@ pub async fn assign(
     Ok(())
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn unassign(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -237,7 +237,7 @@ pub async fn unassign(
     Ok(())
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn set_archived(
     db: &DatabaseConnection,
     actor: &Actor,

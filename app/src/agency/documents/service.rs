@@ -17,7 +17,7 @@ use crate::db::begin_write;
 use crate::entities::{client, document, document_category};
 use crate::error::AppError;
 use crate::server_context::ServerContext;
-use crate::storage::{clean_file_name, sha256_hex, sniff};
+use crate::storage::{sha256_hex, sniff, stored_file_name};
 
 pub async fn categories(
     db: &DatabaseConnection,
@@ -164,7 +164,7 @@ pub async fn upload(
         .one(db)
         .await?
         .ok_or_else(|| AppError::invalid("category", "Choose a category."))?;
-    let name = clean_file_name(&upload.file_name);
+    let name = stored_file_name(&upload.file_name, kind);
     let checksum = sha256_hex(&upload.bytes);
     let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
     let key = ctx.storage.put(upload.bytes).await?;

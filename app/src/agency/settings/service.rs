@@ -184,7 +184,7 @@ fn dto(
     }
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all)]
 pub async fn view(db: &DatabaseConnection, actor: &Actor) -> Result<PortalSettings, AppError> {
     let (org, settings) = administered_agency(db, actor).await?;
     let visibility = visibility(db, org.id).await?;
@@ -231,7 +231,7 @@ fn colour(value: &str) -> Result<String, AppError> {
     }
 }
 
-#[tracing::instrument(skip(db, change))]
+#[tracing::instrument(skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,

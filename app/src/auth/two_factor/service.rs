@@ -13,6 +13,7 @@ use crate::auth::two_factor::{Enrolment, SecondFactor};
 use crate::auth::{Role, session, totp};
 use crate::entities::{portal_setting, recovery_code, sign_in_challenge, two_factor, user};
 use crate::error::AppError;
+use crate::secrets;
 
 /// How long the step between password and code may take.
 pub const CHALLENGE_MINUTES: i64 = 5;
@@ -89,10 +90,11 @@ pub async fn begin_enrolment(
         ));
     }
     let secret = totp::encode_secret(&totp::new_secret());
+    let sealed = sealer()?.seal(&secret, &secrets::totp_context(u.id));
     match existing {
         Some(row) => {
             let mut active: two_factor::ActiveModel = row.into();
-            active.secret = Set(secret.clone());
+            active.secret = Set(sealed);
             active.created_at = Set(Utc::now());
             active.last_step = Set(None);
             active.update(conn).await?;
@@ -100,7 +102,7 @@ pub async fn begin_enrolment(
         None => {
             two_factor::ActiveModel {
                 user_id: Set(u.id),
-                secret: Set(secret.clone()),
+                secret: Set(sealed),
                 created_at: Set(Utc::now()),
                 enabled_at: Set(None),
                 last_step: Set(None),
@@ -116,6 +118,48 @@ pub async fn begin_enrolment(
         otpauth_uri: uri,
         qr_svg,
     })
+}
+
+fn sealer() -> Result<&'static secrets::KeyRing, AppError> {
+    secrets::key_ring().map_err(|e| {
+        tracing::error!(error = %e, "cannot seal a two-factor key");
+        AppError::Internal
+    })
+}
+
+/// The user's TOTP key, opened from its sealed form.
+fn stored_secret(row: &two_factor::Model) -> Result<Vec<u8>, AppError> {
+    let encoded = sealer()?
+        .open(&row.secret, &secrets::totp_context(row.user_id))
+        .map_err(|e| {
+            tracing::error!(error = %e, user_id = row.user_id, "cannot open a two-factor key");
+            AppError::Internal
+        })?;
+    totp::decode_secret(&encoded).ok_or(AppError::Internal)
+}
+
+/// Seals every stored TOTP key under the current key (after a key change,
+/// and for keys stored before sealing existed); returns how many changed.
+pub async fn reseal_all(db: &sea_orm::DatabaseConnection) -> Result<usize, AppError> {
+    let ring = sealer()?;
+    let txn = crate::db::begin_write(db).await?;
+    let mut changed = 0;
+    for row in two_factor::Entity::find().all(&txn).await? {
+        if ring.is_current(&row.secret) {
+            continue;
+        }
+        let context = secrets::totp_context(row.user_id);
+        let plain = ring.open(&row.secret, &context).map_err(|e| {
+            tracing::error!(error = %e, user_id = row.user_id, "cannot open a two-factor key");
+            AppError::Internal
+        })?;
+        let mut active: two_factor::ActiveModel = row.into();
+        active.secret = Set(ring.seal(&plain, &context));
+        active.update(&txn).await?;
+        changed += 1;
+    }
+    txn.commit().await?;
+    Ok(changed)
 }
 
 /// "ABCD EFGH …": easier to type into an app by hand.
@@ -169,7 +213,7 @@ pub async fn confirm_enrolment(
         .await?
         .filter(|t| t.enabled_at.is_none())
         .ok_or_else(|| AppError::Conflict("Start setting up two-factor sign-in again.".into()))?;
-    let secret = totp::decode_secret(&row.secret).ok_or(AppError::Internal)?;
+    let secret = stored_secret(&row)?;
     let step = totp::matching_step(&secret, code, now.timestamp()).ok_or_else(wrong_code)?;
     if !claim_step(conn, user_id, step).await? {
         return Err(wrong_code());
@@ -195,7 +239,7 @@ pub async fn check_code(
         .await?
         .filter(|t| t.enabled_at.is_some())
         .ok_or(AppError::InvalidCredentials)?;
-    let secret = totp::decode_secret(&row.secret).ok_or(AppError::Internal)?;
+    let secret = stored_secret(&row)?;
     if let Some(step) = totp::matching_step(&secret, code, now.timestamp()) {
         return if claim_step(conn, user_id, step).await? {
             Ok(SecondFactor::Authenticator)
@@ -337,20 +381,25 @@ pub async fn find_challenge(
     Ok(Some((row, purpose)))
 }
 
-/// Counts a wrong code against a challenge.
-pub async fn note_wrong_code(
+/// Claims one of the challenge's attempts before its code is checked:
+/// one conditional `UPDATE`, so parallel guesses cannot all pass the cap.
+/// False when none is left or the challenge has expired.
+pub async fn claim_attempt(
     conn: &impl ConnectionTrait,
     challenge_id: &str,
-) -> Result<(), AppError> {
-    sign_in_challenge::Entity::update_many()
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let claimed = sign_in_challenge::Entity::update_many()
         .col_expr(
             sign_in_challenge::Column::Attempts,
             Expr::col(sign_in_challenge::Column::Attempts).add(1),
         )
         .filter(sign_in_challenge::Column::Id.eq(challenge_id))
+        .filter(sign_in_challenge::Column::Attempts.lt(CHALLENGE_ATTEMPTS))
+        .filter(sign_in_challenge::Column::ExpiresAt.gt(now))
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(claimed.rows_affected == 1)
 }
 
 pub async fn close_challenge(

@@ -4,7 +4,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::cases::Urgency;
 use crate::cases::api::{
-    CaseChanges, CaseDetail, ModifyCase, ReferCase, TransitionCase, doctor_directory, get_case,
+    AcknowledgeCase, CaseChanges, CaseDetail, ModifyCase, ReferCase, TransitionCase,
+    doctor_directory, get_case,
 };
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::layout::{ErrorNotice, NotFound};
@@ -16,16 +17,35 @@ pub fn CasePage() -> impl IntoView {
     let transition = ServerAction::<TransitionCase>::new();
     let modify = ServerAction::<ModifyCase>::new();
     let refer = ServerAction::<ReferCase>::new();
+    let acknowledge = ServerAction::<AcknowledgeCase>::new();
     // Any finished action (also a refused one) shows the case as it is now.
     let case = Resource::new(
-        move || (id(), transition.version().get(), modify.version().get()),
-        |(id, _, _)| async move {
+        move || {
+            (
+                id(),
+                transition.version().get(),
+                modify.version().get(),
+                acknowledge.version().get(),
+            )
+        },
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_case(id).await.map(Some),
                 None => Ok(None),
             }
         },
     );
+    // Receipt is a change, so it is a POST made from the browser once the
+    // page has loaded, never a side effect of reading the page.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(c))) = case.get()
+            && c.can_receive
+            && acknowledge.version().get_untracked() == 0
+            && !acknowledge.pending().get_untracked()
+        {
+            acknowledge.dispatch(AcknowledgeCase { id: c.id });
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = refer.value().get() {
             let _ = window().location().set_href(&format!("/cases/{new_id}"));

@@ -166,7 +166,7 @@ async fn save_versioned(
     Ok(())
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
 pub async fn transition(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -199,14 +199,29 @@ pub async fn transition(
         StatusChange::Reject { reason, note } => {
             active.rejection_code = Set(Some(reason.key().to_string()));
             active.rejection_note = Set(note.clone());
-            detail["reason"] = Value::String(match note {
-                Some(n) => format!("{}: {n}", reason.label()),
-                None => reason.label().to_string(),
-            });
+            // The reason's label only: the note is clinical text, kept on
+            // the case for its participants, not in the admin-readable log.
+            detail["reason"] = Value::String(reason.label().to_string());
+            detail["with_note"] = Value::Bool(note.is_some());
         }
         _ => {}
     }
-    save_versioned(&txn, id, version, active).await?;
+    if t == Transition::Receive {
+        // Receipt is recorded by the receiving side's page as it loads, not
+        // decided by anyone: it keeps the version, so what the viewer does
+        // next (on the case as they saw it) is not refused as a conflict.
+        let res = case::Entity::update_many()
+            .set(active)
+            .filter(case::Column::Id.eq(id))
+            .filter(case::Column::Status.eq(c.status))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(conflict(&txn, id).await);
+        }
+    } else {
+        save_versioned(&txn, id, version, active).await?;
+    }
     links::touch(&txn, id, to, now).await?;
     record(
         &txn,
@@ -246,7 +261,7 @@ fn search_text(patient: &str, reason: &str) -> String {
     s
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
 pub async fn modify(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -269,23 +284,22 @@ pub async fn modify(
     if c.version != version {
         return Err(conflict(&txn, id).await);
     }
-    let mut fields = serde_json::Map::new();
-    let mut note_change = |name: &str, before: Value, after: Value| {
-        if before != after {
-            fields.insert(
-                name.to_string(),
-                json!({ "before": before, "after": after }),
-            );
-        }
-    };
-    note_change("reason", json!(c.reason), json!(reason));
-    note_change(
-        "urgency",
-        json!(c.urgency.key()),
-        json!(changes.urgency.key()),
-    );
-    note_change("patient_contact", json!(c.patient_contact), json!(contact));
-    note_change("notes", json!(c.notes), json!(notes));
+    // The activity log says which fields changed, never their values: it is
+    // read by admins and exported, and the values are clinical text that
+    // only the case's participants may see.
+    let mut fields: Vec<&str> = Vec::new();
+    if c.reason != reason {
+        fields.push("reason");
+    }
+    if c.urgency != changes.urgency {
+        fields.push("urgency");
+    }
+    if c.patient_contact != contact {
+        fields.push("patient_contact");
+    }
+    if c.notes != notes {
+        fields.push("notes");
+    }
     if fields.is_empty() {
         return Ok(());
     }
@@ -335,7 +349,7 @@ async fn doctor_by_user(
     Ok((d, u))
 }
 
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
 pub async fn refer(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -416,7 +430,7 @@ pub async fn refer(
     Ok(child.id)
 }
 
-#[tracing::instrument(skip(db, input))]
+#[tracing::instrument(skip_all, fields(user_id = actor.user_id))]
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,

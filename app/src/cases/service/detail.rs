@@ -16,35 +16,16 @@ use crate::cases::workflow::{RejectionReason, Transition};
 use crate::entities::{activity_log, case, case_associate, user};
 use crate::error::AppError;
 
-/// Shows a case to someone the policy lets see it. When the referred-to
-/// side opens a new case, it becomes Received.
-#[tracing::instrument(skip(db))]
+/// Shows a case to someone the policy lets see it. Reading changes
+/// nothing: receipt is recorded by [`acknowledge`], which the page calls
+/// with a POST once it has loaded (a GET can be triggered from another site).
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
 pub async fn open_case(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i32,
-    ip: Option<String>,
 ) -> Result<CaseDetail, AppError> {
-    let facts = facts(db, id).await?.ok_or(AppError::NotFound)?;
-    can(actor, Action::View, &Resource::Case(&facts))?;
-    let mut c = case::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if c.status == CaseStatus::Requested
-        && can(actor, Action::Progress, &Resource::Case(&facts)).is_ok()
-    {
-        // Someone else may have opened it at the same moment: either way it
-        // is Received now.
-        match transition(db, actor, id, c.version, StatusChange::Receive, ip).await {
-            Ok(()) | Err(AppError::Conflict(_)) => {}
-            Err(e) => return Err(e),
-        }
-        c = case::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    }
+    let (c, facts) = visible_case(db, actor, id).await?;
     let names = doctor_names(db, vec![c.referred_by_doctor_id, c.referred_to_doctor_id]).await?;
     let associate_ids: Vec<i32> = case_associate::Entity::find()
         .filter(case_associate::Column::CaseId.eq(id))
@@ -91,6 +72,8 @@ pub async fn open_case(
         rejection,
         allowed,
         can_modify: can(actor, Action::Modify, &resource).is_ok(),
+        can_receive: c.status == CaseStatus::Requested
+            && can(actor, Action::Progress, &resource).is_ok(),
         can_refer: c.status.is_open() && can(actor, Action::Refer, &resource).is_ok(),
         history: history(db, id).await?,
         patient_name: c.patient_name,
@@ -101,6 +84,44 @@ pub async fn open_case(
         urgency: c.urgency,
         parent_case_id: c.parent_case_id,
     })
+}
+
+/// The case and its facts, when the policy lets `actor` see it; otherwise
+/// `NotFound`, like a case that does not exist.
+async fn visible_case(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+) -> Result<(case::Model, crate::auth::policy::CaseFacts), AppError> {
+    let facts = facts(db, id).await?.ok_or(AppError::NotFound)?;
+    can(actor, Action::View, &Resource::Case(&facts))?;
+    let c = case::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((c, facts))
+}
+
+/// The referred-to side has seen a new case: Requested becomes Received.
+/// Anyone else, or a case past Requested, changes nothing (opening a case
+/// twice, or two people opening it at once, is not an error).
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    ip: Option<String>,
+) -> Result<(), AppError> {
+    let (c, facts) = visible_case(db, actor, id).await?;
+    if c.status != CaseStatus::Requested
+        || can(actor, Action::Progress, &Resource::Case(&facts)).is_err()
+    {
+        return Ok(());
+    }
+    match transition(db, actor, id, c.version, StatusChange::Receive, ip).await {
+        Ok(()) | Err(AppError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The case's history, oldest first, each line naming who acted and for
@@ -146,10 +167,8 @@ pub async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<Histor
                     }
                 }
                 ActivityAction::CaseModified => {
-                    let fields = detail["fields"]
-                        .as_object()
-                        .map(|f| f.keys().cloned().collect::<Vec<_>>().join(", "))
-                        .unwrap_or_default();
+                    let fields =
+                        crate::activity::redact::changed_fields(&detail["fields"]).join(", ");
                     format!("Modified ({fields})")
                 }
                 ActivityAction::CaseReferredOn => format!(

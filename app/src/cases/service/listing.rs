@@ -76,7 +76,7 @@ fn decode_cursor(s: &str) -> Result<(DateTime<Utc>, i32), AppError> {
 }
 
 /// One page of the cases `actor` may see, and how many there are in all.
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip_all, fields(user_id = actor.user_id))]
 pub async fn list_page(
     db: &DatabaseConnection,
     actor: &Actor,
