@@ -24,11 +24,24 @@ pub enum Command {
         /// Roll back this many migrations instead.
         #[arg(long)]
         down: Option<u32>,
+        /// Roll back even though the database holds real accounts.
+        #[arg(long)]
+        yes: bool,
     },
     /// Load the demo organisations, users, clients and cases (idempotent).
-    SeedDemo,
+    SeedDemo {
+        /// Load them even into a database that holds real accounts.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Generate a big synthetic practice network (benchmarks, load tests).
-    SeedBulk(crate::bulk::BulkSize),
+    SeedBulk {
+        #[command(flatten)]
+        size: crate::bulk::BulkSize,
+        /// Generate even into a database that holds real accounts.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Create a user, e.g. the first administrator of a new organisation.
     CreateUser(crate::users::CreateUser),
     /// Run a local SMTP server that accepts every message and writes it to
@@ -68,6 +81,12 @@ pub enum AuditCommand {
     Verify,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Args)]
 pub struct Settings {
     /// Database URL: an SQLite file (the default) or postgres://…
@@ -102,6 +121,14 @@ pub struct Settings {
     /// the sender off here (mail still goes out right after each change).
     #[arg(long, env = "CASEPORT_OUTBOX_SECONDS", default_value_t = 15)]
     pub outbox_seconds: u64,
+    /// How often this instance sweeps expired sessions, challenges, links,
+    /// throttle rows and delivered mail, in minutes; 0 turns it off here.
+    #[arg(long, env = "CASEPORT_HOUSEKEEPING_MINUTES", default_value_t = 60)]
+    pub housekeeping_minutes: u64,
+    /// Days that used, voided or expired links and delivered or failed
+    /// mail are kept before the sweep removes them.
+    #[arg(long, env = "CASEPORT_RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: i64,
     /// Address to listen on; overrides LEPTOS_SITE_ADDR.
     #[arg(long, env = "CASEPORT_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
@@ -160,6 +187,10 @@ pub struct Settings {
     /// `caseport secrets rotate` has resealed everything.
     #[arg(long, env = "CASEPORT_SECRET_KEY_PREVIOUS", hide_env_values = true)]
     pub secret_key_previous: Option<String>,
+    /// `text` for people, `json` for a log collector: one JSON object per
+    /// line, with the request id of every line written for a request.
+    #[arg(long, env = "CASEPORT_LOG_FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
     /// Log filter, e.g. `info,caseport=debug`.
     #[arg(long, env = "RUST_LOG", default_value = "info")]
     pub log: String,

@@ -7,6 +7,7 @@ mod csrf;
 mod documents;
 mod exports;
 mod headers;
+mod health;
 mod input_guard;
 mod reports;
 mod session;
@@ -70,6 +71,8 @@ pub fn router(
     };
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route("/readyz", axum::routing::get(health::readyz))
         .route("/cases/export.csv", axum::routing::get(exports::cases_csv))
         .route("/activity/export.csv", axum::routing::get(exports::activity_csv))
         .route(

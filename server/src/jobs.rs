@@ -54,3 +54,29 @@ pub async fn mail_sender(ctx: ServerContext, every: Duration) {
         }
     }
 }
+
+/// Sweeps what has no use any more (see `app::housekeeping`), logging the
+/// counts. Any number of instances may run it: a delete is idempotent.
+pub async fn housekeeping(
+    ctx: ServerContext,
+    every: Duration,
+    retention: app::housekeeping::Retention,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::housekeeping::sweep(&ctx.db, retention, chrono::Utc::now()).await {
+            Ok(swept) => tracing::info!(
+                sessions = swept.sessions,
+                challenges = swept.challenges,
+                reset_links = swept.reset_links,
+                invitations = swept.invitations,
+                throttles = swept.throttles,
+                mail = swept.mail,
+                "housekeeping sweep"
+            ),
+            Err(e) => tracing::warn!(error = %e, "housekeeping sweep failed; retrying next pass"),
+        }
+    }
+}

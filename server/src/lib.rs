@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod config;
+pub mod guard;
 pub mod http;
 pub mod jobs;
 pub mod mail;

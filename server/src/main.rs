@@ -2,16 +2,23 @@ use clap::Parser;
 use migration::{Migrator, MigratorTrait};
 use tracing_subscriber::EnvFilter;
 
-use server::config::{AuditCommand, Cli, Command, SecretsCommand, Settings};
+use server::config::{AuditCommand, Cli, Command, LogFormat, SecretsCommand, Settings};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_new(&cli.settings.log).unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    let filter = EnvFilter::try_new(&cli.settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    match cli.settings.log_format {
+        // Every span in scope goes with each line, so a line written deep
+        // inside a request still carries the request's id.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .with_env_filter(filter)
+            .init(),
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+    }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
@@ -47,11 +54,20 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Migrate { down: Some(steps) } => Migrator::down(&db, Some(steps))
-            .await
-            .map_err(|e| e.to_string()),
-        Command::Migrate { down: None } => Migrator::up(&db, None).await.map_err(|e| e.to_string()),
-        Command::SeedDemo => {
+        Command::Migrate {
+            down: Some(steps),
+            yes,
+        } => {
+            server::guard::confirm(&db, "roll back migrations", yes).await?;
+            Migrator::down(&db, Some(steps))
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Command::Migrate { down: None, .. } => {
+            Migrator::up(&db, None).await.map_err(|e| e.to_string())
+        }
+        Command::SeedDemo { yes } => {
+            server::guard::confirm(&db, "load the demo data", yes).await?;
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
             server::seed::seed_demo(&db)
                 .await
@@ -62,7 +78,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::SeedBulk(size) => {
+        Command::SeedBulk { size, yes } => {
+            server::guard::confirm(&db, "generate bulk data", yes).await?;
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
             let started = std::time::Instant::now();
             let world = server::bulk::seed_bulk(&db, size, 7)
@@ -132,6 +149,7 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
             .map_err(|e| format!("migration failed: {e}"))?;
     }
     if settings.seed_demo {
+        server::guard::confirm(&db, "load the demo data (CASEPORT_SEED_DEMO)", false).await?;
         server::seed::seed_demo(&db)
             .await
             .map_err(|e| format!("seeding failed: {e}"))?;
@@ -150,6 +168,15 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
         mailer,
         storage,
     };
+    if settings.housekeeping_minutes > 0 {
+        tokio::spawn(server::jobs::housekeeping(
+            ctx.clone(),
+            std::time::Duration::from_secs(settings.housekeeping_minutes * 60),
+            app::housekeeping::Retention {
+                grace: chrono::Duration::days(settings.retention_days.max(1)),
+            },
+        ));
+    }
     if settings.outbox_seconds > 0 {
         tokio::spawn(server::jobs::mail_sender(
             ctx.clone(),

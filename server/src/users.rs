@@ -157,6 +157,17 @@ pub async fn create_user(db: &DatabaseConnection, args: CreateUser) -> Result<()
     };
     let password = match args.password {
         Some(p) => p,
+        // At a terminal the password is typed without echo; piped in (a
+        // script, a secret store) it is read as a line.
+        None if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+            let again =
+                rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+            if first != again {
+                return Err("the two passwords differ".into());
+            }
+            first
+        }
         None => {
             let mut line = String::new();
             std::io::stdin()

@@ -97,6 +97,9 @@ pub async fn deliver_due(
                 Ok(()) => {
                     am.sent_at = Set(Some(Utc::now()));
                     am.last_error = Set(None);
+                    // The text may hold a live link (a reset, an
+                    // invitation): once delivered it is not kept.
+                    am.body = Set(String::new());
                     done.sent += 1;
                 }
                 Err(e) => {

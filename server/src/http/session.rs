@@ -38,8 +38,10 @@ pub async fn resolve_session(
     next: Next,
 ) -> Response {
     // The hashed wasm, js and css bundles are the same for everyone: no
-    // database round trip for them.
-    if req.uri().path().starts_with("/pkg/") {
+    // database round trip for them. Nor for the health probes: a probe must not depend on (or extend) a
+    // session.
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" {
         return next.run(req).await;
     }
     if let Some(token) = cookie_value(&req, ctx.config.session_cookie_name()) {

@@ -12,6 +12,7 @@ mod database;
 mod hostile_input;
 mod idle;
 mod messages;
+mod operations;
 mod outbox;
 mod password_reset;
 mod portal;

@@ -299,3 +299,62 @@ async fn client_addresses_come_through_a_trusted_proxy_only() {
     })
     .await;
 }
+
+/// The server's own log never holds what a user typed about a patient:
+/// spans carry ids, not arguments.
+#[tokio::test]
+async fn server_logs_carry_ids_not_patient_text() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("log buffer").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter("app=trace,server=trace")
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::NEW)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // This test's thread only: the other tests keep their own output.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::sqlite().await;
+    let casey = app.sign_in("casey@riverside.example").await;
+    let maria = crate::referrals::case_of(&app, "Maria Gonzalez").await;
+    let r = app
+        .post_json(
+            "/api/cases/modify",
+            serde_json::json!({ "id": maria.id, "version": maria.version, "changes": {
+                "patient_contact": "zebra-contact 555", "reason": "zebra-reason",
+                "urgency": "Routine", "notes": "zebra-notes" } }),
+            Some(&casey),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .post_json(
+            "/api/cases/list",
+            serde_json::json!({ "filter": { "q": "zebra-search" } }),
+            Some(&casey),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let text = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    assert!(text.contains("case_id"), "spans were not captured: {text}");
+    assert!(
+        !text.contains("zebra"),
+        "patient text in the server log: {text}"
+    );
+    app.teardown().await;
+}

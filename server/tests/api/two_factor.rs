@@ -596,3 +596,93 @@ async fn changing_the_e_mail_needs_the_password_and_ends_other_sessions() {
     })
     .await;
 }
+
+/// Twelve wrong codes at once against one challenge: each is claimed (on
+/// the challenge and on the account's throttle) before it is checked, so
+/// no more are checked than the challenge allows. Before, on PostgreSQL,
+/// every one was checked.
+#[tokio::test]
+async fn parallel_codes_get_no_more_checks_than_the_challenge_allows() {
+    on_both(|app| async move {
+        let sam = app.sign_in("sam@harbour.example").await;
+        enrol(&app, &sam).await;
+        let LoginStep::CodeNeeded { challenge } =
+            step(&login(&app, "sam@harbour.example", PASSWORD).await)
+        else {
+            panic!("a code is needed");
+        };
+        let replies =
+            futures::future::join_all((0..12).map(|_| send_code(&app, &challenge, "000000"))).await;
+        assert!(replies.iter().all(|r| r.status.is_client_error()));
+        let checked = app::entities::activity_log::Entity::find()
+            .filter(app::entities::activity_log::Column::Action.eq(ActivityAction::SignInFailed))
+            .filter(app::entities::activity_log::Column::Detail.contains("wrong_code"))
+            .all(&app.db)
+            .await
+            .expect("log")
+            .len();
+        assert!(
+            checked <= app::auth::two_factor::service::CHALLENGE_ATTEMPTS as usize,
+            "{checked} codes were checked"
+        );
+        assert!(checked >= 1);
+        app
+    })
+    .await;
+}
+
+/// A key stored before sealing existed still works, and `secrets rotate`
+/// (`reseal_all`) seals it without breaking sign-in.
+#[tokio::test]
+async fn rotation_seals_keys_stored_in_the_clear() {
+    on_both(|app| async move {
+        let sam = app.sign_in("sam@harbour.example").await;
+        let (secret, _) = enrol(&app, &sam).await;
+        let sam_id = crate::referrals::user_id(&app, "sam@harbour.example").await;
+        two_factor::Entity::update_many()
+            .col_expr(
+                two_factor::Column::Secret,
+                Expr::value(totp::encode_secret(&secret)),
+            )
+            .filter(two_factor::Column::UserId.eq(sam_id))
+            .exec(&app.db)
+            .await
+            .expect("store in the clear");
+        let LoginStep::CodeNeeded { challenge } =
+            step(&login(&app, "sam@harbour.example", PASSWORD).await)
+        else {
+            panic!("a code is needed");
+        };
+        assert_eq!(
+            send_code(&app, &challenge, &code(&secret, 1)).await.status,
+            StatusCode::OK
+        );
+
+        let resealed = app::auth::two_factor::service::reseal_all(&app.db)
+            .await
+            .expect("reseal");
+        assert!(resealed >= 1);
+        let row = two_factor::Entity::find_by_id(sam_id)
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("row");
+        assert!(row.secret.starts_with("enc:v1:"), "{}", row.secret);
+        assert_eq!(
+            app::auth::two_factor::service::reseal_all(&app.db).await,
+            Ok(0)
+        );
+        forget_last_step(&app).await;
+        let LoginStep::CodeNeeded { challenge } =
+            step(&login(&app, "sam@harbour.example", PASSWORD).await)
+        else {
+            panic!("a code is needed");
+        };
+        assert_eq!(
+            send_code(&app, &challenge, &code(&secret, 1)).await.status,
+            StatusCode::OK
+        );
+        app
+    })
+    .await;
+}

@@ -1,0 +1,232 @@
+//! What an operator's tools ask of a running instance.
+
+use http::StatusCode;
+use migration::{Migrator, MigratorTrait};
+
+use crate::helpers::on_both;
+
+/// `/healthz` answers while the process runs; `/readyz` only while the
+/// database answers with a current schema and the storage is reachable,
+/// and says which part is not ready.
+#[tokio::test]
+async fn readiness_names_what_is_not_ready() {
+    on_both(|app| async move {
+        let health = app.get("/healthz", None).await;
+        assert_eq!(health.status, StatusCode::OK);
+        let ready = app.get("/readyz", None).await;
+        assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+        assert_eq!(
+            ready.body,
+            r#"{"database":"ok","migrations":"ok","storage":"ok"}"#
+        );
+        // A newer schema is not in place: not ready, and the probe says why.
+        Migrator::down(&app.db, Some(1))
+            .await
+            .expect("roll back one");
+        let ready = app.get("/readyz", None).await;
+        assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            ready.body.contains(r#""migrations":"pending""#),
+            "{}",
+            ready.body
+        );
+        assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
+        Migrator::up(&app.db, None).await.expect("back up");
+        assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+        app
+    })
+    .await;
+}
+
+/// The commands that write demo data or undo the schema refuse a database
+/// with real accounts unless told `--yes`; on a demo database they run.
+#[tokio::test]
+async fn dangerous_commands_refuse_real_data_without_yes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("ops.sqlite").display()
+    );
+    let caseport = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_caseport"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("CASEPORT_NEW_USER_PASSWORD", "harbour lights forty two")
+            .env("RUST_LOG", "error")
+            .current_dir(dir.path())
+            .output()
+            .expect("run caseport")
+    };
+    let demo = caseport(&["seed-demo"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let made = caseport(&[
+        "create-user",
+        "--org",
+        "real-practice",
+        "--org-name",
+        "Real Practice",
+        "--email",
+        "gp@real-practice.org",
+        "--name",
+        "Real Doctor",
+        "--role",
+        "admin",
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    for args in [
+        &["seed-demo"][..],
+        &[
+            "seed-bulk",
+            "--cases",
+            "10",
+            "--doctors",
+            "2",
+            "--practices",
+            "1",
+        ][..],
+        &["migrate", "--down", "1"][..],
+    ] {
+        let refused = caseport(args);
+        assert!(!refused.status.success(), "{args:?} ran on real data");
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("--yes"), "{args:?}: {said}");
+    }
+    let weak = caseport(&[
+        "create-user",
+        "--org",
+        "real-practice",
+        "--email",
+        "second@real-practice.org",
+        "--name",
+        "Second",
+        "--role",
+        "staff",
+        "--password",
+        "password1234",
+    ]);
+    assert!(!weak.status.success(), "a common password was accepted");
+    let forced = caseport(&["seed-demo", "--yes"]);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+}
+
+/// The sweep removes expired sessions, challenges, links past their grace
+/// period, forgotten throttle rows and old delivered mail, and leaves
+/// everything still in use.
+#[tokio::test]
+async fn housekeeping_removes_only_what_has_no_use() {
+    use app::entities::{login_throttle, password_reset, session, sign_in_challenge};
+    use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+    on_both(|app| async move {
+        let now = chrono::Utc::now();
+        let long_ago = now - chrono::Duration::days(40);
+        let live = app.sign_in("okafor@riverside.example").await;
+        let okafor = crate::referrals::user_id(&app, "okafor@riverside.example").await;
+        for (id, seen, expires) in [
+            (
+                "a".repeat(64),
+                now - chrono::Duration::hours(9),
+                now + chrono::Duration::hours(3),
+            ),
+            (
+                "b".repeat(64),
+                now - chrono::Duration::minutes(1),
+                now - chrono::Duration::minutes(1),
+            ),
+        ] {
+            session::ActiveModel {
+                id: Set(id),
+                user_id: Set(okafor),
+                created_at: Set(now - chrono::Duration::hours(11)),
+                last_seen_at: Set(seen),
+                expires_at: Set(expires),
+                ip: Set(None),
+                user_agent: Set(None),
+            }
+            .insert(&app.db)
+            .await
+            .expect("stale session");
+        }
+        sign_in_challenge::ActiveModel {
+            id: Set("c".repeat(64)),
+            user_id: Set(okafor),
+            purpose: Set("code".into()),
+            created_at: Set(now - chrono::Duration::minutes(10)),
+            expires_at: Set(now - chrono::Duration::minutes(5)),
+            attempts: Set(0),
+        }
+        .insert(&app.db)
+        .await
+        .expect("stale challenge");
+        for (hash, expires) in [
+            ("d".repeat(64), long_ago),
+            ("e".repeat(64), now + chrono::Duration::minutes(30)),
+        ] {
+            password_reset::ActiveModel {
+                user_id: Set(okafor),
+                token_hash: Set(hash),
+                requested_by: Set(None),
+                created_at: Set(expires - chrono::Duration::hours(1)),
+                expires_at: Set(expires),
+                used_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .expect("link");
+        }
+        login_throttle::ActiveModel {
+            key: Set("ip:192.0.2.9".into()),
+            failures: Set(2),
+            last_failure_at: Set(now - chrono::Duration::hours(2)),
+            locked_until: Set(None),
+            logged_until: Set(None),
+        }
+        .insert(&app.db)
+        .await
+        .expect("old throttle");
+
+        let swept = app::housekeeping::sweep(&app.db, Default::default(), now)
+            .await
+            .expect("sweep");
+        assert_eq!(swept.sessions, 2, "{swept:?}");
+        assert_eq!(swept.challenges, 1, "{swept:?}");
+        assert_eq!(swept.reset_links, 1, "{swept:?}");
+        assert_eq!(swept.throttles, 1, "{swept:?}");
+        // What is still in use stays.
+        assert_eq!(
+            app.get("/api/auth/me", Some(&live)).await.status,
+            StatusCode::OK
+        );
+        assert!(
+            app.get("/api/auth/me", Some(&live))
+                .await
+                .body
+                .contains("okafor")
+        );
+        assert_eq!(
+            password_reset::Entity::find()
+                .count(&app.db)
+                .await
+                .expect("count"),
+            1
+        );
+        let again = app::housekeeping::sweep(&app.db, Default::default(), now)
+            .await
+            .expect("sweep");
+        assert_eq!(again.total(), 0, "{again:?}");
+        app
+    })
+    .await;
+}
