@@ -125,6 +125,32 @@ impl Storage {
         })
     }
 
+    /// Every stored key (for a backup), except the start-up probe's.
+    pub async fn keys(&self) -> Result<Vec<String>, String> {
+        use futures::TryStreamExt;
+        let all: Vec<String> = self
+            .store
+            .list(None)
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(all
+            .into_iter()
+            .filter(|k| k != "caseport-start-up-check")
+            .collect())
+    }
+
+    /// Stores the bytes under a given key (a restore puts objects back
+    /// where the database expects them).
+    pub async fn put_at(&self, key: &str, bytes: Bytes) -> Result<(), String> {
+        self.store
+            .put(&Path::from(key), PutPayload::from_bytes(bytes))
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     /// Best effort: an orphaned object is harmless, a failed request is not.
     pub async fn delete(&self, key: &str) {
         if let Err(e) = self.store.delete(&Path::from(key)).await {

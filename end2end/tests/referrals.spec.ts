@@ -135,15 +135,20 @@ test('a doctor sees the same history, and another practice\'s case is a 404', as
 });
 
 test('a new referral becomes Received when the receiving doctor opens it, and only then', async ({ page }) => {
-  await signIn(page, 'chen@hillside.example');
+  // Omar Haddad's case was referred on to Dr. Fischer above; nobody has
+  // opened it on his side yet. Listing it changes nothing.
+  await signIn(page, 'fischer@hillside.example');
   await home(page, 'My cases');
-  await expect(casesTable(page).getByRole('row', { name: /Maria Gonzalez/ })).toContainText('Requested');
-  await casesTable(page).getByRole('link', { name: 'Maria Gonzalez' }).click();
-  await expect(page.getByRole('heading', { name: 'Maria Gonzalez' })).toBeVisible();
+  await expect(casesTable(page).getByRole('row', { name: /Omar Haddad/ })).toContainText('Requested');
+  await page.reload();
+  await hydrated(page);
+  await expect(casesTable(page).getByRole('row', { name: /Omar Haddad/ })).toContainText('Requested');
+  await casesTable(page).getByRole('link', { name: 'Omar Haddad' }).click();
+  await expect(page.getByRole('heading', { name: 'Omar Haddad' })).toBeVisible();
   await hydrated(page);
   // The page records receipt with a POST once it has loaded.
   await expect(page.getByTestId('case-status')).toHaveText('Received');
-  await expect(page.getByRole('list', { name: 'History' })).toContainText('Received by Dr. Li Chen');
+  await expect(page.getByRole('list', { name: 'History' })).toContainText('Received by Dr. Dana Fischer');
   // Receipt keeps the version: acting on the case as it was shown works.
   await page.getByRole('group', { name: 'Case actions' }).getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('Accepted');

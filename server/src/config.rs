@@ -52,6 +52,18 @@ pub enum Command {
         #[arg(long, default_value = "data/mail")]
         dir: std::path::PathBuf,
     },
+    /// Copy the database (a consistent snapshot, while the app runs) and
+    /// every stored document into a new folder.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (DATABASE_URL) and the
+    /// document storage; refuses a database that has tables.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Keys for the secrets Caseport stores sealed.
     Secrets {
         #[command(subcommand)]

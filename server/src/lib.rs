@@ -1,6 +1,7 @@
 //! The Caseport server: settings, database start-up, the HTTP stack and the
 //! command-line tasks (migrate, seed, create a user).
 
+pub mod backup;
 pub mod bulk;
 pub mod config;
 pub mod guard;

@@ -47,6 +47,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         println!("{}", app::secrets::KeyRing::generate_key());
         return Ok(());
     }
+    if let Some(Command::Restore { from }) = &cli.command {
+        let storage = server::storage::from_settings(&settings).await?;
+        let manifest = server::backup::restore(&settings.database_url, &storage, from).await?;
+        println!(
+            "restored the backup of {} ({} tables, {} rows, {} files); run `caseport audit verify` next",
+            manifest.created_at,
+            manifest.rows.len(),
+            manifest.rows.values().sum::<i64>(),
+            manifest.files
+        );
+        return Ok(());
+    }
     settings
         .prepare_sqlite_dir()
         .map_err(|e| format!("cannot create the database folder: {e}"))?;
@@ -130,6 +142,20 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Secrets {
             command: SecretsCommand::GenerateKey,
         } => Ok(()),
+        Command::Backup { to } => {
+            let storage = server::storage::from_settings(&settings).await?;
+            let manifest =
+                server::backup::backup(&db, &settings.database_url, &storage, &to).await?;
+            println!(
+                "backed up {} tables ({} rows) and {} files to {}",
+                manifest.rows.len(),
+                manifest.rows.values().sum::<i64>(),
+                manifest.files,
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
         Command::CreateUser(args) => {
             Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
             server::users::create_user(&db, args).await

@@ -17,7 +17,7 @@ pub const PASSWORD: &str = server::seed::DEMO_PASSWORD;
 
 pub enum Backend {
     // Held so the folder lives as long as the test.
-    Sqlite(#[expect(dead_code, reason = "kept for its Drop")] tempfile::TempDir),
+    Sqlite(tempfile::TempDir),
     Postgres {
         admin: DatabaseConnection,
         name: String,
@@ -148,6 +148,50 @@ impl TestApp {
             .await
             .expect("connect test db");
         Some(Self::finish_with(db, Backend::Postgres { admin, name }, storage).await)
+    }
+
+    /// This test's database URL, and one for a second, empty database of
+    /// the same kind (a restore target), which `drop_database` removes.
+    pub async fn database_urls(&self) -> (String, String) {
+        match &self.backend {
+            Some(Backend::Sqlite(dir)) => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("test.sqlite").display()
+                ),
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("restored.sqlite").display()
+                ),
+            ),
+            Some(Backend::Postgres { admin, name }) => {
+                let url =
+                    std::env::var("CASEPORT_TEST_PG").unwrap_or_else(|_| PG_ADMIN_URL.to_string());
+                let base = url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&url)
+                    .to_string();
+                let empty = format!("{name}_restored");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{empty}\""))
+                    .await
+                    .expect("create database");
+                (format!("{base}/{name}"), format!("{base}/{empty}"))
+            }
+            None => panic!("torn down"),
+        }
+    }
+
+    /// Drops the second database `database_urls` made (PostgreSQL).
+    pub async fn drop_database(&self, url: &str) {
+        if let Some(Backend::Postgres { admin, .. }) = &self.backend
+            && let Some((_, name)) = url.rsplit_once('/')
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
     }
 
     pub async fn teardown(mut self) {

@@ -230,3 +230,95 @@ async fn housekeeping_removes_only_what_has_no_use() {
     })
     .await;
 }
+
+/// A backup taken while people sign in (every sign-in writes a session and
+/// a log row) restores into an empty database with exactly the rows of its
+/// snapshot, an intact audit chain, and every document; a restore into a
+/// database in use is refused.
+#[tokio::test]
+async fn a_backup_taken_during_writes_restores_whole() {
+    use sea_orm::EntityTrait;
+    on_both(|app| async move {
+        let (url, empty_url) = app.database_urls().await;
+        let sam = app.sign_in("sam@harbour.example").await;
+        let alice = crate::portal_leaks::client_id(&app, "Alice Brown").await;
+        let care_plans = crate::portal::category(&app, "Care Plans").await;
+        let pdf: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+        let r = crate::portal::upload(&app, &sam, alice, care_plans, true, ("plan.pdf", pdf)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        let files = tempfile::tempdir().expect("tempdir");
+        let storage =
+            app::storage::Storage::local(&files.path().join("live"), 1 << 20).expect("storage");
+        // The app's storage is its own temp folder: copy the one document
+        // into a storage this test can see, as the server's would be.
+        let doc = app::entities::document::Entity::find()
+            .one(&app.db)
+            .await
+            .expect("q")
+            .expect("a document");
+        storage
+            .put_at(&doc.storage_key, bytes::Bytes::from_static(pdf))
+            .await
+            .expect("put");
+        let to = files.path().join("backup");
+        // Sign-ins by different people (parallel ones for one account would
+        // be throttled as guesses).
+        let writers = futures::future::join_all(
+            [
+                "casey@riverside.example",
+                "okafor@riverside.example",
+                "ortiz@riverside.example",
+                "chen@hillside.example",
+                "fischer@hillside.example",
+                "morgan@hillside.example",
+                "admin@harbour.example",
+                "erin@northcounty.example",
+            ]
+            .map(|email| app.sign_in(email)),
+        );
+        let (_, taken) = tokio::join!(
+            writers,
+            server::backup::backup(&app.db, &url, &storage, &to)
+        );
+        let manifest = taken.expect("backup");
+        assert_eq!(manifest.files, 1);
+        assert!(manifest.rows["activity_logs"] > 10);
+
+        // Not into the live database.
+        let refused = server::backup::restore(&url, &storage, &to).await;
+        assert!(
+            refused
+                .expect_err("restored over live data")
+                .contains("refusing")
+        );
+
+        let restored_files =
+            app::storage::Storage::local(&files.path().join("restored"), 1 << 20).expect("storage");
+        let back = server::backup::restore(&empty_url, &restored_files, &to)
+            .await
+            .expect("restore");
+        assert_eq!(back, manifest);
+        let restored = app::db::connect(&empty_url, 2).await.expect("connect");
+        assert_eq!(
+            server::backup::row_counts(&restored).await.expect("counts"),
+            manifest.rows
+        );
+        let chain = app::activity::service::verify_chain(&restored)
+            .await
+            .expect("verify");
+        assert_eq!(chain.first_broken, None);
+        assert_eq!(
+            restored_files
+                .get(&doc.storage_key)
+                .await
+                .expect("document")
+                .as_ref(),
+            pdf
+        );
+        restored.close().await.expect("close");
+        app.drop_database(&empty_url).await;
+        app
+    })
+    .await;
+}
