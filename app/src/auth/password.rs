@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 
@@ -27,14 +27,81 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 });
 
 fn hash_blocking(password: &SecretString) -> Result<String, AppError> {
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "password hashing failed");
+        AppError::Internal
+    };
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    hasher()
-        .hash_password(password.expose_secret().as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
-        })
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(|e| failed(&e))?;
+    let argon = hasher();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    with_memory(argon.params().block_count(), |blocks| {
+        argon.hash_password_into_with_memory(
+            password.expose_secret().as_bytes(),
+            salt_bytes,
+            &mut out,
+            blocks,
+        )
+    })
+    .map_err(|e| failed(&e))?;
+    let hash = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params()).map_err(|e| failed(&e))?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(|e| failed(&e))?),
+    };
+    Ok(hash.to_string())
+}
+
+/// Whether `password` gives `stored`'s hash, computed in a reused buffer.
+/// The comparison is constant-time (`Output`'s equality).
+fn matches_blocking(password: &[u8], stored: &PasswordHash<'_>) -> bool {
+    let (Ok(params), Some(expected), Some(salt)) =
+        (Params::try_from(stored), stored.hash, stored.salt)
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let algorithm = Algorithm::try_from(stored.algorithm).unwrap_or(Algorithm::Argon2id);
+    let version = stored
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or(Version::V0x13);
+    let blocks_needed = params.block_count();
+    let argon = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    with_memory(blocks_needed, |blocks| {
+        argon.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks)
+    })
+    .is_ok()
+        && Output::new(&out).is_ok_and(|computed| computed == expected)
+}
+
+/// Argon2's working memory (19 MiB a run), kept and reused: a burst of
+/// checks then takes slots × 19 MiB once, instead of a fresh allocation
+/// per check that the allocator keeps long after (a burst of 300 wrong
+/// sign-ins grew the process past 1 GiB that way, bounded or not).
+static MEMORY: std::sync::Mutex<Vec<Vec<Block>>> = std::sync::Mutex::new(Vec::new());
+
+fn with_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
+    let mut memory = MEMORY
+        .lock()
+        .ok()
+        .and_then(|mut pool| pool.pop())
+        .unwrap_or_default();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let result = work(&mut memory[..blocks]);
+    if let Ok(mut pool) = MEMORY.lock() {
+        pool.push(memory);
+    }
+    result
 }
 
 /// Hashes and checks that may run at once. Each takes about 19 MiB for its
@@ -128,10 +195,7 @@ pub async fn verify_password(
         let Ok(parsed) = PasswordHash::new(&hash) else {
             return false;
         };
-        let ok = hasher()
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok();
-        ok && known
+        matches_blocking(password.expose_secret().as_bytes(), &parsed) && known
     })
     .await
 }
@@ -159,6 +223,23 @@ mod tests {
                 .await
                 .expect("checked")
         );
+    }
+
+    /// Hashes stored before the buffers were reused (made by the argon2
+    /// crate's own hasher) still verify, and only with their password.
+    #[test]
+    fn hashes_made_by_the_library_hasher_still_verify() {
+        use argon2::password_hash::PasswordHasher;
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let stored = hasher()
+            .hash_password(b"an older password 42", &salt)
+            .expect("hash")
+            .to_string();
+        let parsed = PasswordHash::new(&stored).expect("parse");
+        assert!(matches_blocking(b"an older password 42", &parsed));
+        assert!(!matches_blocking(b"an older password 43", &parsed));
+        let ours = hash_blocking(&SecretString::from("an older password 42")).expect("hash");
+        assert_eq!(ours.len(), stored.len(), "{ours} / {stored}");
     }
 
     #[tokio::test]
