@@ -177,6 +177,9 @@ pub fn PortalClientRoute() -> impl IntoView {
 pub fn PortalReportsRoute() -> impl IntoView {
     let slug = slug();
     let face = Resource::new(slug, get_portal_face);
+    // Made here, before any suspense: a resource made inside a suspended
+    // view can leave the server's render waiting for good.
+    let rows = Resource::new(|| (), |_| crate::reports::api::my_reports());
     let session = SessionState::get();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -190,7 +193,7 @@ pub fn PortalReportsRoute() -> impl IntoView {
                     Some(me) if me.role == Role::ExternalCaseManager && !me.terms_pending && face.enabled => view! {
                         <Branding face=face.clone() />
                         <p><a href=format!("/portal/{}", face.slug)>"← My clients"</a></p>
-                        <crate::reports::pages::MyReports />
+                        <crate::reports::pages::MyReports rows />
                     }.into_any(),
                     _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
                 }

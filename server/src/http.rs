@@ -4,6 +4,7 @@
 mod api_errors;
 pub mod client_ip;
 mod csrf;
+mod deadline;
 mod documents;
 mod exports;
 mod headers;
@@ -99,6 +100,8 @@ pub fn router(
             std::sync::Arc::new(proxies),
             client_ip::resolve_client_ip,
         ))
+        .layer(axum::middleware::from_fn(deadline::limit_reads))
+        .layer(tower_http::timeout::ResponseBodyTimeoutLayer::new(deadline::BODY_IDLE))
         .layer(axum::middleware::from_fn(input_guard::refuse_nul))
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::layout::ErrorNotice;
 use crate::reports::api::{
-    AddReportSchedule, GenerateReport, SendReport, StopReportSchedule, client_reports, my_reports,
+    AddReportSchedule, GenerateReport, SendReport, StopReportSchedule, client_reports,
     report_schedules,
 };
 use crate::reports::{ReportKind, ReportRow, WEEKDAYS};
@@ -199,8 +199,7 @@ pub fn ClientReportsSection(client_id: i32, recipients: Vec<Recipient>) -> impl 
 /// The portal's Reports page body: everything sent to or made by the case
 /// manager.
 #[component]
-pub fn MyReports() -> impl IntoView {
-    let rows = Resource::new(|| (), |_| my_reports());
+pub fn MyReports(rows: Resource<Result<Vec<ReportRow>, crate::error::AppError>>) -> impl IntoView {
     view! {
         <h1>"Reports"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
