@@ -19,6 +19,8 @@ pub mod reports;
 pub mod shell;
 
 #[cfg(feature = "ssr")]
+pub mod counters;
+#[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -30,6 +30,10 @@ pub struct RuntimeConfig {
     /// The address people reach Caseport at, for links in e-mails
     /// (`https://caseport.example.org`, no trailing slash).
     pub public_url: String,
+    /// SHA-256 (hex) of the token that `/metrics` asks for, when one is set;
+    /// without one it answers only on the machine itself. Only the digest
+    /// is kept, so the settings can be printed.
+    pub metrics_token_sha256: Option<String>,
 }
 
 impl RuntimeConfig {

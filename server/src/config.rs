@@ -187,6 +187,10 @@ pub struct Settings {
     /// Unset: the TCP peer is the client, and those headers are ignored.
     #[arg(long, env = "CASEPORT_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
+    /// The bearer token Prometheus sends to `/metrics`. Unset: `/metrics`
+    /// answers only requests from the machine itself (127.0.0.1, ::1).
+    #[arg(long, env = "CASEPORT_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// The key that seals stored secrets (TOTP keys): 32 bytes, base64
     /// (`caseport secrets generate-key`). Required when the public address
     /// is https; without it a development key is kept in data/secret.key.
@@ -227,6 +231,7 @@ impl std::fmt::Debug for Settings {
             .field("s3_bucket", &self.s3_bucket)
             .field("s3_endpoint", &self.s3_endpoint)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "set"))
             .field("secret_key", &self.secret_key.as_ref().map(|_| "set"))
             .field("secret_key_file", &self.secret_key_file)
             .finish()
@@ -242,6 +247,12 @@ impl Settings {
                 || self.public_url.to_ascii_lowercase().starts_with("https://"),
             session_absolute_hours: self.session_absolute_hours,
             public_url: self.public_url.trim_end_matches('/').to_string(),
+            metrics_token_sha256: self
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(crate::http::metrics::digest),
         }
     }
 

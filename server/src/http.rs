@@ -10,6 +10,7 @@ mod exports;
 mod headers;
 mod health;
 mod input_guard;
+pub mod metrics;
 mod reports;
 mod session;
 
@@ -70,10 +71,12 @@ pub fn router(
             app::server_context::provide_csp_nonce();
         }
     };
+    metrics::install();
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/readyz", axum::routing::get(health::readyz))
+        .route("/metrics", axum::routing::get(metrics::scrape))
         .route("/cases/export.csv", axum::routing::get(exports::cases_csv))
         .route("/activity/export.csv", axum::routing::get(exports::activity_csv))
         .route(
@@ -101,6 +104,7 @@ pub fn router(
             client_ip::resolve_client_ip,
         ))
         .layer(axum::middleware::from_fn(deadline::limit_reads))
+        .layer(axum::middleware::from_fn(metrics::measure))
         .layer(tower_http::timeout::ResponseBodyTimeoutLayer::new(deadline::BODY_IDLE))
         .layer(axum::middleware::from_fn(input_guard::refuse_nul))
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))

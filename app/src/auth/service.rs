@@ -106,6 +106,7 @@ pub async fn sign_in(
     };
     let txn = begin_write(db).await?;
     if let Some(reason) = failure {
+        crate::counters::sign_in_failed(reason);
         let mut entry = Entry::new(
             ActivityAction::SignInFailed,
             "user",

@@ -100,6 +100,7 @@ pub async fn claim(
         }
     }
     if let Some(first) = refused {
+        crate::counters::attempt_throttled();
         return Ok(Claim::Refused { first });
     }
     for row in rows {

@@ -95,6 +95,7 @@ pub async fn deliver_due(
             am.claimed_until = Set(None);
             match outcome {
                 Ok(()) => {
+                    crate::counters::mail_attempt(true);
                     am.sent_at = Set(Some(Utc::now()));
                     am.last_error = Set(None);
                     // The text may hold a live link (a reset, an
@@ -103,6 +104,7 @@ pub async fn deliver_due(
                     done.sent += 1;
                 }
                 Err(e) => {
+                    crate::counters::mail_attempt(false);
                     tracing::warn!(error = %e, attempts, "mail delivery failed");
                     am.last_error = Set(Some(e.to_string().chars().take(1000).collect()));
                     if attempts >= MAX_ATTEMPTS {

@@ -342,6 +342,7 @@ pub async fn run_due(
         };
         let mails = deliver(&txn, &s, instance, public_url, now).await?;
         txn.commit().await?;
+        crate::counters::scheduled_report_ran();
         runs += 1;
         for mail in mails {
             if let Err(e) = mailer.send(mail).await {

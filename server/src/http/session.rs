@@ -41,7 +41,7 @@ pub async fn resolve_session(
     // database round trip for them. Nor for the health probes: a probe must not depend on (or extend) a
     // session.
     let path = req.uri().path();
-    if path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" {
+    if path.starts_with("/pkg/") || path == "/healthz" || path == "/readyz" || path == "/metrics" {
         return next.run(req).await;
     }
     if let Some(token) = cookie_value(&req, ctx.config.session_cookie_name()) {

@@ -59,8 +59,12 @@ fn config() -> RuntimeConfig {
         secure_cookies: false,
         session_absolute_hours: 12,
         public_url: "http://caseport.test".into(),
+        metrics_token_sha256: Some(server::http::metrics::digest(METRICS_TOKEN)),
     }
 }
+
+/// The token the tests' servers ask for at `/metrics`.
+pub const METRICS_TOKEN: &str = "a test scrape token";
 
 const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 

@@ -5,6 +5,108 @@ use migration::{Migrator, MigratorTrait};
 
 use crate::helpers::on_both;
 
+/// One value from a Prometheus text page: the series named `name` whose
+/// labels include every one of `labels` (0 when there is none yet).
+fn metric(page: &str, name: &str, labels: &[&str]) -> f64 {
+    page.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.split(['{', ' ']).next() == Some(name))
+        .filter(|l| labels.iter().all(|want| l.contains(want)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+async fn scrape(app: &crate::helpers::TestApp) -> String {
+    let req = http::Request::get("/metrics")
+        .header(
+            http::header::AUTHORIZATION,
+            format!("Bearer {}", crate::helpers::METRICS_TOKEN),
+        )
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let reply = app.send(req).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.body
+}
+
+/// `/metrics` shows what an operator watches: requests by route template
+/// (never by record id), failed and throttled sign-ins, the database pool
+/// and the outbox backlog; and only to a scraper that brings the token.
+#[tokio::test]
+async fn metrics_count_by_route_and_need_the_token() {
+    on_both(|app| async move {
+        assert_eq!(
+            app.get("/metrics", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let wrong = http::Request::get("/metrics")
+            .header(http::header::AUTHORIZATION, "Bearer not the token")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        assert_eq!(app.send(wrong).await.status, StatusCode::NOT_FOUND);
+
+        // Other tests in this process count too: compare before and after.
+        let before = scrape(&app).await;
+        let cookie = app.sign_in("okafor@riverside.example").await;
+        for id in [1, 2] {
+            app.get(&format!("/cases/{id}"), Some(&cookie)).await;
+        }
+        let failed = app
+            .post(
+                "/api/auth/login",
+                &[
+                    ("email", "okafor@riverside.example"),
+                    ("password", "not it"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(failed.status, StatusCode::UNAUTHORIZED, "{}", failed.body);
+        let after = scrape(&app).await;
+
+        let case_pages = |page: &str| {
+            metric(
+                page,
+                "caseport_http_requests_total",
+                &[r#"route="/cases/{id}""#, r#"method="GET""#],
+            )
+        };
+        assert!(case_pages(&after) >= case_pages(&before) + 2.0, "{after}");
+        let sign_ins = |page: &str| {
+            metric(
+                page,
+                "caseport_http_requests_total",
+                &[r#"route="/api/auth/login""#],
+            )
+        };
+        assert!(sign_ins(&after) >= sign_ins(&before) + 2.0, "{after}");
+        let wrong_passwords = |page: &str| {
+            metric(
+                page,
+                "caseport_sign_in_failures_total",
+                &[r#"reason="wrong_password""#],
+            )
+        };
+        assert!(wrong_passwords(&after) >= wrong_passwords(&before) + 1.0);
+        assert!(
+            metric(
+                &after,
+                "caseport_http_request_duration_seconds_count",
+                &[r#"route="/cases/{id}""#]
+            ) >= 2.0
+        );
+        // Ids never become labels.
+        assert!(!after.contains(r#"route="/cases/1""#), "{after}");
+        assert!(
+            after.contains("caseport_db_pool_connections{state=\"idle\"}"),
+            "{after}"
+        );
+        assert!(after.contains("caseport_mail_outbox_backlog "), "{after}");
+        app
+    })
+    .await;
+}
+
 /// `/healthz` answers while the process runs; `/readyz` only while the
 /// database answers with a current schema and the storage is reachable,
 /// and says which part is not ready.

@@ -34,6 +34,7 @@ fn router_without_mail(app: &TestApp, files: &tempfile::TempDir) -> axum::Router
             secure_cookies: false,
             session_absolute_hours: 12,
             public_url: "http://caseport.test".into(),
+            metrics_token_sha256: None,
         }),
         mailer: unreachable_mailer(),
         storage: app::storage::Storage::local(files.path(), 1024 * 1024).expect("storage"),
