@@ -16,6 +16,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# HAProxy, the reverse proxy in front of two instances in the cluster test.
+if ! command -v haproxy >/dev/null 2>&1; then
+  log "installing Debian haproxy"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >/dev/null
+fi
+
 if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   log "adding wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown

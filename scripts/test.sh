@@ -79,3 +79,10 @@ cargo build -p server --bin caseport
 SINK_PID=$!
 trap 'kill $SINK_PID $MOTO_PID 2>/dev/null || true' EXIT
 cargo leptos end-to-end
+
+step "two instances behind a proxy (Playwright, PostgreSQL, S3)"
+if pg_up; then
+  scripts/cluster-e2e.sh
+else
+  echo "PostgreSQL not reachable: the two-instance run needs it; skipped"
+fi

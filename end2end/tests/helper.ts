@@ -22,6 +22,27 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
 }
 
+/** On the settings page, adds a weekly automated report for `client` to
+ * `caseManager` and waits for it in the list. */
+export async function addWeeklyReport(page: Page, client: string, kind: string, day: string, caseManager: string) {
+  const form = page.getByRole('form', { name: 'Add an automated report' });
+  await form.getByLabel('Client').selectOption({ label: client });
+  await form.getByLabel('Report type').selectOption({ label: kind });
+  // The form's nested suspense hydrates a moment after the page: repeat
+  // the choice until the form follows it.
+  await expect(async () => {
+    await form.getByLabel('Frequency').selectOption('monthly');
+    await form.getByLabel('Frequency').selectOption('weekly');
+    await expect(form.getByLabel('Day of the week')).toBeVisible({ timeout: 500 });
+  }).toPass();
+  await form.getByLabel('Day of the week').selectOption({ label: day });
+  await form.getByLabel(caseManager).check();
+  await form.getByRole('button', { name: 'Add automated report' }).click();
+  await expect(
+    page.getByRole('table', { name: 'Automated reports' }).getByRole('row', { name: new RegExp(`${client}.*${kind}.*Weekly on ${day}.*${caseManager}`) }),
+  ).toBeVisible();
+}
+
 // Written by `caseport smtp-sink`, the real SMTP server the app sends to.
 const MAIL_DIR = process.env.CASEPORT_E2E_MAIL_DIR ?? '../target/e2e/mail';
 

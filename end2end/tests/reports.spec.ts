@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { downloaded, hydrated, mailedLink, pdfText, signIn, DEMO_PASSWORD } from './helper';
+import { addWeeklyReport, downloaded, hydrated, mailedLink, pdfText, signIn, DEMO_PASSWORD } from './helper';
 
 function day(offset: number): string {
   const d = new Date(Date.now() + offset * 86_400_000);
@@ -83,21 +83,8 @@ test('an admin sets up an automated report for a client', async ({ page }) => {
   await expect(page.getByLabel('Signed-in user')).toContainText('Harper Admin');
   await page.goto('/settings');
   await hydrated(page);
-  const form = page.getByRole('form', { name: 'Add an automated report' });
-  await form.getByLabel('Client').selectOption({ label: 'Carlos Diaz' });
-  await form.getByLabel('Report type').selectOption({ label: 'Schedule Report' });
-  // The form's nested suspense hydrates a moment after the page: repeat
-  // the choice until the form follows it.
-  await expect(async () => {
-    await form.getByLabel('Frequency').selectOption('monthly');
-    await form.getByLabel('Frequency').selectOption('weekly');
-    await expect(form.getByLabel('Day of the week')).toBeVisible({ timeout: 500 });
-  }).toPass();
-  await form.getByLabel('Day of the week').selectOption({ label: 'Friday' });
-  await form.getByLabel('Erin External').check();
-  await form.getByRole('button', { name: 'Add automated report' }).click();
+  await addWeeklyReport(page, 'Carlos Diaz', 'Schedule Report', 'Friday', 'Erin External');
   const table = page.getByRole('table', { name: 'Automated reports' });
-  await expect(table.getByRole('row', { name: /Carlos Diaz.*Schedule Report.*Weekly on Friday.*Erin External/ })).toBeVisible();
   await table.getByRole('button', { name: 'Stop the Schedule Report of Carlos Diaz' }).click();
   await expect(page.getByText('No automated reports yet.')).toBeVisible();
 });
