@@ -2,6 +2,7 @@
 //! session, CSRF, security-header and tracing layers.
 
 mod api_errors;
+mod bundles;
 pub mod client_ip;
 mod csrf;
 mod deadline;
@@ -93,6 +94,10 @@ pub fn router(
         )
         .route("/portal/{slug}/logo", axum::routing::get(documents::logo))
         .route("/reports/{id}/download", axum::routing::get(reports::download))
+        // The bundles, served here rather than by Leptos' file handler,
+        // which passes on the path alone: the browser's If-Modified-Since
+        // then reaches the files and an unchanged bundle is a 304.
+        .nest_service("/pkg", tower_http::services::ServeDir::new(bundles::folder(&leptos_options)))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -110,6 +115,7 @@ pub fn router(
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(ctx.config.clone(), headers::security_headers))
+        .layer(bundles::compression())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
             let id = req

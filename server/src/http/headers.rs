@@ -1,5 +1,5 @@
 //! Security headers on every response. Pages and data about clients and
-//! cases are never cached; the hashed wasm/js/css bundles may be.
+//! cases are never cached; the wasm/js/css bundles are, revalidated on use.
 
 use std::sync::Arc;
 
@@ -49,7 +49,12 @@ pub async fn security_headers(
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "no-referrer");
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    if !cacheable {
+    if cacheable {
+        // The bundles keep one name from build to build: the browser may
+        // keep a copy but must ask each time whether it still holds (a 304
+        // when it does), so it never runs an old bundle against a new server.
+        set(h, header::CACHE_CONTROL, "no-cache");
+    } else {
         set(h, header::CACHE_CONTROL, "no-store");
     }
     if config.secure_cookies {

@@ -239,3 +239,66 @@ async fn pages_load_the_site_bundles_by_their_built_names() {
     assert!(!page.body.contains("/pkg/.js"));
     app.teardown().await;
 }
+
+/// The bundles come compressed, may be kept, and cost a browser that
+/// already holds the current one a 304 and no body.
+#[tokio::test]
+async fn bundles_are_compressed_and_revalidated() {
+    use tower::ServiceExt;
+    let app = crate::helpers::TestApp::sqlite().await;
+    let site = tempfile::tempdir().expect("site");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
+    let wasm: Vec<u8> = (0..100_000u32)
+        .flat_map(|n| (n % 97).to_le_bytes())
+        .collect();
+    std::fs::write(site.path().join("pkg/caseport.wasm"), &wasm).expect("write");
+    let mut options = server::http::leptos_options();
+    options.site_root = site.path().display().to_string().into();
+    let router = server::http::router(
+        app.ctx.clone(),
+        options,
+        server::http::client_ip::TrustedProxies::parse("10.0.0.1").expect("proxies"),
+    );
+    let get = |headers: Vec<(http::HeaderName, String)>| {
+        let router = router.clone();
+        async move {
+            let mut req = http::Request::get("/pkg/caseport.wasm");
+            for (name, value) in headers {
+                req = req.header(name, value);
+            }
+            let res = router
+                .oneshot(req.body(axum::body::Body::empty()).expect("request"))
+                .await
+                .expect("infallible");
+            let (status, headers) = (res.status(), res.headers().clone());
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            (status, headers, body.len())
+        }
+    };
+    let (status, first, size) = get(vec![(http::header::ACCEPT_ENCODING, "gzip, br".into())]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        first.get("content-encoding").map(|v| v.to_str().ok()),
+        Some(Some("br"))
+    );
+    assert_eq!(
+        first.get("cache-control").map(|v| v.to_str().ok()),
+        Some(Some("no-cache"))
+    );
+    assert!(size * 4 < wasm.len(), "{size} of {}", wasm.len());
+    let modified = first
+        .get("last-modified")
+        .and_then(|v| v.to_str().ok())
+        .expect("last-modified")
+        .to_string();
+    let (status, _, again) = get(vec![
+        (http::header::ACCEPT_ENCODING, "gzip, br".into()),
+        (http::header::IF_MODIFIED_SINCE, modified),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again, 0, "an unchanged bundle is sent again");
+    app.teardown().await;
+}

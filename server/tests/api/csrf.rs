@@ -65,6 +65,15 @@ async fn responses_carry_security_headers_and_are_not_cached() {
         };
         assert_eq!(h("cache-control"), "no-store");
         assert_eq!(h("x-content-type-options"), "nosniff");
+        // The bundles may be kept, but are checked again on every use.
+        let bundle = app.get("/pkg/caseport.wasm", None).await;
+        assert_eq!(
+            bundle
+                .headers
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-cache")
+        );
         assert!(h("content-security-policy").contains("object-src 'none'"));
         assert!(h("content-security-policy").contains("base-uri 'none'"));
         assert!(

@@ -27,6 +27,8 @@ pub enum Backend {
 pub struct TestApp {
     pub db: DatabaseConnection,
     pub router: Router,
+    /// What the router was built with, for a test that builds another.
+    pub ctx: ServerContext,
     /// A real SMTP server the app delivers to.
     pub mail: server::smtp_sink::Inbox,
     /// The app's own mailer, for jobs a test runs by hand.
@@ -100,10 +102,11 @@ impl TestApp {
         };
         // The tests' requests may come "through" a proxy on 10.0.0.1.
         let proxies = server::http::client_ip::TrustedProxies::parse("10.0.0.1").expect("proxies");
-        let router = server::http::router(ctx, server::http::leptos_options(), proxies);
+        let router = server::http::router(ctx.clone(), server::http::leptos_options(), proxies);
         TestApp {
             db,
             router,
+            ctx,
             mail,
             mailer,
             _files: files,
