@@ -127,6 +127,8 @@ pub enum ActivityAction {
     RecoveryCodeUsed,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "email_changed"))]
     EmailChanged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "secrets_resealed"))]
+    SecretsResealed,
 }
 
 impl ActivityAction {
@@ -190,6 +192,7 @@ impl ActivityAction {
         ActivityAction::RecoveryCodesRenewed,
         ActivityAction::RecoveryCodeUsed,
         ActivityAction::EmailChanged,
+        ActivityAction::SecretsResealed,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -264,6 +267,7 @@ impl ActivityAction {
             ActivityAction::RecoveryCodesRenewed => "New recovery codes made",
             ActivityAction::RecoveryCodeUsed => "Recovery code used to sign in",
             ActivityAction::EmailChanged => "E-mail address changed",
+            ActivityAction::SecretsResealed => "Stored secrets resealed under the current key",
         }
     }
 }

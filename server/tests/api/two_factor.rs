@@ -662,6 +662,13 @@ async fn rotation_seals_keys_stored_in_the_clear() {
             .await
             .expect("reseal");
         assert!(resealed >= 1);
+        let logged = crate::helpers::last_log(&app).await;
+        assert_eq!(
+            logged.action,
+            app::activity::ActivityAction::SecretsResealed
+        );
+        assert_eq!(logged.actor_user_id, None);
+        assert_eq!(logged.detail, format!(r#"{{"resealed":{resealed}}}"#));
         let row = two_factor::Entity::find_by_id(sam_id)
             .one(&app.db)
             .await

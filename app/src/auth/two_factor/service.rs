@@ -158,6 +158,14 @@ pub async fn reseal_all(db: &sea_orm::DatabaseConnection) -> Result<usize, AppEr
         active.update(&txn).await?;
         changed += 1;
     }
+    // An operator's act, from the command line: no user, no organisation,
+    // but in the chain like every other change.
+    record(
+        &txn,
+        Entry::new(ActivityAction::SecretsResealed, "two_factor", None)
+            .detail(serde_json::json!({ "resealed": changed })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(changed)
 }
