@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -31,24 +32,56 @@ pub async fn within(deadline: Duration, req: Request, next: Next) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
-    match tokio::time::timeout(deadline, next.run(req)).await {
-        Ok(response) => response,
+    // Pages and data are made whole before they go: Leptos may send a
+    // page's head at once and stall in its body, which the reader would
+    // see as a page cut short. Files (documents, exports, bundles) stream.
+    let whole = async {
+        let response = next.run(req).await;
+        if !is_page_or_data(&response) {
+            return Ok(response);
+        }
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, MAX_PAGE).await?;
+        Ok::<_, axum::Error>(Response::from_parts(parts, Body::from(bytes)))
+    };
+    match tokio::time::timeout(deadline, whole).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "a page's body failed; answered 503");
+            reload()
+        }
         Err(_) => {
             tracing::warn!(
                 deadline_seconds = deadline.as_secs(),
                 "a read did not finish in time; answered 503"
             );
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [
-                    (header::RETRY_AFTER, "1"),
-                    (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-                ],
-                "This page took too long to prepare. Reload it to try again.",
-            )
-                .into_response()
+            reload()
         }
     }
+}
+
+/// The largest page or data answer held whole (far above any real one).
+const MAX_PAGE: usize = 32 * 1024 * 1024;
+
+fn is_page_or_data(response: &Response) -> bool {
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    kind.starts_with("text/html") || kind.starts_with("application/json")
+}
+
+fn reload() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, "1"),
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        ],
+        "This page took too long to prepare. Reload it to try again.",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -74,6 +107,19 @@ mod tests {
                 }),
             )
             .route("/quick", get(|| async { "quick" }))
+            .route(
+                "/half-page",
+                get(|| async {
+                    let first = futures::stream::once(async {
+                        Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"<html><body>"))
+                    });
+                    let body = Body::from_stream(futures::StreamExt::chain(
+                        first,
+                        futures::stream::pending(),
+                    ));
+                    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body)
+                }),
+            )
             .layer(axum::middleware::from_fn(|req, next| {
                 within(Duration::from_millis(100), req, next)
             }))
@@ -100,6 +146,13 @@ mod tests {
     #[tokio::test]
     async fn a_stalled_read_is_answered_with_503_and_a_reload_hint() {
         let (status, body) = call(Method::GET, "/page").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(body.contains("Reload"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_page_that_stalls_half_way_is_answered_with_503_not_cut_short() {
+        let (status, body) = call(Method::GET, "/half-page").await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(body.contains("Reload"), "{body}");
     }
