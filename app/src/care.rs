@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::care::hours::MonthHours;
+
 pub mod api;
 pub mod goals;
 pub mod hours;
@@ -128,3 +130,12 @@ pub struct AssessmentInput {
 
 /// Longest note body or assessment summary accepted.
 pub const MAX_TEXT: usize = 10_000;
+
+/// A client's care record as agency staff see it, internal notes included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareRecordView {
+    pub appointments: Vec<AppointmentRow>,
+    pub notes: Vec<NoteRow>,
+    pub assessments: Vec<AssessmentRow>,
+    pub hours: Vec<MonthHours>,
+}

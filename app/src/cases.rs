@@ -1,5 +1,9 @@
 //! Referral cases between doctors.
 
+use serde::{Deserialize, Serialize};
+
+use crate::cases::workflow::Transition;
+
 pub mod api;
 pub mod filters;
 pub mod pages;
@@ -10,3 +14,103 @@ pub mod workflow;
 pub mod service;
 
 pub use status::{CaseSide, CaseStatus, Urgency};
+
+/// Rows per page of a case list.
+pub const PAGE_SIZE: u64 = 50;
+
+/// One line of a case list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub id: i32,
+    pub version: i32,
+    pub patient_name: String,
+    pub reason: String,
+    pub status: CaseStatus,
+    pub urgency: Urgency,
+    pub referred_by: String,
+    pub referred_to: String,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub rows: Vec<CaseRow>,
+    /// Cursor for the next page, when there is one.
+    pub next: Option<String>,
+    /// Cases matching the filter, all pages together.
+    pub total: u64,
+}
+
+/// One line of a case's history timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub text: String,
+}
+
+/// A case as its participants see it, with what the viewer may do to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub id: i32,
+    pub version: i32,
+    pub patient_name: String,
+    pub patient_date_of_birth: Option<String>,
+    pub patient_contact: Option<String>,
+    pub reason: String,
+    pub notes: Option<String>,
+    pub status: CaseStatus,
+    pub urgency: Urgency,
+    pub referred_by: String,
+    pub referred_to: String,
+    pub associates: Vec<String>,
+    pub rejection: Option<String>,
+    pub parent_case_id: Option<i32>,
+    /// Status changes the viewer may make now.
+    pub allowed: Vec<Transition>,
+    pub can_modify: bool,
+    /// A new case the viewer's side has just opened: the page records
+    /// receipt with [`acknowledge_case`].
+    pub can_receive: bool,
+    pub can_refer: bool,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A doctor in the cross-practice directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorEntry {
+    pub user_id: i32,
+    pub name: String,
+    pub practice: String,
+    pub specialty: String,
+}
+
+/// The editable fields of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseChanges {
+    pub patient_contact: Option<String>,
+    pub reason: String,
+    pub urgency: Urgency,
+    pub notes: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCase {
+    pub patient_name: String,
+    /// `YYYY-MM-DD`
+    pub patient_date_of_birth: Option<String>,
+    pub patient_contact: Option<String>,
+    pub reason: String,
+    pub urgency: Urgency,
+    pub notes: Option<String>,
+    /// The referring doctor (a case manager picks one of their practice's).
+    pub referred_by_user_id: i32,
+    pub referred_to_user_id: i32,
+    pub associated_user_ids: Vec<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    pub id: i32,
+    pub ok: bool,
+    pub message: String,
+}

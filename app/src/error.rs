@@ -110,3 +110,21 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
         }
     }
 }
+
+/// Answers a unique-key violation with the caller's own error, so two
+/// requests racing for one name or address get a clear 409/422 rather than
+/// a 500; any other database error stays internal.
+#[cfg(feature = "ssr")]
+pub trait ResultExt<T> {
+    fn on_unique(self, answer: impl FnOnce() -> AppError) -> Result<T, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T> ResultExt<T> for Result<T, sea_orm::DbErr> {
+    fn on_unique(self, answer: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        self.map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => answer(),
+            _ => e.into(),
+        })
+    }
+}

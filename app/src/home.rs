@@ -6,8 +6,9 @@ use leptos_router::components::Redirect;
 use crate::admin::pages::UserDirectory;
 use crate::auth::Role;
 use crate::auth::pages::ChangePasswordPage;
+use crate::auth::pages::SessionState;
 use crate::cases::pages::CaseDashboard;
-use crate::layout::{ErrorNotice, SessionState};
+use crate::ui::ErrorNotice;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -4,32 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::auth::api::{Login, Logout, Me, who_am_i};
-use crate::error::AppError;
-
-/// The signed-in user, refetched whenever someone signs in or out.
-#[derive(Clone, Copy)]
-pub struct SessionState {
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
-    pub me: Resource<Result<Option<Me>, AppError>>,
-}
-
-impl SessionState {
-    pub fn provide() {
-        let login = ServerAction::<Login>::new();
-        let logout = ServerAction::<Logout>::new();
-        let me = Resource::new(
-            move || (login.version().get(), logout.version().get()),
-            |_| who_am_i(),
-        );
-        provide_context(SessionState { login, logout, me });
-    }
-
-    pub fn get() -> SessionState {
-        expect_context::<SessionState>()
-    }
-}
+use crate::auth::Me;
+use crate::auth::pages::SessionState;
 
 /// Who is signed in, as the server saw it when it rendered the page. The
 /// server writes it into the page head ([`PageUser::meta`]) and the browser
@@ -80,7 +56,7 @@ impl PageUser {
 /// on the server than during hydration and shift the page's resources.
 #[component]
 fn MessagesLink() -> impl IntoView {
-    let tick = crate::messages::pages::polling();
+    let tick = crate::ui::polling();
     let unread = RwSignal::new(None::<i64>);
     // Effects run in the browser only.
     Effect::new(move |_| {
@@ -117,21 +93,19 @@ pub fn SiteHeader() -> impl IntoView {
         Some(me) => view! {
             <crate::auth::idle::IdleWatch
                 minutes=me.idle_timeout_minutes
-                portal_slug=(me.role == crate::auth::Role::ExternalCaseManager).then(|| me.organisation_slug.clone())
+                portal_slug=me.nav.portal.then(|| me.organisation_slug.clone())
             />
             <div class="who" aria-label="Signed-in user">
                 <span data-testid="who-am-i">
                     {me.display_name.clone()} " · " {me.role.label()} " · "
                     {me.organisation_name.clone()}
                 </span>
-                {(me.organisation_kind == crate::orgs::OrgKind::Agency
-                    && matches!(me.role, crate::auth::Role::Admin | crate::auth::Role::Staff))
-                    .then(|| view! {
+                {me.nav.agency_desk.then(|| view! {
                         <nav aria-label="Agency">
                             <A href="/clients">"Clients"</A>
                             <A href="/case-managers">"Case managers"</A>
                             <MessagesLink />
-                            {(me.role == crate::auth::Role::Admin).then(|| view! {
+                            {me.nav.agency_settings.then(|| view! {
                                 <A href="/settings">"Settings"</A>
                                 <A href="/activity">"Activity log"</A>
                             })}
@@ -151,29 +125,5 @@ pub fn SiteHeader() -> impl IntoView {
             <A href="/" attr:class="brand">"Caseport"</A>
             {signed_in}
         </header>
-    }
-}
-
-/// Shown for unknown pages and for records the user may not see: the same
-/// page either way, so it reveals nothing about what exists.
-#[component]
-pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server_context::set_status(http::StatusCode::NOT_FOUND);
-    view! {
-        <section class="not-found">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing here, or you do not have access to it."</p>
-            <A href="/">"Back to the start page"</A>
-        </section>
-    }
-}
-
-/// Renders an API error as an alert.
-#[component]
-pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    match error {
-        AppError::NotFound | AppError::Forbidden => view! { <NotFound /> }.into_any(),
-        other => view! { <p role="alert" class="error">{other.to_string()}</p> }.into_any(),
     }
 }

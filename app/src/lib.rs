@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod portal;
 pub mod reports;
 pub mod shell;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod counters;

@@ -2,202 +2,73 @@
 //! (or the "turned off" page), accepting an invitation, the terms of use,
 //! and the case manager's read-only view of their clients.
 
+use serde::{Deserialize, Serialize};
+
+use crate::agency::DataKind;
+use crate::care::hours::MonthHours;
+use crate::clients::Relationship;
+
 pub mod api;
 pub mod pages;
 pub mod preview;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-use crate::agency::case_managers::{AcceptInvitation, invitation};
-use crate::agency::settings::{PortalFace, get_portal_face};
-use crate::auth::Role;
-use crate::layout::{ErrorNotice, SessionState};
-use crate::portal::pages::{PortalClientList, PortalClientPage, TermsGate};
-
-fn slug() -> impl Fn() -> String + Copy {
-    let params = use_params_map();
-    move || params.with(|p| p.get("slug").unwrap_or_default())
+/// The live filters of "My clients", as they appear in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientsFilter {
+    pub name: String,
+    /// A relationship key, or empty for any.
+    pub relationship: String,
+    /// Only clients with an appointment still to come.
+    pub upcoming: bool,
 }
 
-#[component]
-fn Branding(face: PortalFace) -> impl IntoView {
-    let style = format!("border-top: 6px solid {}", face.brand_colour);
-    let logo = face
-        .has_logo
-        .then(|| view! { <img src=format!("/portal/{}/logo", face.slug) alt=format!("{} logo", face.brand_name) height="48" /> });
-    view! {
-        <div class="portal-brand" style=style>
-            {logo}
-            <p class="portal-name">{face.brand_name}</p>
-        </div>
-    }
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalClientRow {
+    pub id: i32,
+    pub full_name: String,
+    pub relationship: Relationship,
+    /// Only when the agency shows schedules.
+    pub next_appointment: Option<String>,
+    /// Only when the agency shows the hours summary.
+    pub hours_this_month: Option<MonthHours>,
 }
 
-/// `/portal/<slug>`: the portal's home when signed in, its sign-in page
-/// otherwise.
-#[component]
-pub fn PortalPage() -> impl IntoView {
-    let slug = slug();
-    let face = Resource::new(slug, get_portal_face);
-    let session = SessionState::get();
-    let login = session.login;
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let face = match face.await {
-                    Ok(f) => f,
-                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
-                };
-                if !face.enabled {
-                    return view! {
-                        <Branding face=face.clone() />
-                        <h1>"The Case Manager Portal is turned off"</h1>
-                        <p>{format!("{} has turned its Case Manager Portal off. Please contact the agency.", face.brand_name)}</p>
-                        <p>{face.contact_details.clone()}</p>
-                    }.into_any();
-                }
-                let me = session.me.await.ok().flatten();
-                if let Some(me) = me.filter(|m| m.role == Role::ExternalCaseManager) {
-                    if me.terms_pending {
-                        return view! { <Branding face=face.clone() /><TermsGate /> }.into_any();
-                    }
-                    return view! {
-                        <Branding face=face.clone() />
-                        <h1>"My clients"</h1>
-                        <p>{format!("Signed in as {}", me.display_name)}</p>
-                        <nav aria-label="Portal"><a href=format!("/portal/{}/reports", face.slug)>"Reports"</a></nav>
-                        <PortalClientList slug=face.slug.clone() />
-                    }.into_any();
-                }
-                let error = move || match login.value().get() {
-                    Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
-                    _ => None,
-                };
-                view! {
-                    <Branding face=face.clone() />
-                    <h1>{format!("{} Case Manager Portal", face.brand_name)}</h1>
-                    <crate::auth::idle::TimedOutNotice />
-                    {(!face.welcome_message.is_empty()).then(|| view! { <p class="welcome">{face.welcome_message.clone()}</p> })}
-                    <crate::auth::pages::SignInFlow done_href=format!("/portal/{}", face.slug)>
-                        <ActionForm action=login attr:aria-label="Sign in to the portal">
-                            <label for="portal-email">"E-mail"</label>
-                            <input id="portal-email" type="email" name="email" autocomplete="username" required />
-                            <label for="portal-password">"Password"</label>
-                            <input id="portal-password" type="password" name="password" autocomplete="current-password" required />
-                            {error}
-                            <button type="submit">"Sign in"</button>
-                        </ActionForm>
-                        <p><a href="/password-reset">"Forgot your password?"</a></p>
-                    </crate::auth::pages::SignInFlow>
-                    {(!face.contact_details.is_empty()).then(|| view! { <p class="contact">{face.contact_details.clone()}</p> })}
-                }.into_any()
-            })}
-        </Suspense>
-    }
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub phone: String,
+    pub email: String,
+    pub address: String,
 }
 
-/// `/portal/<slug>/invitation?token=…`: choose a password.
-#[component]
-pub fn InvitationPage() -> impl IntoView {
-    let slug = slug();
-    let query = use_query_map();
-    let token = move || query.with(|q| q.get("token").unwrap_or_default());
-    let info = Resource::new(token, invitation);
-    let accept = ServerAction::<AcceptInvitation>::new();
-    let field = move |f: &'static str| {
-        move || match accept.value().get() {
-            Some(Err(e)) => e.field_messages(f).join(" "),
-            _ => String::new(),
-        }
-    };
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                if let Some(Ok(_)) = accept.value().get() {
-                    return view! {
-                        <h1>"Your account is ready"</h1>
-                        <p role="status">"You can now sign in with your e-mail address and the password you chose."</p>
-                        <a href=format!("/portal/{}", slug())>"Go to the sign-in page"</a>
-                    }.into_any();
-                }
-                match info.await {
-                    Ok(i) => view! {
-                        <h1>{format!("Join the {} Case Manager Portal", i.agency)}</h1>
-                        <p>{format!("Welcome, {}. Choose a password for {}.", i.name, i.email)}</p>
-                        <p class="hint">{format!("At least {} characters{}; common passwords are refused.", i.password_min_length,
-                            if i.password_require_classes { ", with upper- and lower-case letters and a digit" } else { "" })}</p>
-                        {move || match accept.value().get() {
-                            Some(Err(e)) if !matches!(e, crate::error::AppError::Validation(_)) =>
-                                Some(view! { <p role="alert">{e.to_string()}</p> }),
-                            _ => None,
-                        }}
-                        <ActionForm action=accept attr:aria-label="Create your account">
-                            <input type="hidden" name="token" value=token() />
-                            <label for="new-password">"Password"</label>
-                            <input id="new-password" type="password" name="password" autocomplete="new-password" required />
-                            <span class="field-error">{field("password")}</span>
-                            <label for="confirm-password">"Repeat the password"</label>
-                            <input id="confirm-password" type="password" name="confirm" autocomplete="new-password" required />
-                            <span class="field-error">{field("confirm")}</span>
-                            <button type="submit">"Create account"</button>
-                        </ActionForm>
-                    }.into_any(),
-                    Err(e) => view! {
-                        <h1>"Invitation"</h1>
-                        <p role="alert">{e.to_string()}</p>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+/// A client's portal page: the tabs are the data kinds the agency shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalClientView {
+    pub id: i32,
+    pub full_name: String,
+    pub relationship: Relationship,
+    pub tabs: Vec<DataKind>,
+    pub contact: Option<Contact>,
+    /// The agency takes messages through the portal.
+    pub messaging: bool,
 }
 
-/// `/portal/<slug>/clients/<id>`: a client's page, for a signed-in case
-/// manager who has accepted the terms; everyone else goes to the portal's
-/// front page.
-#[component]
-pub fn PortalClientRoute() -> impl IntoView {
-    let slug = slug();
-    let face = Resource::new(slug, get_portal_face);
-    // Known at once from the page (no resource): one suspense level less,
-    // and the client's resource is made before anything is awaited.
-    let signed_in = crate::layout::PageUser::get()
-        .is_some_and(|me| me.role == Role::ExternalCaseManager && !me.terms_pending);
-    view! {
-        <PortalClientPage face signed_in branding=|face| view! { <Branding face /> }.into_any() />
-    }
+/// A shared document as the portal lists it: no sharing internals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalDocument {
+    pub id: i32,
+    pub name: String,
+    pub category: String,
+    pub size_bytes: i64,
+    pub uploaded_at: String,
 }
 
-/// `/portal/<slug>/reports`: the reports sent to or made by the signed-in
-/// case manager.
-#[component]
-pub fn PortalReportsRoute() -> impl IntoView {
-    let slug = slug();
-    let face = Resource::new(slug, get_portal_face);
-    // Made here, before any suspense: a resource made inside a suspended
-    // view can leave the server's render waiting for good.
-    let rows = Resource::new(|| (), |_| crate::reports::api::my_reports());
-    let session = SessionState::get();
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let face = match face.await {
-                    Ok(f) => f,
-                    Err(error) => return view! { <ErrorNotice error /> }.into_any(),
-                };
-                let me = session.me.await.ok().flatten();
-                match me {
-                    Some(me) if me.role == Role::ExternalCaseManager && !me.terms_pending && face.enabled => view! {
-                        <Branding face=face.clone() />
-                        <p><a href=format!("/portal/{}", face.slug)>"← My clients"</a></p>
-                        <crate::reports::pages::MyReports rows />
-                    }.into_any(),
-                    _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsView {
+    pub text: String,
+    pub version: i32,
+    /// The case manager has not accepted this version yet.
+    pub pending: bool,
 }

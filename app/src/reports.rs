@@ -167,3 +167,11 @@ pub const WEEKDAYS: [&str; 7] = [
 
 /// Longest period one report covers.
 pub const MAX_DAYS: i64 = 366;
+
+/// A client the schedule form offers, with its case managers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleClient {
+    pub id: i32,
+    pub name: String,
+    pub case_managers: Vec<(i32, String)>,
+}

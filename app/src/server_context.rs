@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::CurrentUser;
+use crate::auth::caller::Caller;
 use crate::error::AppError;
 
 /// Shared state handed to Leptos as context for each request.
@@ -138,6 +139,59 @@ pub async fn run<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T
         }
     }
     result
+}
+
+/// A server function for a signed-in user who has accepted any pending
+/// terms: `body` gets the server's context and the [`Caller`]; a failure
+/// sets the response status ([`run`]). Every signed-in server function
+/// opens with this one line.
+pub async fn signed_in<T>(
+    body: impl AsyncFnOnce(&ServerContext, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    run(async move {
+        let ctx = server_context()?;
+        let caller = Caller::new(require_user()?, client_ip());
+        body(&ctx, &caller).await
+    })
+    .await
+}
+
+/// As [`signed_in`], for a case manager who has not accepted the terms of
+/// use yet (reading and accepting them).
+pub async fn signed_in_before_terms<T>(
+    body: impl AsyncFnOnce(&ServerContext, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    run(async move {
+        let ctx = server_context()?;
+        let caller = Caller::new(require_user_before_terms()?, client_ip());
+        body(&ctx, &caller).await
+    })
+    .await
+}
+
+/// As [`signed_in`], even for a user who must choose a new password first
+/// (the password change itself, sign-out, "who am I").
+pub async fn signed_in_changing_password<T>(
+    body: impl AsyncFnOnce(&ServerContext, &Caller) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    run(async move {
+        let ctx = server_context()?;
+        let caller = Caller::new(require_user_changing_password()?, client_ip());
+        body(&ctx, &caller).await
+    })
+    .await
+}
+
+/// A server function anyone may call (sign-in, password reset, an
+/// invitation): `body` gets the context and the client's address.
+pub async fn anyone<T>(
+    body: impl AsyncFnOnce(&ServerContext, Option<String>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    run(async move {
+        let ctx = server_context()?;
+        body(&ctx, client_ip()).await
+    })
+    .await
 }
 
 pub fn set_status(status: http::StatusCode) {

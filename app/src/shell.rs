@@ -5,17 +5,19 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::activity::log::ActivityLogPage;
+use crate::activity::log::pages::ActivityLogPage;
 use crate::admin::pages::AdminPage;
 use crate::agency::case_managers::pages::{CaseManagerDirectoryPage, CaseManagerPage};
 use crate::agency::clients::pages::{AgencyClientPage, AgencyClientsPage};
 use crate::agency::settings::pages::SettingsPage;
+use crate::auth::pages::SessionState;
 use crate::auth::pages::{AccountPage, LoginPage};
-use crate::auth::reset::PasswordResetPage;
+use crate::auth::reset::pages::PasswordResetPage;
 use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
-use crate::layout::{NotFound, PageUser, SessionState, SiteHeader};
-use crate::portal::{InvitationPage, PortalClientRoute, PortalPage, PortalReportsRoute};
+use crate::layout::{PageUser, SiteHeader};
+use crate::portal::routes::{InvitationPage, PortalClientRoute, PortalPage, PortalReportsRoute};
+use crate::ui::NotFound;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

@@ -63,6 +63,7 @@ async fn run(label: &str, db: DatabaseConnection, cases: u32, iterations: usize)
     let actor = Actor {
         user_id: cm_user,
         organisation_id: org,
+        organisation_kind: app::orgs::OrgKind::Practice,
         role: Role::PracticeCaseManager,
         portal_open: false,
     };

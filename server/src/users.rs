@@ -9,6 +9,8 @@ use serde_json::json;
 use app::activity::ActivityAction;
 use app::activity::service::{Entry, record};
 use app::auth::Role;
+use app::auth::accounts::{self, NewAccount};
+use app::auth::email::Email;
 use app::auth::password::hash_password;
 use app::db::begin_write;
 use app::entities::{case_manager_profile, doctor, organisation, user};
@@ -90,7 +92,7 @@ pub async fn ensure_user(
     db: &DatabaseConnection,
     new: NewUser<'_>,
 ) -> Result<user::Model, AppError> {
-    let email = new.email.trim().to_lowercase();
+    let email = Email::parse(new.email)?;
     if let Some(existing) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(db)
@@ -100,18 +102,17 @@ pub async fn ensure_user(
     }
     let hash = hash_password(new.password).await?;
     let txn = begin_write(db).await?;
-    let created = user::ActiveModel {
-        organisation_id: Set(new.org.id),
-        email: Set(email),
-        display_name: Set(new.name.to_string()),
-        password_hash: Set(hash),
-        role: Set(new.role),
-        active: Set(true),
-        must_change_password: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let created = accounts::create(
+        &txn,
+        NewAccount {
+            organisation_id: new.org.id,
+            email,
+            display_name: new.name.to_string(),
+            role: new.role,
+            password_hash: Some(hash),
+            must_change_password: false,
+        },
+    )
     .await?;
     if new.role == Role::ExternalCaseManager {
         // Created with a password (seed, command line): an accepted,

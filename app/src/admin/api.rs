@@ -1,29 +1,15 @@
 //! Organisation administration: the typed API.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::auth::Role;
+use crate::admin::OrgUser;
 use crate::error::AppError;
-
-/// A user as an administrator sees them. No credentials, ever.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgUser {
-    pub id: i32,
-    pub display_name: String,
-    pub email: String,
-    pub role: Role,
-    pub active: bool,
-}
 
 /// An organisation's admins only: its users.
 #[server(endpoint = "admin/users", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_org_users() -> Result<Vec<OrgUser>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::admin::service::list_users(&ctx.db, &user.actor()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::service::list_users(&ctx.db, caller).await
     })
     .await
 }
@@ -38,12 +24,8 @@ pub async fn add_user(
     specialty: String,
     initial_password: String,
 ) -> Result<OrgUser, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        let rules =
-            crate::agency::settings::service::password_rules(&ctx.db, user.organisation_id).await?;
+    crate::server_context::signed_in(async move |ctx, caller| {
+        let rules = crate::auth::password_rules::load(&ctx.db, caller.user.organisation_id).await?;
         let input = crate::admin::service::NewMember::parse(
             name,
             email,
@@ -52,7 +34,7 @@ pub async fn add_user(
             initial_password,
             rules,
         )?;
-        crate::admin::service::add_user(&ctx.db, &user.actor(), input, sc::client_ip()).await
+        crate::admin::service::add_user(&ctx.db, caller, input).await
     })
     .await
 }
@@ -61,12 +43,8 @@ pub async fn add_user(
 /// reactivate one of its users. Admins cannot deactivate themselves.
 #[server(endpoint = "admin/users/active")]
 pub async fn set_user_active(user_id: i32, active: bool) -> Result<OrgUser, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::admin::service::set_active(&ctx.db, &user.actor(), user_id, active, sc::client_ip())
-            .await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::service::set_active(&ctx.db, caller, user_id, active).await
     })
     .await
 }
@@ -75,18 +53,8 @@ pub async fn set_user_active(user_id: i32, active: bool) -> Result<OrgUser, AppE
 /// member. Logged with the role before and after.
 #[server(endpoint = "admin/users/case-manager")]
 pub async fn set_case_manager(user_id: i32, grant: bool) -> Result<OrgUser, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::admin::service::set_case_manager(
-            &ctx.db,
-            &user.actor(),
-            user_id,
-            grant,
-            sc::client_ip(),
-        )
-        .await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::service::set_case_manager(&ctx.db, caller, user_id, grant).await
     })
     .await
 }

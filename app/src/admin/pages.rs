@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 
-use crate::admin::api::{AddUser, OrgUser, SetCaseManager, SetUserActive, list_org_users};
+use crate::admin::OrgUser;
+use crate::admin::api::{AddUser, SetCaseManager, SetUserActive, list_org_users};
 use crate::auth::Role;
 use crate::error::AppError;
-use crate::layout::ErrorNotice;
+use crate::ui::ErrorNotice;
 
 /// The organisation's users, for its admins, with role and access changes.
 #[component]

@@ -2,7 +2,6 @@
 //! organisation, touches only users of that organisation, and logs the
 //! values before and after.
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -11,16 +10,18 @@ use serde_json::json;
 
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
-use crate::admin::api::OrgUser;
+use crate::admin::OrgUser;
 use crate::auth::Role;
+use crate::auth::accounts::{self, NewAccount};
+use crate::auth::caller::Caller;
+use crate::auth::email::Email;
 use crate::auth::password::hash_password;
 use crate::auth::password_rules::check_new_password;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::auth::session;
 use crate::db::begin_write;
-use crate::entities::{doctor, organisation, user};
+use crate::entities::{doctor, user};
 use crate::error::AppError;
-use crate::orgs::OrgKind;
 
 fn dto(u: user::Model) -> OrgUser {
     OrgUser {
@@ -54,7 +55,7 @@ pub async fn list_users(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Or
 /// A validated new member of a practice.
 pub struct NewMember {
     name: String,
-    email: String,
+    email: Email,
     role: Role,
     specialty: String,
     password: String,
@@ -76,22 +77,14 @@ impl NewMember {
                 "Enter a name of at most 200 characters.",
             ));
         }
-        let email = email.trim().to_lowercase();
-        let valid_email = email.len() <= 254
-            && email
-                .split_once('@')
-                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
-            && !email.contains(char::is_whitespace);
-        if !valid_email {
-            return Err(AppError::invalid("email", "Enter a valid e-mail address."));
-        }
+        let email = Email::parse(&email)?;
         let role = match role {
             "doctor" => Role::Doctor,
             "staff" => Role::Staff,
             _ => return Err(AppError::invalid("role", "Choose doctor or staff.")),
         };
         let specialty = specialty.trim().chars().take(120).collect::<String>();
-        check_new_password(&password, &email, rules).map_err(|e| {
+        check_new_password(&password, email.as_str(), rules).map_err(|e| {
             AppError::invalid("initial_password", e.field_messages("new").join(" "))
         })?;
         Ok(NewMember {
@@ -104,34 +97,18 @@ impl NewMember {
     }
 }
 
-async fn own_practice(
-    db: &DatabaseConnection,
-    actor: &Actor,
-) -> Result<organisation::Model, AppError> {
-    can(
-        actor,
-        Action::Administer,
-        &Resource::Organisation {
-            id: actor.organisation_id,
-        },
-    )?;
-    let org = organisation::Entity::find_by_id(actor.organisation_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(org)
-}
-
 pub async fn add_user(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     m: NewMember,
-    ip: Option<String>,
 ) -> Result<OrgUser, AppError> {
-    let org = own_practice(db, actor).await?;
-    if org.kind != OrgKind::Practice {
-        return Err(AppError::Forbidden);
-    }
+    can(
+        caller,
+        Action::Administer,
+        &Resource::Members {
+            organisation_id: caller.organisation_id,
+        },
+    )?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(m.email.as_str()))
         .one(db)
@@ -145,25 +122,18 @@ pub async fn add_user(
     }
     let hash = hash_password(SecretString::from(m.password)).await?;
     let txn = begin_write(db).await?;
-    let created = user::ActiveModel {
-        organisation_id: Set(org.id),
-        email: Set(m.email),
-        display_name: Set(m.name),
-        password_hash: Set(hash),
-        role: Set(m.role),
-        active: Set(true),
-        must_change_password: Set(true),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::invalid("email", "Someone already uses this e-mail address.")
-        }
-        _ => e.into(),
-    })?;
+    let created = accounts::create(
+        &txn,
+        NewAccount {
+            organisation_id: caller.organisation_id,
+            email: m.email,
+            display_name: m.name,
+            role: m.role,
+            password_hash: Some(hash),
+            must_change_password: true,
+        },
+    )
+    .await?;
     if m.role == Role::Doctor {
         let specialty = if m.specialty.is_empty() {
             "General practice".to_string()
@@ -181,9 +151,8 @@ pub async fn add_user(
     record(
         &txn,
         Entry::new(ActivityAction::UserCreated, "user", Some(created.id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "after": { "email": created.email, "role": created.role.label(), "active": true } }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "after": { "email": created.email, "role": created.role.label(), "active": true } })),
     )
     .await?;
     txn.commit().await?;
@@ -205,19 +174,18 @@ async fn member(
 
 pub async fn set_active(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     user_id: i32,
     active: bool,
-    ip: Option<String>,
 ) -> Result<OrgUser, AppError> {
-    own_practice(db, actor).await?;
-    if user_id == actor.user_id && !active {
+    crate::auth::policy::administers_own(caller)?;
+    if user_id == caller.user_id && !active {
         return Err(AppError::Conflict(
             "You cannot deactivate your own account.".into(),
         ));
     }
     let txn = begin_write(db).await?;
-    let u = member(&txn, actor, user_id).await?;
+    let u = member(&txn, caller, user_id).await?;
     if u.active == active {
         return Ok(dto(u));
     }
@@ -236,9 +204,8 @@ pub async fn set_active(
     record(
         &txn,
         Entry::new(action, "user", Some(user_id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "before": { "active": u.active }, "after": { "active": active } }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "before": { "active": u.active }, "after": { "active": active } })),
     )
     .await?;
     txn.commit().await?;
@@ -247,17 +214,19 @@ pub async fn set_active(
 
 pub async fn set_case_manager(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     user_id: i32,
     grant: bool,
-    ip: Option<String>,
 ) -> Result<OrgUser, AppError> {
-    let org = own_practice(db, actor).await?;
-    if org.kind != OrgKind::Practice {
-        return Err(AppError::Forbidden);
-    }
+    can(
+        caller,
+        Action::Administer,
+        &Resource::Members {
+            organisation_id: caller.organisation_id,
+        },
+    )?;
     let txn = begin_write(db).await?;
-    let u = member(&txn, actor, user_id).await?;
+    let u = member(&txn, caller, user_id).await?;
     let to = match (u.role, grant) {
         (Role::Staff, true) => Role::PracticeCaseManager,
         (Role::PracticeCaseManager, false) => Role::Staff,
@@ -274,11 +243,10 @@ pub async fn set_case_manager(
     record(
         &txn,
         Entry::new(ActivityAction::UserRoleChanged, "user", Some(user_id))
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(
                 json!({ "before": { "role": u.role.label() }, "after": { "role": to.label() } }),
-            )
-            .from_ip(ip),
+            ),
     )
     .await?;
     txn.commit().await?;

@@ -1,12 +1,11 @@
 //! An agency's portal settings: the feature switch, what case managers
 //! see, branding, terms of use and the security rules its users meet.
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::Visibility;
-use crate::error::AppError;
 
+pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -76,40 +75,4 @@ pub enum SettingsChange {
         require_two_factor_case_managers: bool,
         invitation_valid_days: i32,
     },
-}
-
-/// An agency's admins: the portal settings.
-#[server(endpoint = "settings/portal", input = leptos::server_fn::codec::GetUrl)]
-pub async fn get_portal_settings() -> Result<PortalSettings, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::view(&ctx.db, &user.actor()).await
-    })
-    .await
-}
-
-/// An agency's admins: change one section of the settings. Logged with the
-/// values before and after.
-#[server(endpoint = "settings/portal/update", input = leptos::server_fn::codec::Json)]
-pub async fn update_portal_settings(change: SettingsChange) -> Result<PortalSettings, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::update(&ctx.db, &user.actor(), change, sc::client_ip()).await
-    })
-    .await
-}
-
-/// Anyone: a portal's public face, for its sign-in page.
-#[server(endpoint = "portal/face", input = leptos::server_fn::codec::GetUrl)]
-pub async fn get_portal_face(slug: String) -> Result<PortalFace, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        service::face(&ctx.db, &slug).await
-    })
-    .await
 }

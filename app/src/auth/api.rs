@@ -1,62 +1,9 @@
 //! Sign-in, sign-out and "who am I": the typed API both sides share.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::auth::Role;
+use crate::auth::{LoginStep, Me, SessionInfo};
 use crate::error::AppError;
-use crate::orgs::OrgKind;
-
-/// What the UI knows about the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Me {
-    pub user_id: i32,
-    pub display_name: String,
-    pub email: String,
-    pub role: Role,
-    pub organisation_name: String,
-    pub organisation_kind: OrgKind,
-    pub must_change_password: bool,
-    /// The organisation's slug: a case manager's portal is `/portal/<slug>`.
-    pub organisation_slug: String,
-    /// A case manager who has not accepted the current terms of use.
-    pub terms_pending: bool,
-    /// The organisation's idle timeout.
-    pub idle_timeout_minutes: i32,
-}
-
-#[cfg(feature = "ssr")]
-impl From<&crate::auth::CurrentUser> for Me {
-    fn from(u: &crate::auth::CurrentUser) -> Self {
-        Me {
-            user_id: u.user_id,
-            display_name: u.display_name.clone(),
-            email: u.email.clone(),
-            role: u.role,
-            organisation_name: u.organisation_name.clone(),
-            organisation_kind: u.organisation_kind,
-            must_change_password: u.must_change_password,
-            organisation_slug: u.organisation_slug.clone(),
-            terms_pending: u.terms_pending,
-            idle_timeout_minutes: u.idle_timeout_minutes,
-        }
-    }
-}
-
-/// Where signing in stands after the password.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LoginStep {
-    /// Signed in: the session cookie is set.
-    SignedIn,
-    /// Two-factor is on: send a code with this challenge to [`login_code`].
-    CodeNeeded { challenge: String },
-    /// The organisation requires two-factor and the user has none: set up
-    /// the app now, then send its first code to [`login_code`].
-    SetUpNeeded {
-        challenge: String,
-        enrolment: crate::auth::two_factor::Enrolment,
-    },
-}
 
 /// Anyone may call this. Signs in with e-mail and password: starts a
 /// fresh session (the old one, if any, is destroyed) or asks for the
@@ -67,12 +14,11 @@ pub async fn login(email: String, password: String) -> Result<LoginStep, AppErro
     use crate::auth::service::{self, SignedIn};
     use crate::auth::session;
     use crate::auth::two_factor::service::Purpose;
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
+    use crate::server_context as sc;
+    crate::server_context::anyone(async move |ctx, ip| {
         let creds = service::Credentials::parse(&email, password)?;
         let origin = service::Origin {
-            ip: sc::client_ip(),
+            ip,
             user_agent: sc::user_agent(),
             previous_session_id: sc::session_token().map(|t| session::token_id(&t)),
         };
@@ -110,11 +56,10 @@ pub async fn login(email: String, password: String) -> Result<LoginStep, AppErro
 #[server(endpoint = "auth/login/code")]
 pub async fn login_code(challenge: String, code: String) -> Result<Vec<String>, AppError> {
     use crate::auth::{service, session};
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
+    use crate::server_context as sc;
+    crate::server_context::anyone(async move |ctx, ip| {
         let origin = service::Origin {
-            ip: sc::client_ip(),
+            ip,
             user_agent: sc::user_agent(),
             previous_session_id: sc::session_token().map(|t| session::token_id(&t)),
         };
@@ -133,11 +78,8 @@ pub async fn login_code(challenge: String, code: String) -> Result<Vec<String>, 
 /// in with. Their other sessions end.
 #[server(endpoint = "auth/change-email")]
 pub async fn change_email(password: String, email: String) -> Result<(), AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::auth::service::change_email(&ctx.db, &user, password, &email, sc::client_ip()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::auth::service::change_email(&ctx.db, caller, password, &email).await
     })
     .await
 }
@@ -145,16 +87,17 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
 /// Any signed-in user. Ends their session and clears the cookie.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
+    use crate::auth::caller::Caller;
     use crate::auth::{service, session};
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
+    use crate::server_context as sc;
+    crate::server_context::anyone(async move |ctx, ip| {
+        // The cookie goes whatever the session's state.
         sc::set_header(
             http::header::SET_COOKIE,
             &session::clearing_cookie(&ctx.config),
         );
-        let user = sc::require_user_changing_password()?;
-        service::sign_out(&ctx.db, &user, sc::client_ip()).await
+        let caller = Caller::new(sc::require_user_changing_password()?, ip);
+        service::sign_out(&ctx.db, &caller).await
     })
     .await
 }
@@ -163,12 +106,9 @@ pub async fn logout() -> Result<(), AppError> {
 /// Returns the idle timeout in minutes.
 #[server(endpoint = "auth/keep-alive")]
 pub async fn keep_alive() -> Result<i32, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user_changing_password()?;
-        crate::auth::session::touch(&ctx.db, &user.session_id).await?;
-        Ok(user.idle_timeout_minutes)
+    crate::server_context::signed_in_changing_password(async move |ctx, caller| {
+        crate::auth::session::touch(&ctx.db, &caller.user.session_id).await?;
+        Ok(caller.user.idle_timeout_minutes)
     })
     .await
 }
@@ -177,9 +117,8 @@ pub async fn keep_alive() -> Result<i32, AppError> {
 /// `None` when signed out. Does not count as activity.
 #[server(endpoint = "auth/idle", input = leptos::server_fn::codec::GetUrl)]
 pub async fn idle_remaining() -> Result<Option<i64>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
+    use crate::server_context as sc;
+    crate::server_context::anyone(async move |ctx, _ip| {
         let Some(user) = sc::current_user() else {
             return Ok(None);
         };
@@ -198,9 +137,8 @@ pub async fn idle_remaining() -> Result<Option<i64>, AppError> {
 #[server(endpoint = "auth/idle-sign-out")]
 pub async fn idle_sign_out() -> Result<(), AppError> {
     use crate::auth::session;
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
+    use crate::server_context as sc;
+    crate::server_context::anyone(async move |ctx, ip| {
         sc::set_header(
             http::header::SET_COOKIE,
             &session::clearing_cookie(&ctx.config),
@@ -214,7 +152,7 @@ pub async fn idle_sign_out() -> Result<(), AppError> {
             user.user_id,
             user.organisation_id,
             "browser",
-            sc::client_ip(),
+            ip,
         )
         .await?;
         Ok(())
@@ -239,41 +177,23 @@ pub async fn change_password(
     confirm: String,
 ) -> Result<(), AppError> {
     use crate::auth::service;
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user_changing_password()?;
+    crate::server_context::signed_in_changing_password(async move |ctx, caller| {
         if new != confirm {
             return Err(AppError::invalid(
                 "confirm",
                 "The two new passwords differ.",
             ));
         }
-        service::change_password(&ctx.db, &user, current, new, sc::client_ip()).await
+        service::change_password(&ctx.db, caller, current, new).await
     })
     .await
-}
-
-/// One of the signed-in user's sessions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionInfo {
-    /// The session row's id (a hash of the cookie token, never the token).
-    pub id: String,
-    pub started: String,
-    pub last_seen: String,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub current: bool,
 }
 
 /// Any signed-in user: their own sessions, newest first.
 #[server(endpoint = "auth/sessions", input = leptos::server_fn::codec::GetUrl)]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::auth::service::list_sessions(&ctx.db, &user).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::auth::service::list_sessions(&ctx.db, &caller.user).await
     })
     .await
 }
@@ -282,11 +202,8 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 /// id) all of them but this one.
 #[server(endpoint = "auth/sessions/end")]
 pub async fn end_sessions(id: Option<String>) -> Result<u64, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::auth::service::end_sessions(&ctx.db, &user, id, sc::client_ip()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::auth::service::end_sessions(&ctx.db, caller, id).await
     })
     .await
 }
@@ -295,11 +212,8 @@ pub async fn end_sessions(id: Option<String>) -> Result<u64, AppError> {
 /// managers (a lost laptop, a shared computer), without deactivating them.
 #[server(endpoint = "auth/sessions/end-for-user", input = leptos::server_fn::codec::Json)]
 pub async fn end_user_sessions(user_id: i32) -> Result<u64, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::auth::service::end_sessions_of(&ctx.db, &user, user_id, sc::client_ip()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::auth::service::end_sessions_of(&ctx.db, caller, user_id).await
     })
     .await
 }

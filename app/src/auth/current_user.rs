@@ -1,5 +1,5 @@
-use crate::auth::Role;
-use crate::auth::policy::Actor;
+use crate::auth::policy::{Actor, navigation};
+use crate::auth::{Me, Role};
 use crate::orgs::OrgKind;
 
 /// The user behind a request, resolved from the session cookie by the
@@ -33,8 +33,29 @@ impl CurrentUser {
         Actor {
             user_id: self.user_id,
             organisation_id: self.organisation_id,
+            organisation_kind: self.organisation_kind,
             role: self.role,
             portal_open: self.role != crate::auth::Role::ExternalCaseManager || self.portal_open,
+        }
+    }
+}
+
+/// What the page is told about the user, with the header the policy
+/// allows them.
+impl From<&CurrentUser> for Me {
+    fn from(u: &CurrentUser) -> Self {
+        Me {
+            user_id: u.user_id,
+            display_name: u.display_name.clone(),
+            email: u.email.clone(),
+            role: u.role,
+            organisation_name: u.organisation_name.clone(),
+            organisation_kind: u.organisation_kind,
+            must_change_password: u.must_change_password,
+            organisation_slug: u.organisation_slug.clone(),
+            terms_pending: u.terms_pending,
+            idle_timeout_minutes: u.idle_timeout_minutes,
+            nav: navigation(&u.actor()),
         }
     }
 }

@@ -1,6 +1,32 @@
 use leptos::prelude::*;
 
-use crate::layout::SessionState;
+use crate::auth::Me;
+use crate::auth::api::{Login, Logout, who_am_i};
+use crate::error::AppError;
+
+/// The signed-in user, refetched whenever someone signs in or out.
+#[derive(Clone, Copy)]
+pub struct SessionState {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub me: Resource<Result<Option<Me>, AppError>>,
+}
+
+impl SessionState {
+    pub fn provide() {
+        let login = ServerAction::<Login>::new();
+        let logout = ServerAction::<Logout>::new();
+        let me = Resource::new(
+            move || (login.version().get(), logout.version().get()),
+            |_| who_am_i(),
+        );
+        provide_context(SessionState { login, logout, me });
+    }
+
+    pub fn get() -> SessionState {
+        expect_context::<SessionState>()
+    }
+}
 
 /// Signing in, from the password to the session: shows `children` (the
 /// password form) until the password is right, then the two-factor step
@@ -8,8 +34,10 @@ use crate::layout::SessionState;
 /// signed in, so the page is rendered afresh for the new session.
 #[component]
 pub fn SignInFlow(#[prop(into)] done_href: String, children: ChildrenFn) -> impl IntoView {
-    use crate::auth::api::{LoginCode, LoginStep};
-    use crate::auth::two_factor::pages::{EnrolmentGuide, RecoveryCodes, error_for};
+    use crate::auth::LoginStep;
+    use crate::auth::api::LoginCode;
+    use crate::auth::two_factor::pages::{EnrolmentGuide, RecoveryCodes};
+    use crate::ui::error_for;
     let login = SessionState::get().login;
     let code = ServerAction::<LoginCode>::new();
     let go = {
@@ -199,7 +227,7 @@ pub fn AccountPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
-                    Err(e) => view! { <crate::layout::ErrorNotice error=e /> }.into_any(),
+                    Err(e) => view! { <crate::ui::ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -213,7 +241,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn ChangeEmailSection() -> impl IntoView {
     use crate::auth::api::ChangeEmail;
-    use crate::auth::two_factor::pages::error_for;
+    use crate::ui::error_for;
     let change = ServerAction::<ChangeEmail>::new();
     let outcome = move || {
         match change.value().get() {

@@ -31,6 +31,26 @@ impl Default for PasswordRules {
     }
 }
 
+/// An organisation's rules as its administrators set them (the product's
+/// defaults when it has no settings row).
+#[cfg(feature = "ssr")]
+pub async fn load(
+    conn: &impl sea_orm::ConnectionTrait,
+    organisation_id: i32,
+) -> Result<PasswordRules, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    Ok(
+        crate::entities::portal_setting::Entity::find_by_id(organisation_id)
+            .one(conn)
+            .await?
+            .map(|s| PasswordRules {
+                min_length: usize::try_from(s.password_min_length).unwrap_or(MIN_LENGTH),
+                require_classes: s.password_require_classes,
+            })
+            .unwrap_or_default(),
+    )
+}
+
 /// Common and breached passwords of at least the minimum length, compared
 /// case-insensitively.
 const COMMON: &str = include_str!("common_passwords.txt");

@@ -5,20 +5,45 @@
 //! `NotFound`, so guessing ids reveals nothing; an action on a record they
 //! may see but not change is `Forbidden`.
 
-use crate::agency::{DataKind, Visibility};
+use crate::auth::Navigation;
 use crate::auth::Role;
+use crate::auth::admission::Standing;
+use crate::auth::grants::{DataKind, Visibility};
 use crate::error::AppError;
+use crate::orgs::OrgKind;
 
 /// The signed-in user an access decision is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: i32,
     pub organisation_id: i32,
+    /// A practice refers cases; an agency runs a portal. Some rooms exist
+    /// in one kind only.
+    pub organisation_kind: OrgKind,
     pub role: Role,
     /// External case managers: their access is Active and their agency's
     /// portal is on. Checked again here, although the session layer already
     /// refuses closed portals, so no path around it can leak data.
     pub portal_open: bool,
+}
+
+impl Actor {
+    /// An agency's external case manager as the policy sees them, for asking
+    /// on their behalf (a report addressed to them, an admin's preview of
+    /// their portal).
+    pub fn agency_case_manager(user_id: i32, organisation_id: i32, portal_open: bool) -> Actor {
+        Actor {
+            user_id,
+            organisation_id,
+            organisation_kind: OrgKind::Agency,
+            role: Role::ExternalCaseManager,
+            portal_open,
+        }
+    }
+
+    fn at_agency(&self) -> bool {
+        self.organisation_kind == OrgKind::Agency
+    }
 }
 
 /// What the actor wants to do.
@@ -106,6 +131,11 @@ pub enum Resource<'a> {
     },
     Organisation {
         id: i32,
+    },
+    /// A practice's members: its doctors and staff, and who of them is a
+    /// case manager. Agencies keep case managers in [`Resource::CaseManagers`].
+    Members {
+        organisation_id: i32,
     },
     /// The cross-practice doctor directory.
     DoctorDirectory,
@@ -212,7 +242,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
             }
         }
         Resource::AgencyDesk { organisation_id } => {
-            let own = *organisation_id == actor.organisation_id;
+            let own = *organisation_id == actor.organisation_id && actor.at_agency();
             match actor.role {
                 Role::Admin | Role::Staff if own => match action {
                     Action::View | Action::Modify | Action::Create => Ok(Grant::SELF),
@@ -222,7 +252,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
             }
         }
         Resource::CaseManagers { organisation_id } => {
-            let own = *organisation_id == actor.organisation_id;
+            let own = *organisation_id == actor.organisation_id && actor.at_agency();
             match (actor.role, action) {
                 (Role::Admin, _) if own => Ok(Grant::SELF),
                 // Staff pick case managers when assigning clients.
@@ -252,6 +282,17 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
             }
             _ => Err(AppError::NotFound),
         },
+        Resource::Members { organisation_id } => {
+            let own = *organisation_id == actor.organisation_id;
+            match (actor.role, action) {
+                (Role::Admin, Action::Administer | Action::View) if own && !actor.at_agency() => {
+                    Ok(Grant::SELF)
+                }
+                // An agency's admin sees the page refuse, not vanish.
+                (Role::Admin, _) if own => Err(AppError::Forbidden),
+                _ => Err(AppError::NotFound),
+            }
+        }
         Resource::Organisation { id } => {
             let own = *id == actor.organisation_id;
             match (actor.role, action) {
@@ -259,6 +300,85 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
                 _ => Err(AppError::NotFound),
             }
         }
+    }
+}
+
+/// Whether an account may still use a password-reset link: never once
+/// deactivated, and a case manager not while the agency has suspended or
+/// revoked their access. (Their portal being off, or the invitation not yet
+/// accepted, does not stop them choosing a password.)
+pub fn may_use_reset_link(active: bool, standing: Option<Standing>) -> bool {
+    active && !matches!(standing, Some(Standing::Suspended | Standing::Revoked))
+}
+
+/// Which kinds of a client's data the actor's reports may hold: a case
+/// manager what the agency shows them; agency staff everything (internal
+/// notes are in no report at all).
+pub fn report_contents(actor: &Actor, client: &ClientFacts) -> Visibility {
+    if actor.role == Role::ExternalCaseManager {
+        client.visible
+    } else {
+        Visibility::everything()
+    }
+}
+
+/// Whose conversation about a client the actor opens: a case manager only
+/// their own, whatever they name; agency staff the case manager they name,
+/// any past one to read it and one on the client's team to write. Call it
+/// after `can` on [`Resource::Messages`].
+pub fn conversation_with(
+    actor: &Actor,
+    action: Action,
+    client: &ClientFacts,
+    named: Option<i32>,
+) -> Result<i32, AppError> {
+    if actor.role == Role::ExternalCaseManager {
+        return Ok(actor.user_id);
+    }
+    match (action, named) {
+        (Action::View, Some(id)) => Ok(id),
+        (Action::View, None) => Err(AppError::invalid(
+            "case_manager_id",
+            "Choose a conversation.",
+        )),
+        (_, Some(id)) if client.assigned_case_managers.contains(&id) => Ok(id),
+        _ => Err(AppError::invalid(
+            "case_manager_id",
+            "Choose one of this client's case managers.",
+        )),
+    }
+}
+
+/// What the header offers the actor, decided here so the page only draws
+/// it: the agency's desk (clients, case managers, messages), its settings
+/// and log, and a case manager's portal.
+pub fn navigation(actor: &Actor) -> Navigation {
+    let own = actor.organisation_id;
+    Navigation {
+        agency_desk: can(
+            actor,
+            Action::View,
+            &Resource::AgencyDesk {
+                organisation_id: own,
+            },
+        )
+        .is_ok(),
+        agency_settings: can(
+            actor,
+            Action::Administer,
+            &Resource::CaseManagers {
+                organisation_id: own,
+            },
+        )
+        .is_ok(),
+        portal: can(
+            actor,
+            Action::View,
+            &Resource::Portal {
+                organisation_id: own,
+            },
+        )
+        .is_ok(),
     }
 }
 
@@ -376,6 +496,11 @@ mod tests {
         Actor {
             user_id,
             organisation_id: org,
+            organisation_kind: if org == AGENCY {
+                OrgKind::Agency
+            } else {
+                OrgKind::Practice
+            },
             role,
             portal_open: true,
         }

@@ -6,7 +6,9 @@ use serde_json::json;
 
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
-use crate::agency::case_managers::service::Standing;
+use crate::auth::accounts;
+use crate::auth::admission::Standing;
+use crate::auth::caller::Caller;
 use crate::auth::throttle::Claim;
 use crate::auth::two_factor::SecondFactor;
 use crate::auth::two_factor::service::{self as two_factor, Purpose};
@@ -26,8 +28,8 @@ impl Credentials {
     /// Normalises the e-mail; refuses empty or absurd input before any
     /// database work.
     pub fn parse(email: &str, password: String) -> Result<Self, AppError> {
-        let email = email.trim().to_lowercase();
-        if email.is_empty() || email.len() > 254 {
+        let email = crate::auth::email::normalise(email);
+        if email.is_empty() || email.len() > crate::auth::email::MAX_LENGTH {
             return Err(AppError::invalid("email", "Enter your e-mail address."));
         }
         if password.is_empty() || password.len() > 1024 {
@@ -92,9 +94,9 @@ pub async fn sign_in(
     .await?;
 
     let standing = match &found {
-        Some(u) if matches && u.role == crate::auth::Role::ExternalCaseManager => Some(
-            crate::agency::case_managers::service::standing(db, u.id, u.organisation_id).await?,
-        ),
+        Some(u) if matches && u.role == crate::auth::Role::ExternalCaseManager => {
+            Some(crate::auth::admission::standing(db, u.id, u.organisation_id).await?)
+        }
         _ => None,
     };
     let failure = match (&found, standing) {
@@ -312,92 +314,33 @@ pub async fn complete_sign_in(
     Ok((user, token, recovery_codes))
 }
 
-/// Proves the signed-in person is still the account holder before a
-/// sensitive change (e-mail, two-factor). A wrong password counts toward
-/// the account's sign-in throttle, so this is no side door for guessing.
-pub async fn reauthenticate(
-    db: &DatabaseConnection,
-    current: &crate::auth::CurrentUser,
-    password: String,
-    ip: Option<String>,
-) -> Result<user::Model, AppError> {
-    if password.is_empty() || password.len() > 1024 {
-        return Err(AppError::invalid("password", "Enter your password."));
-    }
-    own_password(db, current, password, "re-authentication", ip)
-        .await?
-        .ok_or_else(|| AppError::invalid("password", "Your password is not right."))
-}
-
-/// Checks the signed-in user's own password: the account row when it is
-/// right, `None` (logged) when it is wrong. The check is claimed against
-/// the account's sign-in throttle first, like a sign-in: a stolen session
-/// cannot guess passwords here without limit.
-async fn own_password(
-    db: &DatabaseConnection,
-    current: &crate::auth::CurrentUser,
-    password: String,
-    during: &str,
-    ip: Option<String>,
-) -> Result<Option<user::Model>, AppError> {
-    let keys = vec![throttle::account_key(&current.email)];
-    if let Claim::Refused { .. } = throttle::claim_now(db, &keys, chrono::Utc::now()).await? {
-        return Err(AppError::TooManyRequests);
-    }
-    let u = user::Entity::find_by_id(current.user_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if password::verify_password(SecretString::from(password), Some(u.password_hash.clone()))
-        .await?
-    {
-        throttle::note_success(db, &u.email).await?;
-        return Ok(Some(u));
-    }
-    let txn = begin_write(db).await?;
-    record(
-        &txn,
-        Entry::new(ActivityAction::SignInFailed, "user", Some(u.id))
-            .by(u.id, u.organisation_id)
-            .detail(json!({ "reason": "wrong_password", "during": during }))
-            .from_ip(ip),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(None)
-}
-
 /// Changes the signed-in user's e-mail (their sign-in name) after the
 /// password proves it is them. Other sessions end; the log keeps both
 /// addresses.
 pub async fn change_email(
     db: &DatabaseConnection,
-    current: &crate::auth::CurrentUser,
+    caller: &Caller,
     password: String,
     new_email: &str,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::policy::{Action, Resource, can};
     use sea_orm::{ActiveModelTrait, Set};
     can(
-        &current.actor(),
+        caller,
         Action::Modify,
         &Resource::Account {
-            user_id: current.user_id,
-            organisation_id: current.organisation_id,
+            user_id: caller.user.user_id,
+            organisation_id: caller.user.organisation_id,
         },
     )?;
-    let email = new_email.trim().to_lowercase();
-    if !crate::agency::case_managers::service::valid_email(&email) {
-        return Err(AppError::invalid("email", "Enter a valid e-mail address."));
-    }
-    if email == current.email {
+    let email = crate::auth::email::Email::parse(new_email)?.into_string();
+    if email == caller.user.email {
         return Err(AppError::invalid(
             "email",
             "That is already your e-mail address.",
         ));
     }
-    let u = reauthenticate(db, current, password, ip.clone()).await?;
+    let u = accounts::reauthenticate(db, caller, password).await?;
     let txn = begin_write(db).await?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -415,13 +358,17 @@ pub async fn change_email(
     let mut active: user::ActiveModel = u.into();
     active.email = Set(email.clone());
     active.update(&txn).await?;
-    session::destroy_others_for_user(&txn, current.user_id, &current.session_id).await?;
+    session::destroy_others_for_user(&txn, caller.user.user_id, &caller.user.session_id).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::EmailChanged, "user", Some(current.user_id))
-            .by(current.user_id, current.organisation_id)
-            .detail(json!({ "before": before, "after": email }))
-            .from_ip(ip),
+        Entry::new(
+            ActivityAction::EmailChanged,
+            "user",
+            Some(caller.user.user_id),
+        )
+        .by(caller.user.user_id, caller.user.organisation_id)
+        .detail(json!({ "before": before, "after": email }))
+        .from_ip(caller.ip.clone()),
     )
     .await?;
     txn.commit().await?;
@@ -429,18 +376,14 @@ pub async fn change_email(
 }
 
 /// Ends the current session and logs it.
-pub async fn sign_out(
-    db: &DatabaseConnection,
-    user: &crate::auth::CurrentUser,
-    ip: Option<String>,
-) -> Result<(), AppError> {
+pub async fn sign_out(db: &DatabaseConnection, caller: &Caller) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    session::destroy(&txn, &user.session_id).await?;
+    session::destroy(&txn, &caller.user.session_id).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::SignOut, "user", Some(user.user_id))
-            .by(user.user_id, user.organisation_id)
-            .from_ip(ip),
+        Entry::new(ActivityAction::SignOut, "user", Some(caller.user.user_id))
+            .by(caller.user.user_id, caller.user.organisation_id)
+            .from_ip(caller.ip.clone()),
     )
     .await?;
     txn.commit().await?;
@@ -451,17 +394,14 @@ pub async fn sign_out(
 /// user's other sessions: whoever else held one must sign in again.
 pub async fn change_password(
     db: &DatabaseConnection,
-    current_user: &crate::auth::CurrentUser,
+    caller: &Caller,
     current: String,
     new: String,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     use sea_orm::{ActiveModelTrait, Set};
-    let rules =
-        crate::agency::settings::service::password_rules(db, current_user.organisation_id).await?;
-    crate::auth::password_rules::check_new_password(&new, &current_user.email, rules)?;
-    let Some(u) = own_password(db, current_user, current, "password change", ip.clone()).await?
-    else {
+    let rules = crate::auth::password_rules::load(db, caller.user.organisation_id).await?;
+    crate::auth::password_rules::check_new_password(&new, &caller.user.email, rules)?;
+    let Some(u) = accounts::own_password(db, caller, current, "password change").await? else {
         return Err(AppError::invalid(
             "current",
             "Your current password is not right.",
@@ -473,16 +413,16 @@ pub async fn change_password(
     active.password_hash = Set(hash);
     active.must_change_password = Set(false);
     active.update(&txn).await?;
-    session::destroy_others_for_user(&txn, current_user.user_id, &current_user.session_id).await?;
+    session::destroy_others_for_user(&txn, caller.user.user_id, &caller.user.session_id).await?;
     record(
         &txn,
         Entry::new(
             ActivityAction::PasswordChanged,
             "user",
-            Some(current_user.user_id),
+            Some(caller.user.user_id),
         )
-        .by(current_user.user_id, current_user.organisation_id)
-        .from_ip(ip),
+        .by(caller.user.user_id, caller.user.organisation_id)
+        .from_ip(caller.ip.clone()),
     )
     .await?;
     txn.commit().await?;
@@ -492,7 +432,7 @@ pub async fn change_password(
 pub async fn list_sessions(
     db: &DatabaseConnection,
     current_user: &crate::auth::CurrentUser,
-) -> Result<Vec<crate::auth::api::SessionInfo>, AppError> {
+) -> Result<Vec<crate::auth::SessionInfo>, AppError> {
     use sea_orm::QueryOrder;
     let rows = crate::entities::session::Entity::find()
         .filter(crate::entities::session::Column::UserId.eq(current_user.user_id))
@@ -501,7 +441,7 @@ pub async fn list_sessions(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|s| crate::auth::api::SessionInfo {
+        .map(|s| crate::auth::SessionInfo {
             current: s.id == current_user.session_id,
             started: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             last_seen: s.last_seen_at.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -516,15 +456,14 @@ pub async fn list_sessions(
 /// Only the user's own sessions can match; the current one never does.
 pub async fn end_sessions(
     db: &DatabaseConnection,
-    current_user: &crate::auth::CurrentUser,
+    caller: &Caller,
     id: Option<String>,
-    ip: Option<String>,
 ) -> Result<u64, AppError> {
     use crate::entities::session as s;
     let txn = begin_write(db).await?;
     let mut q = s::Entity::delete_many()
-        .filter(s::Column::UserId.eq(current_user.user_id))
-        .filter(s::Column::Id.ne(current_user.session_id.as_str()));
+        .filter(s::Column::UserId.eq(caller.user.user_id))
+        .filter(s::Column::Id.ne(caller.user.session_id.as_str()));
     if let Some(id) = &id {
         q = q.filter(s::Column::Id.eq(id.as_str()));
     }
@@ -537,11 +476,11 @@ pub async fn end_sessions(
         Entry::new(
             ActivityAction::SessionsEnded,
             "user",
-            Some(current_user.user_id),
+            Some(caller.user.user_id),
         )
-        .by(current_user.user_id, current_user.organisation_id)
+        .by(caller.user.user_id, caller.user.organisation_id)
         .detail(json!({ "ended": ended, "which": if id.is_some() { "one" } else { "all others" } }))
-        .from_ip(ip),
+        .from_ip(caller.ip.clone()),
     )
     .await?;
     txn.commit().await?;
@@ -552,44 +491,20 @@ pub async fn end_sessions(
 /// stays active and signs in again. Logged with the number ended.
 pub async fn end_sessions_of(
     db: &DatabaseConnection,
-    current: &crate::auth::CurrentUser,
+    caller: &Caller,
     user_id: i32,
-    ip: Option<String>,
 ) -> Result<u64, AppError> {
-    let u = administered_account(db, current, user_id).await?;
+    let u = accounts::administered_account(db, caller, user_id).await?;
     let txn = begin_write(db).await?;
     let ended = session::destroy_all_for_user(&txn, u.id).await?;
     record(
         &txn,
         Entry::new(ActivityAction::SessionsEnded, "user", Some(u.id))
-            .by(current.user_id, current.organisation_id)
+            .by(caller.user.user_id, caller.user.organisation_id)
             .detail(json!({ "ended": ended, "which": "all, by an admin", "email": u.email }))
-            .from_ip(ip),
+            .from_ip(caller.ip.clone()),
     )
     .await?;
     txn.commit().await?;
     Ok(ended)
-}
-
-/// A user account the current user administers (their organisation's, not
-/// their own); not found otherwise, as for anything out of reach.
-pub async fn administered_account(
-    db: &DatabaseConnection,
-    current: &crate::auth::CurrentUser,
-    user_id: i32,
-) -> Result<user::Model, AppError> {
-    use crate::auth::policy::{Action, Resource, can};
-    let u = user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    can(
-        &current.actor(),
-        Action::Administer,
-        &Resource::Account {
-            user_id: u.id,
-            organisation_id: u.organisation_id,
-        },
-    )?;
-    Ok(u)
 }

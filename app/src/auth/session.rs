@@ -7,7 +7,8 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::auth::CurrentUser;
+use crate::auth::admission::{Standing, admission};
+use crate::auth::{CurrentUser, Role};
 use crate::entities::{organisation, session, user};
 use crate::server_context::RuntimeConfig;
 
@@ -119,6 +120,11 @@ pub async fn resolve(
         destroy(conn, &id).await?;
         return Ok(Err(Rejected::Unknown));
     };
+    let admitted = if user.role == Role::ExternalCaseManager {
+        Some(admission(conn, user.id, org.id).await?)
+    } else {
+        None
+    };
     let now = Utc::now();
     let rejected = if !user.active {
         Some(Rejected::Inactive)
@@ -131,16 +137,12 @@ pub async fn resolve(
             user_id: user.id,
             organisation_id: org.id,
         }));
-    } else if user.role == crate::auth::Role::ExternalCaseManager
-        && crate::agency::case_managers::service::standing(conn, user.id, org.id).await?
-            != crate::agency::case_managers::service::Standing::Open
-    {
+    } else if admitted.is_some_and(|a| a.standing != Standing::Open) {
         Some(Rejected::PortalClosed)
     } else {
         None
     };
-    let terms_pending = user.role == crate::auth::Role::ExternalCaseManager
-        && crate::portal::service::terms_pending_for(conn, user.id, org.id).await?;
+    let terms_pending = admitted.is_some_and(|a| a.terms_pending);
     if let Some(why) = rejected {
         destroy(conn, &id).await?;
         return Ok(Err(why));

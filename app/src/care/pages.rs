@@ -11,7 +11,7 @@ use crate::care::{
     AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, NoteInput,
 };
 use crate::error::AppError;
-use crate::layout::ErrorNotice;
+use crate::ui::ErrorNotice;
 
 /// A form field's messages from the latest failed attempt.
 fn field_error<T>(

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::clients::service::authorised_client;
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor};
 use crate::care::hours::{Booked, MonthHours, months_ending, summarise};
 use crate::care::{
@@ -240,9 +241,9 @@ pub async fn staff_record(
     db: &DatabaseConnection,
     actor: &Actor,
     client_id: i32,
-) -> Result<crate::care::api::CareRecordView, AppError> {
+) -> Result<crate::care::CareRecordView, AppError> {
     let c = staff_client(db, actor, client_id).await?;
-    Ok(crate::care::api::CareRecordView {
+    Ok(crate::care::CareRecordView {
         appointments: appointments(db, c.id, &ScheduleFilter::default(), true).await?,
         notes: notes(db, c.id, "", true).await?,
         assessments: assessments(db, c.id).await?,
@@ -336,10 +337,9 @@ async fn check_staff(
 
 pub async fn add_appointment(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     input: AppointmentInput,
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
     let Slot {
         starts_at,
@@ -348,7 +348,7 @@ pub async fn add_appointment(
         service_type,
     } = slot(&input)?;
     let txn = begin_write(db).await?;
-    let c = staff_client(&txn, actor, client_id).await?;
+    let c = staff_client(&txn, caller, client_id).await?;
     check_staff(&txn, &c, input.staff_user_id).await?;
     let now = Utc::now();
     let saved = appointment::ActiveModel {
@@ -360,7 +360,7 @@ pub async fn add_appointment(
         service_type: Set(service_type.clone()),
         status: Set(AppointmentStatus::Scheduled),
         minutes: Set(minutes),
-        created_by: Set(actor.user_id),
+        created_by: Set(caller.user_id),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -374,9 +374,8 @@ pub async fn add_appointment(
             "appointment",
             Some(saved.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "client": c.id, "starts_at": stamp(starts_at), "service": service_type }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "client": c.id, "starts_at": stamp(starts_at), "service": service_type })),
     )
     .await?;
     txn.commit().await?;
@@ -386,10 +385,9 @@ pub async fn add_appointment(
 /// Reschedules or corrects an appointment; the log keeps both versions.
 pub async fn update_appointment(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     appointment_id: i32,
     input: AppointmentInput,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let new = slot(&input)?;
     let txn = begin_write(db).await?;
@@ -397,7 +395,7 @@ pub async fn update_appointment(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let c = staff_client(&txn, actor, a.client_id).await?;
+    let c = staff_client(&txn, caller, a.client_id).await?;
     check_staff(&txn, &c, input.staff_user_id).await?;
     let before = json!({ "starts_at": stamp(a.starts_at), "ends_at": stamp(a.ends_at),
         "service": a.service_type, "staff": a.staff_user_id });
@@ -418,9 +416,8 @@ pub async fn update_appointment(
             "appointment",
             Some(appointment_id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "client": c.id, "before": before, "after": after }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "client": c.id, "before": before, "after": after })),
     )
     .await?;
     txn.commit().await?;
@@ -429,17 +426,16 @@ pub async fn update_appointment(
 
 pub async fn set_appointment_status(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     appointment_id: i32,
     status: AppointmentStatus,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let a = appointment::Entity::find_by_id(appointment_id)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let c = staff_client(&txn, actor, a.client_id).await?;
+    let c = staff_client(&txn, caller, a.client_id).await?;
     let before = a.status;
     if before == status {
         return Ok(());
@@ -455,9 +451,8 @@ pub async fn set_appointment_status(
             "appointment",
             Some(appointment_id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "client": c.id, "before": before.key(), "after": status.key() }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "client": c.id, "before": before.key(), "after": status.key() })),
     )
     .await?;
     txn.commit().await?;
@@ -466,10 +461,9 @@ pub async fn set_appointment_status(
 
 pub async fn add_note(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     input: NoteInput,
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
     let content = input.content.trim().to_string();
     let internal = input.internal.trim().to_string();
@@ -485,12 +479,12 @@ pub async fn add_note(
         }
     }
     let txn = begin_write(db).await?;
-    let c = staff_client(&txn, actor, client_id).await?;
+    let c = staff_client(&txn, caller, client_id).await?;
     let saved = service_note::ActiveModel {
         organisation_id: Set(c.organisation_id),
         client_id: Set(c.id),
         appointment_id: Set(None),
-        author_user_id: Set(actor.user_id),
+        author_user_id: Set(caller.user_id),
         written_at: Set(Utc::now()),
         general_content: Set(content),
         internal_content: Set(internal),
@@ -503,9 +497,8 @@ pub async fn add_note(
     record(
         &txn,
         Entry::new(ActivityAction::NoteAdded, "service_note", Some(saved.id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "client": c.id }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "client": c.id })),
     )
     .await?;
     txn.commit().await?;
@@ -514,10 +507,9 @@ pub async fn add_note(
 
 pub async fn add_assessment(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     input: AssessmentInput,
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
     let assessed_on = parse_date("assessed_on", &input.assessed_on)?;
     let next_due = match input.next_due.trim() {
@@ -533,7 +525,7 @@ pub async fn add_assessment(
     let title = required("title", &input.title, 200, "a title")?;
     let summary = required("summary", &input.summary, MAX_TEXT, "a summary")?;
     let txn = begin_write(db).await?;
-    let c = staff_client(&txn, actor, client_id).await?;
+    let c = staff_client(&txn, caller, client_id).await?;
     let saved = assessment::ActiveModel {
         organisation_id: Set(c.organisation_id),
         client_id: Set(c.id),
@@ -541,7 +533,7 @@ pub async fn add_assessment(
         title: Set(title.clone()),
         summary: Set(summary),
         next_due: Set(next_due),
-        author_user_id: Set(actor.user_id),
+        author_user_id: Set(caller.user_id),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -554,9 +546,8 @@ pub async fn add_assessment(
             "assessment",
             Some(saved.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "client": c.id, "title": title }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "client": c.id, "title": title })),
     )
     .await?;
     txn.commit().await?;

@@ -4,112 +4,11 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
-use serde::{Deserialize, Serialize};
 
 use crate::cases::filters::CaseFilter;
 use crate::cases::workflow::{RejectionReason, Transition};
-use crate::cases::{CaseStatus, Urgency};
+use crate::cases::{BulkOutcome, CaseChanges, CaseDetail, CasePage, DoctorEntry, NewCase};
 use crate::error::AppError;
-
-/// Rows per page of a case list.
-pub const PAGE_SIZE: u64 = 50;
-
-/// One line of a case list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseRow {
-    pub id: i32,
-    pub version: i32,
-    pub patient_name: String,
-    pub reason: String,
-    pub status: CaseStatus,
-    pub urgency: Urgency,
-    pub referred_by: String,
-    pub referred_to: String,
-    pub updated_at: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CasePage {
-    pub rows: Vec<CaseRow>,
-    /// Cursor for the next page, when there is one.
-    pub next: Option<String>,
-    /// Cases matching the filter, all pages together.
-    pub total: u64,
-}
-
-/// One line of a case's history timeline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub at: String,
-    pub text: String,
-}
-
-/// A case as its participants see it, with what the viewer may do to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseDetail {
-    pub id: i32,
-    pub version: i32,
-    pub patient_name: String,
-    pub patient_date_of_birth: Option<String>,
-    pub patient_contact: Option<String>,
-    pub reason: String,
-    pub notes: Option<String>,
-    pub status: CaseStatus,
-    pub urgency: Urgency,
-    pub referred_by: String,
-    pub referred_to: String,
-    pub associates: Vec<String>,
-    pub rejection: Option<String>,
-    pub parent_case_id: Option<i32>,
-    /// Status changes the viewer may make now.
-    pub allowed: Vec<Transition>,
-    pub can_modify: bool,
-    /// A new case the viewer's side has just opened: the page records
-    /// receipt with [`acknowledge_case`].
-    pub can_receive: bool,
-    pub can_refer: bool,
-    pub history: Vec<HistoryEntry>,
-}
-
-/// A doctor in the cross-practice directory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DoctorEntry {
-    pub user_id: i32,
-    pub name: String,
-    pub practice: String,
-    pub specialty: String,
-}
-
-/// The editable fields of a case.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseChanges {
-    pub patient_contact: Option<String>,
-    pub reason: String,
-    pub urgency: Urgency,
-    pub notes: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewCase {
-    pub patient_name: String,
-    /// `YYYY-MM-DD`
-    pub patient_date_of_birth: Option<String>,
-    pub patient_contact: Option<String>,
-    pub reason: String,
-    pub urgency: Urgency,
-    pub notes: Option<String>,
-    /// The referring doctor (a case manager picks one of their practice's).
-    pub referred_by_user_id: i32,
-    pub referred_to_user_id: i32,
-    pub associated_user_ids: Vec<i32>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BulkOutcome {
-    pub id: i32,
-    pub ok: bool,
-    pub message: String,
-}
 
 /// Any signed-in user: one page of the cases they may see, filtered.
 /// Doctors see the cases they are on; practice case managers every case a
@@ -118,16 +17,13 @@ pub struct BulkOutcome {
 /// is structured.
 #[server(endpoint = "cases/list", input = Json)]
 pub async fn list_cases(filter: CaseFilter, after: Option<String>) -> Result<CasePage, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         crate::cases::service::list_page(
             &ctx.db,
-            &user.actor(),
+            caller,
             &filter,
             after.as_deref(),
-            PAGE_SIZE,
+            crate::cases::PAGE_SIZE,
         )
         .await
     })
@@ -138,11 +34,8 @@ pub async fn list_cases(filter: CaseFilter, after: Option<String>) -> Result<Cas
 /// Changes nothing (see [`acknowledge_case`]).
 #[server(endpoint = "cases/get", input = GetUrl)]
 pub async fn get_case(id: i32) -> Result<CaseDetail, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::open_case(&ctx.db, &user.actor(), id).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::open_case(&ctx.db, caller, id).await
     })
     .await
 }
@@ -152,11 +45,8 @@ pub async fn get_case(id: i32) -> Result<CaseDetail, AppError> {
 /// from another site can do it.
 #[server(endpoint = "cases/received", input = Json)]
 pub async fn acknowledge_case(id: i32) -> Result<(), AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::acknowledge(&ctx.db, &user.actor(), id, sc::client_ip()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::acknowledge(&ctx.db, caller, id).await
     })
     .await
 }
@@ -174,21 +64,10 @@ pub async fn transition_case(
     reason: Option<RejectionReason>,
     note: Option<String>,
 ) -> Result<CaseDetail, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         let change = crate::cases::service::StatusChange::parse(transition, reason, note)?;
-        crate::cases::service::transition(
-            &ctx.db,
-            &user.actor(),
-            id,
-            version,
-            change,
-            sc::client_ip(),
-        )
-        .await?;
-        crate::cases::service::open_case(&ctx.db, &user.actor(), id).await
+        crate::cases::service::transition(&ctx.db, caller, id, version, change).await?;
+        crate::cases::service::open_case(&ctx.db, caller, id).await
     })
     .await
 }
@@ -201,20 +80,9 @@ pub async fn modify_case(
     version: i32,
     changes: CaseChanges,
 ) -> Result<CaseDetail, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::modify(
-            &ctx.db,
-            &user.actor(),
-            id,
-            version,
-            changes,
-            sc::client_ip(),
-        )
-        .await?;
-        crate::cases::service::open_case(&ctx.db, &user.actor(), id).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::modify(&ctx.db, caller, id, version, changes).await?;
+        crate::cases::service::open_case(&ctx.db, caller, id).await
     })
     .await
 }
@@ -229,20 +97,8 @@ pub async fn refer_case(
     to_doctor: i32,
     note: String,
 ) -> Result<i32, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::refer(
-            &ctx.db,
-            &user.actor(),
-            id,
-            version,
-            to_doctor,
-            note,
-            sc::client_ip(),
-        )
-        .await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::refer(&ctx.db, caller, id, version, to_doctor, note).await
     })
     .await
 }
@@ -251,11 +107,8 @@ pub async fn refer_case(
 /// of their practice's doctors): start a referral. Returns its id.
 #[server(endpoint = "cases/create", input = Json)]
 pub async fn create_case(case: NewCase) -> Result<i32, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::create(&ctx.db, &user.actor(), case, sc::client_ip()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::create(&ctx.db, caller, case).await
     })
     .await
 }
@@ -269,21 +122,15 @@ pub async fn bulk_transition(
     reason: Option<RejectionReason>,
     note: Option<String>,
 ) -> Result<Vec<BulkOutcome>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        if items.len() > PAGE_SIZE as usize {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        if items.len() > crate::cases::PAGE_SIZE as usize {
             return Err(AppError::invalid(
                 "items",
-                format!("Select at most {PAGE_SIZE} cases."),
+                format!("Select at most {} cases.", crate::cases::PAGE_SIZE),
             ));
         }
         let change = crate::cases::service::StatusChange::parse(transition, reason, note)?;
-        Ok(
-            crate::cases::service::bulk(&ctx.db, &user.actor(), &items, change, sc::client_ip())
-                .await,
-        )
+        Ok(crate::cases::service::bulk(&ctx.db, caller, &items, change).await)
     })
     .await
 }
@@ -292,11 +139,8 @@ pub async fn bulk_transition(
 /// all practices, for the referred-to and associated pickers.
 #[server(endpoint = "doctors/directory", input = GetUrl)]
 pub async fn doctor_directory(q: String) -> Result<Vec<DoctorEntry>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::directory(&ctx.db, &user.actor(), &q, false).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::directory(&ctx.db, caller, &q, false).await
     })
     .await
 }
@@ -305,11 +149,8 @@ pub async fn doctor_directory(q: String) -> Result<Vec<DoctorEntry>, AppError> {
 /// filter and the referring-doctor picker).
 #[server(endpoint = "doctors/practice", input = GetUrl)]
 pub async fn practice_doctors() -> Result<Vec<DoctorEntry>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        crate::cases::service::directory(&ctx.db, &user.actor(), "", true).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::directory(&ctx.db, caller, "", true).await
     })
     .await
 }

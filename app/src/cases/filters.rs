@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::cases::{CaseSide, CaseStatus};
+use crate::ui::encode;
 
 /// Longest text search accepted; anything longer is cut, not refused.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -73,18 +74,6 @@ impl CaseFilter {
             .collect::<Vec<_>>()
             .join("&")
     }
-}
-
-/// Percent-encodes a query value.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,11 +1,17 @@
+use std::collections::HashMap;
+
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::agency::settings::service::visibility;
+use crate::auth::grants::Visibility;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
 use crate::clients::AssignedClient;
 use crate::entities::{client, client_assignment};
 use crate::error::AppError;
 
-/// The actor's assigned clients, each also passed through the policy.
+/// The actor's assigned clients, each also passed through the policy with
+/// the client's real facts (its whole team, the agency's visibility), so the
+/// list can never hold a client the client's own page would refuse.
 #[tracing::instrument(skip_all)]
 pub async fn list_assigned(
     db: &DatabaseConnection,
@@ -18,24 +24,45 @@ pub async fn list_assigned(
         .order_by_asc(client::Column::FullName)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(assignment, client)| {
-            let client = client?;
-            let facts = ClientFacts {
-                organisation_id: client.organisation_id,
-                archived: client.archived_at.is_some(),
-                assigned_case_managers: vec![assignment.case_manager_user_id],
-                visible: crate::agency::Visibility::default(),
-            };
-            can(actor, Action::View, &Resource::Client(&facts)).ok()?;
-            Some(AssignedClient {
+    let ids: Vec<i32> = rows.iter().map(|(a, _)| a.client_id).collect();
+    let mut teams: HashMap<i32, Vec<i32>> = HashMap::new();
+    for a in client_assignment::Entity::find()
+        .filter(client_assignment::Column::ClientId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        teams
+            .entry(a.client_id)
+            .or_default()
+            .push(a.case_manager_user_id);
+    }
+    let mut shown: HashMap<i32, Visibility> = HashMap::new();
+    let mut out = Vec::new();
+    for (assignment, client) in rows {
+        let Some(client) = client else { continue };
+        let visible = match shown.get(&client.organisation_id) {
+            Some(v) => *v,
+            None => {
+                let v = visibility(db, client.organisation_id).await?;
+                shown.insert(client.organisation_id, v);
+                v
+            }
+        };
+        let facts = ClientFacts {
+            organisation_id: client.organisation_id,
+            archived: client.archived_at.is_some(),
+            assigned_case_managers: teams.remove(&client.id).unwrap_or_default(),
+            visible,
+        };
+        if can(actor, Action::View, &Resource::Client(&facts)).is_ok() {
+            out.push(AssignedClient {
                 id: client.id,
                 full_name: client.full_name,
                 relationship: assignment.relationship,
-            })
-        })
-        .collect())
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Everything the policy needs to know about a client.
@@ -54,7 +81,7 @@ pub async fn facts(
         organisation_id: client.organisation_id,
         archived: client.archived_at.is_some(),
         assigned_case_managers: assigned,
-        visible: crate::agency::settings::service::visibility(conn, client.organisation_id).await?,
+        visible: visibility(conn, client.organisation_id).await?,
     })
 }
 

@@ -27,7 +27,13 @@ pub enum Relation {
         to = "super::organisation::Column::Id"
     )]
     Organisation,
-    #[sea_orm(has_one = "super::case_manager_profile::Entity")]
+    /// A case manager's profile, keyed by the user's id. Declared from this
+    /// side alone, so the profile entity need not know this one.
+    #[sea_orm(
+        belongs_to = "super::case_manager_profile::Entity",
+        from = "Column::Id",
+        to = "super::case_manager_profile::Column::UserId"
+    )]
     CaseManagerProfile,
 }
 

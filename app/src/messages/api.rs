@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::messages::{MessageRow, MessagingView, StaffMember, ThreadRow};
+
 #[cfg(feature = "ssr")]
 use crate::messages::{Routing, service};
 
@@ -16,19 +17,15 @@ pub async fn send_message(
     case_manager_id: Option<i32>,
     body: String,
 ) -> Result<MessageRow, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         service::send(
             &ctx.db,
             ctx.mailer.as_ref(),
             &ctx.config.public_url,
-            &user.actor(),
+            caller,
             client_id,
             case_manager_id,
             &body,
-            sc::client_ip(),
         )
         .await
     })
@@ -41,18 +38,8 @@ pub async fn conversation(
     client_id: i32,
     case_manager_id: Option<i32>,
 ) -> Result<Vec<MessageRow>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::conversation(
-            &ctx.db,
-            &user.actor(),
-            client_id,
-            case_manager_id,
-            sc::client_ip(),
-        )
-        .await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::conversation(&ctx.db, caller, client_id, case_manager_id).await
     })
     .await
 }
@@ -61,14 +48,11 @@ pub async fn conversation(
 /// narrowed by client and case manager (0 for any).
 #[server(endpoint = "messages/inbox", input = leptos::server_fn::codec::GetUrl)]
 pub async fn inbox(client_id: i32, case_manager_id: i32) -> Result<Vec<ThreadRow>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         let pick = |id: i32| (id > 0).then_some(id);
         service::inbox(
             &ctx.db,
-            &user.actor(),
+            caller,
             pick(client_id),
             pick(case_manager_id),
             true,
@@ -81,11 +65,8 @@ pub async fn inbox(client_id: i32, case_manager_id: i32) -> Result<Vec<ThreadRow
 /// Every conversation about one client, for its record.
 #[server(endpoint = "messages/of-client", input = leptos::server_fn::codec::GetUrl)]
 pub async fn client_conversations(client_id: i32) -> Result<Vec<ThreadRow>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::inbox(&ctx.db, &user.actor(), Some(client_id), None, false).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::inbox(&ctx.db, caller, Some(client_id), None, false).await
     })
     .await
 }
@@ -94,22 +75,16 @@ pub async fn client_conversations(client_id: i32) -> Result<Vec<ThreadRow>, AppE
 /// or not for them.
 #[server(endpoint = "messages/unread", input = leptos::server_fn::codec::GetUrl)]
 pub async fn unread_messages() -> Result<Option<i64>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::unread(&ctx.db, &user.actor()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::unread(&ctx.db, caller).await
     })
     .await
 }
 
 #[server(endpoint = "messages/settings", input = leptos::server_fn::codec::GetUrl)]
 pub async fn messaging_settings() -> Result<MessagingView, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::settings(&ctx.db, &user.actor()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::settings(&ctx.db, caller).await
     })
     .await
 }
@@ -120,21 +95,10 @@ pub async fn update_messaging(
     routing: String,
     #[server(default)] staff: Vec<i32>,
 ) -> Result<(), AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         let routing = Routing::from_key(routing.trim())
             .ok_or_else(|| AppError::invalid("routing", "Choose who receives messages."))?;
-        service::update_settings(
-            &ctx.db,
-            &user.actor(),
-            enabled,
-            routing,
-            &staff,
-            sc::client_ip(),
-        )
-        .await
+        service::update_settings(&ctx.db, caller, enabled, routing, &staff).await
     })
     .await
 }
@@ -142,11 +106,8 @@ pub async fn update_messaging(
 /// The agency's staff, with the client's team lead marked.
 #[server(endpoint = "messages/team-lead", input = leptos::server_fn::codec::GetUrl)]
 pub async fn team_lead_choices(client_id: i32) -> Result<Vec<StaffMember>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::team_lead_choices(&ctx.db, &user.actor(), client_id).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::team_lead_choices(&ctx.db, caller, client_id).await
     })
     .await
 }
@@ -154,18 +115,8 @@ pub async fn team_lead_choices(client_id: i32) -> Result<Vec<StaffMember>, AppEr
 /// Sets (or with 0 clears) a client's team lead.
 #[server(endpoint = "messages/team-lead/set")]
 pub async fn set_team_lead(client_id: i32, user_id: i32) -> Result<(), AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::set_team_lead(
-            &ctx.db,
-            &user.actor(),
-            client_id,
-            (user_id > 0).then_some(user_id),
-            sc::client_ip(),
-        )
-        .await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::set_team_lead(&ctx.db, caller, client_id, (user_id > 0).then_some(user_id)).await
     })
     .await
 }

@@ -5,32 +5,13 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::layout::ErrorNotice;
 use crate::messages::api::{
     SendMessage, SetTeamLead, UpdateMessaging, client_conversations, conversation, inbox,
     messaging_settings, team_lead_choices,
 };
 use crate::messages::{MAX_MESSAGE, MessageRow, Routing, ThreadRow};
-
-/// How often open conversations and the inbox look for new messages.
-const POLL_MS: u32 = 5_000;
-
-/// A counter that goes up every [`POLL_MS`] while the component lives (in
-/// the browser; the server renders once).
-pub fn polling() -> RwSignal<u64> {
-    let tick = RwSignal::new(0u64);
-    #[cfg(feature = "hydrate")]
-    {
-        let interval = gloo_timers::callback::Interval::new(POLL_MS, move || {
-            tick.update(|n| *n += 1);
-        });
-        let held = StoredValue::new_local(Some(interval));
-        on_cleanup(move || held.update_value(|i| drop(i.take())));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = POLL_MS;
-    tick
-}
+use crate::ui::ErrorNotice;
+use crate::ui::polling;
 
 fn message_list(rows: Vec<MessageRow>) -> AnyView {
     if rows.is_empty() {

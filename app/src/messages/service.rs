@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::auth::Role;
-use crate::auth::policy::{Action, Actor, ClientFacts, Resource, administers_own, can};
+use crate::auth::caller::Caller;
+use crate::auth::policy::{
+    Action, Actor, ClientFacts, Resource, administers_own, can, conversation_with,
+};
 use crate::care::service::names;
 use crate::clients::service::client_and_facts;
 use crate::db::begin_write;
@@ -115,55 +118,38 @@ fn clean_body(body: &str) -> Result<String, AppError> {
     Ok(body)
 }
 
-/// The conversation's case manager: a case manager's own; for staff, the
-/// one they name, who must be on the client's team.
-fn case_manager_of(actor: &Actor, f: &ClientFacts, named: Option<i32>) -> Result<i32, AppError> {
-    if actor.role == Role::ExternalCaseManager {
-        return Ok(actor.user_id);
-    }
-    match named {
-        Some(id) if f.assigned_case_managers.contains(&id) => Ok(id),
-        _ => Err(AppError::invalid(
-            "case_manager_id",
-            "Choose one of this client's case managers.",
-        )),
-    }
-}
-
 fn stamp(t: chrono::DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn send(
     db: &DatabaseConnection,
     mailer: &dyn Mailer,
     public_url: &str,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     case_manager_id: Option<i32>,
     body: &str,
-    ip: Option<String>,
 ) -> Result<MessageRow, AppError> {
     let body = clean_body(body)?;
     let txn = begin_write(db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
     let on = enabled(&txn, c.organisation_id).await?;
     can(
-        actor,
+        caller,
         Action::Create,
         &Resource::Messages {
             client: &f,
             enabled: on,
         },
     )?;
-    let cm = case_manager_of(actor, &f, case_manager_id)?;
+    let cm = conversation_with(caller, Action::Create, &f, case_manager_id)?;
     let now = Utc::now();
     let saved = message::ActiveModel {
         organisation_id: Set(c.organisation_id),
         client_id: Set(c.id),
         case_manager_user_id: Set(cm),
-        author_user_id: Set(actor.user_id),
+        author_user_id: Set(caller.user_id),
         body: Set(body.clone()),
         created_at: Set(now),
         read_at: Set(None),
@@ -176,17 +162,16 @@ pub async fn send(
     record(
         &txn,
         Entry::new(ActivityAction::MessageSent, "message", Some(saved.id))
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(json!({
                 "client": c.id,
                 "client_name": c.full_name,
                 "case_manager": cm,
                 "characters": body.chars().count(),
-            }))
-            .from_ip(ip),
+            })),
     )
     .await?;
-    let me = user::Entity::find_by_id(actor.user_id)
+    let me = user::Entity::find_by_id(caller.user_id)
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -195,7 +180,7 @@ pub async fn send(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut notices = Vec::new();
-    if actor.role == Role::ExternalCaseManager {
+    if caller.role == Role::ExternalCaseManager {
         let staff = staff_of(&txn, c.organisation_id).await?;
         let route = routing(&txn, c.organisation_id).await?;
         for id in receivers(&txn, c.organisation_id, c.id, route, &staff).await? {
@@ -233,7 +218,7 @@ pub async fn send(
     }
     Ok(MessageRow {
         id: saved.id,
-        from_agency: actor.role != Role::ExternalCaseManager,
+        from_agency: caller.role != Role::ExternalCaseManager,
         author: me.display_name,
         body,
         sent_at: stamp(now),
@@ -242,29 +227,23 @@ pub async fn send(
 
 pub async fn conversation(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     case_manager_id: Option<i32>,
-    ip: Option<String>,
 ) -> Result<Vec<MessageRow>, AppError> {
     let txn = begin_write(db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
     let on = enabled(&txn, c.organisation_id).await?;
     can(
-        actor,
+        caller,
         Action::View,
         &Resource::Messages {
             client: &f,
             enabled: on,
         },
     )?;
-    let cm = if actor.role == Role::ExternalCaseManager {
-        actor.user_id
-    } else {
-        // Staff may read a past conversation with someone since unassigned.
-        case_manager_id
-            .ok_or_else(|| AppError::invalid("case_manager_id", "Choose a conversation."))?
-    };
+    // Staff may read a past conversation with someone since unassigned.
+    let cm = conversation_with(caller, Action::View, &f, case_manager_id)?;
     let rows = message::Entity::find()
         .filter(message::Column::ClientId.eq(c.id))
         .filter(message::Column::CaseManagerUserId.eq(cm))
@@ -273,7 +252,7 @@ pub async fn conversation(
         .all(&txn)
         .await?;
     // Opening the conversation reads what the other side wrote.
-    let theirs = if actor.role == Role::ExternalCaseManager {
+    let theirs = if caller.role == Role::ExternalCaseManager {
         message::Column::AuthorUserId.ne(cm)
     } else {
         message::Column::AuthorUserId.eq(cm)
@@ -288,10 +267,10 @@ pub async fn conversation(
         .await?;
     // One view per quarter hour: the open conversation polls every few
     // seconds, and each poll is not a new reading.
-    if actor.role == Role::ExternalCaseManager
+    if caller.role == Role::ExternalCaseManager
         && !crate::activity::service::client_viewed_since(
             &txn,
-            actor.user_id,
+            caller.user_id,
             c.id,
             "messages",
             chrono::Duration::minutes(15),
@@ -301,9 +280,8 @@ pub async fn conversation(
         record(
             &txn,
             Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
-                .by(actor.user_id, actor.organisation_id)
-                .detail(json!({ "page": "messages", "client": c.id, "client_name": c.full_name }))
-                .from_ip(ip),
+                .by_caller(caller)
+                .detail(json!({ "page": "messages", "client": c.id, "client_name": c.full_name })),
         )
         .await?;
     }
@@ -511,15 +489,14 @@ pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> Result<Messagin
 
 pub async fn update_settings(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     on: bool,
     route: Routing,
     staff_ids: &[i32],
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    administers_own(actor)?;
+    administers_own(caller)?;
     let txn = begin_write(db).await?;
-    let staff = staff_of(&txn, actor.organisation_id).await?;
+    let staff = staff_of(&txn, caller.organisation_id).await?;
     let mut ids = staff_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -535,9 +512,9 @@ pub async fn update_settings(
             "Choose at least one staff member to receive messages.",
         ));
     }
-    let before = settings(db, actor).await?;
+    let before = settings(db, caller).await?;
     let now = Utc::now();
-    match messaging_setting::Entity::find_by_id(actor.organisation_id)
+    match messaging_setting::Entity::find_by_id(caller.organisation_id)
         .one(&txn)
         .await?
     {
@@ -550,7 +527,7 @@ pub async fn update_settings(
         }
         None => {
             messaging_setting::ActiveModel {
-                organisation_id: Set(actor.organisation_id),
+                organisation_id: Set(caller.organisation_id),
                 enabled: Set(on),
                 recipients: Set(route.key().into()),
                 updated_at: Set(now),
@@ -560,13 +537,13 @@ pub async fn update_settings(
         }
     }
     message_recipient::Entity::delete_many()
-        .filter(message_recipient::Column::OrganisationId.eq(actor.organisation_id))
+        .filter(message_recipient::Column::OrganisationId.eq(caller.organisation_id))
         .exec(&txn)
         .await?;
     if route == Routing::Specific {
         for id in &ids {
             message_recipient::ActiveModel {
-                organisation_id: Set(actor.organisation_id),
+                organisation_id: Set(caller.organisation_id),
                 user_id: Set(*id),
             }
             .insert(&txn)
@@ -584,15 +561,14 @@ pub async fn update_settings(
         Entry::new(
             ActivityAction::SettingsChanged,
             "organisation",
-            Some(actor.organisation_id),
+            Some(caller.organisation_id),
         )
-        .by(actor.user_id, actor.organisation_id)
+        .by_caller(caller)
         .detail(json!({
             "section": "communication",
             "before": { "enabled": before.enabled, "routing": before.routing.key(), "staff": chosen_before },
             "after": { "enabled": on, "routing": route.key(), "staff": if route == Routing::Specific { ids } else { Vec::new() } },
-        }))
-        .from_ip(ip),
+        })),
     )
     .await?;
     txn.commit().await?;
@@ -623,14 +599,13 @@ pub async fn team_lead_choices(
 
 pub async fn set_team_lead(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     lead: Option<i32>,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
-    can(actor, Action::Modify, &Resource::Client(&f))?;
+    can(caller, Action::Modify, &Resource::Client(&f))?;
     if let Some(id) = lead
         && !staff_of(&txn, c.organisation_id)
             .await?
@@ -661,9 +636,8 @@ pub async fn set_team_lead(
     record(
         &txn,
         Entry::new(ActivityAction::TeamLeadChanged, "client", Some(c.id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "client_name": c.full_name, "before": before, "after": lead }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "client_name": c.full_name, "before": before, "after": lead })),
     )
     .await?;
     txn.commit().await?;

@@ -3,8 +3,8 @@
 //! shows.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::DataKind;
 use crate::agency::settings::PortalFace;
@@ -13,55 +13,16 @@ use crate::care::hours::{HoursChart, hours};
 use crate::care::pages::{AppointmentTable, AssessmentList, HoursTable};
 use crate::clients::Relationship;
 use crate::error::AppError;
-use crate::layout::ErrorNotice;
 use crate::messages::pages::Conversation;
+use crate::portal::ClientsFilter;
 use crate::portal::api::{
-    AcceptTerms, ClientsFilter, my_clients, portal_assessments, portal_client, portal_documents,
-    portal_hours, portal_notes, portal_schedule, portal_terms,
+    AcceptTerms, my_clients, portal_assessments, portal_client, portal_documents, portal_hours,
+    portal_notes, portal_schedule, portal_terms,
 };
 use crate::reports::ReportKind;
 use crate::reports::pages::ReportMaker;
-use leptos_router::components::Redirect;
-
-/// How long typing must pause before a list follows.
-const DEBOUNCE_MS: u32 = 300;
-
-/// Runs `apply` once typing has paused (in the browser; on the server there
-/// is no typing).
-pub(crate) fn debounced(generation: RwSignal<u64>, apply: impl Fn() + 'static) {
-    generation.update(|n| *n += 1);
-    let mine = generation.get_untracked();
-    let run = move || {
-        if generation.get_untracked() == mine {
-            apply();
-        }
-    };
-    #[cfg(feature = "hydrate")]
-    gloo_timers::callback::Timeout::new(DEBOUNCE_MS, run).forget();
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (run, DEBOUNCE_MS);
-}
-
-pub(crate) fn replace_query(path: String, pairs: Vec<(&'static str, String)>) {
-    let qs: Vec<String> = pairs
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::cases::filters::encode(&v)))
-        .collect();
-    let url = if qs.is_empty() {
-        path
-    } else {
-        format!("{path}?{}", qs.join("&"))
-    };
-    use_navigate()(
-        &url,
-        NavigateOptions {
-            replace: true,
-            scroll: false,
-            ..Default::default()
-        },
-    );
-}
+use crate::ui::ErrorNotice;
+use crate::ui::{debounced, replace_query};
 
 /// The terms of use, shown before anything else until accepted.
 #[component]

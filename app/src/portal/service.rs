@@ -14,6 +14,8 @@ use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::DataKind;
 use crate::agency::documents::service as documents;
+use crate::auth::admission::terms_pending;
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
 use crate::care::hours::MonthHours;
 use crate::care::service::{self as care, ScheduleFilter};
@@ -23,7 +25,7 @@ use crate::clients::service::facts;
 use crate::db::begin_write;
 use crate::entities::{case_manager_profile, client, client_assignment, portal_setting};
 use crate::error::AppError;
-use crate::portal::api::{
+use crate::portal::{
     ClientsFilter, Contact, PortalClientRow, PortalClientView, PortalDocument, TermsView,
 };
 
@@ -63,12 +65,11 @@ async fn client_for(
 /// The portal's page views go to the audit trail.
 async fn viewed(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     c: &client::Model,
     page: &str,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    crate::activity::service::client_viewed(db, actor, c, page, ip).await
+    crate::activity::service::client_viewed(db, caller, c, page, caller.ip.clone()).await
 }
 
 /// My clients: assigned, not archived, narrowed by the filter.
@@ -128,12 +129,11 @@ pub async fn my_clients(
 /// A client's portal page: who they are, which tabs the agency allows.
 pub async fn client_page(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
-    ip: Option<String>,
 ) -> Result<PortalClientView, AppError> {
-    let (c, f) = client_for(db, actor, client_id, None).await?;
-    let relationship = client_assignment_of(db, actor, c.id).await?;
+    let (c, f) = client_for(db, caller, client_id, None).await?;
+    let relationship = client_assignment_of(db, caller, c.id).await?;
     let tabs: Vec<DataKind> = [
         DataKind::Schedules,
         DataKind::Notes,
@@ -142,10 +142,10 @@ pub async fn client_page(
         DataKind::Documents,
     ]
     .into_iter()
-    .filter(|k| can(actor, Action::View, &Resource::ClientData(&f, *k)).is_ok())
+    .filter(|k| can(caller, Action::View, &Resource::ClientData(&f, *k)).is_ok())
     .collect();
     let contact = can(
-        actor,
+        caller,
         Action::View,
         &Resource::ClientData(&f, DataKind::ContactInfo),
     )
@@ -156,7 +156,7 @@ pub async fn client_page(
         address: c.address.clone().unwrap_or_default(),
     });
     let messaging = crate::messages::service::enabled(db, c.organisation_id).await?;
-    viewed(db, actor, &c, "client", ip).await?;
+    viewed(db, caller, &c, "client").await?;
     Ok(PortalClientView {
         id: c.id,
         full_name: c.full_name,
@@ -184,33 +184,31 @@ async fn client_assignment_of(
 
 pub async fn schedule(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     filter: &ScheduleFilter,
-    ip: Option<String>,
 ) -> Result<Vec<AppointmentRow>, AppError> {
-    let (c, f) = client_for(db, actor, client_id, Some(DataKind::Schedules)).await?;
+    let (c, f) = client_for(db, caller, client_id, Some(DataKind::Schedules)).await?;
     let staff = can(
-        actor,
+        caller,
         Action::View,
         &Resource::ClientData(&f, DataKind::StaffInfo),
     )
     .is_ok();
     let rows = care::appointments(db, c.id, filter, staff).await?;
-    viewed(db, actor, &c, "schedule", ip).await?;
+    viewed(db, caller, &c, "schedule").await?;
     Ok(rows)
 }
 
 pub async fn notes(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     query: &str,
-    ip: Option<String>,
 ) -> Result<Vec<NoteRow>, AppError> {
-    let (c, f) = client_for(db, actor, client_id, Some(DataKind::Notes)).await?;
+    let (c, f) = client_for(db, caller, client_id, Some(DataKind::Notes)).await?;
     let staff = can(
-        actor,
+        caller,
         Action::View,
         &Resource::ClientData(&f, DataKind::StaffInfo),
     )
@@ -221,43 +219,40 @@ pub async fn notes(
             r.author = None;
         }
     }
-    viewed(db, actor, &c, "notes", ip).await?;
+    viewed(db, caller, &c, "notes").await?;
     Ok(rows)
 }
 
 pub async fn hours(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
-    ip: Option<String>,
 ) -> Result<Vec<MonthHours>, AppError> {
-    let (c, _) = client_for(db, actor, client_id, Some(DataKind::HoursSummary)).await?;
+    let (c, _) = client_for(db, caller, client_id, Some(DataKind::HoursSummary)).await?;
     let rows = care::month_hours(db, &c, Utc::now(), 6).await?;
-    viewed(db, actor, &c, "hours", ip).await?;
+    viewed(db, caller, &c, "hours").await?;
     Ok(rows)
 }
 
 pub async fn assessments(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
-    ip: Option<String>,
 ) -> Result<Vec<AssessmentRow>, AppError> {
-    let (c, _) = client_for(db, actor, client_id, Some(DataKind::Assessments)).await?;
+    let (c, _) = client_for(db, caller, client_id, Some(DataKind::Assessments)).await?;
     let rows = care::assessments(db, c.id).await?;
-    viewed(db, actor, &c, "assessments", ip).await?;
+    viewed(db, caller, &c, "assessments").await?;
     Ok(rows)
 }
 
 pub async fn documents(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
-    ip: Option<String>,
 ) -> Result<Vec<PortalDocument>, AppError> {
-    let (c, _) = client_for(db, actor, client_id, Some(DataKind::Documents)).await?;
+    let (c, _) = client_for(db, caller, client_id, Some(DataKind::Documents)).await?;
     // The documents service asks the policy about each document again.
-    let rows = documents::list(db, actor, c.id)
+    let rows = documents::list(db, caller, c.id)
         .await?
         .into_iter()
         .map(|d| PortalDocument {
@@ -268,7 +263,7 @@ pub async fn documents(
             uploaded_at: d.uploaded_at,
         })
         .collect();
-    viewed(db, actor, &c, "documents", ip).await?;
+    viewed(db, caller, &c, "documents").await?;
     Ok(rows)
 }
 
@@ -291,46 +286,16 @@ pub async fn terms(db: &DatabaseConnection, actor: &Actor) -> Result<TermsView, 
     })
 }
 
-/// Whether a case manager must accept (again) before anything else.
-pub fn terms_pending(s: &portal_setting::Model, p: &case_manager_profile::Model) -> bool {
-    s.terms_require_acceptance
-        && !s.terms_text.trim().is_empty()
-        && p.terms_version_accepted != Some(s.terms_version)
-}
-
-/// [`terms_pending`] for a user, read fresh (the session layer asks on
-/// every request, so a changed text takes effect at once).
-pub async fn terms_pending_for(
-    conn: &impl ConnectionTrait,
-    user_id: i32,
-    organisation_id: i32,
-) -> Result<bool, sea_orm::DbErr> {
-    let Some(s) = portal_setting::Entity::find_by_id(organisation_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let Some(p) = case_manager_profile::Entity::find_by_id(user_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(false);
-    };
-    Ok(terms_pending(&s, &p))
-}
-
 /// Records acceptance of the version the case manager was shown; a text
 /// changed meanwhile must be read first.
 pub async fn accept_terms(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     version: i32,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    case_manager(actor)?;
+    case_manager(caller)?;
     let txn = begin_write(db).await?;
-    let s = portal_setting::Entity::find_by_id(actor.organisation_id)
+    let s = portal_setting::Entity::find_by_id(caller.organisation_id)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -339,7 +304,7 @@ pub async fn accept_terms(
             "The terms of use changed while you were reading them. Please read them again.".into(),
         ));
     }
-    let p = case_manager_profile::Entity::find_by_id(actor.user_id)
+    let p = case_manager_profile::Entity::find_by_id(caller.user_id)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -348,10 +313,9 @@ pub async fn accept_terms(
     pm.update(&txn).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::TermsAccepted, "user", Some(actor.user_id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "version": version }))
-            .from_ip(ip),
+        Entry::new(ActivityAction::TermsAccepted, "user", Some(caller.user_id))
+            .by_caller(caller)
+            .detail(json!({ "version": version })),
     )
     .await?;
     txn.commit().await?;

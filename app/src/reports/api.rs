@@ -4,15 +4,10 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::reports::{Frequency, ReportKind, content::Period, schedule, service};
 use crate::reports::{ReportRow, ScheduleRow};
 
 #[cfg(feature = "ssr")]
-fn kind(key: &str) -> Result<ReportKind, AppError> {
-    ReportKind::from_key(key.trim())
-        .ok_or_else(|| AppError::invalid("kind", "Choose a report type from the list."))
-}
+use crate::reports::{Frequency, ReportKind, content::Period, schedule, service};
 
 /// Makes a report of one client for the signed-in user. In the portal it
 /// is saved under the case manager's Reports.
@@ -23,21 +18,10 @@ pub async fn generate_report(
     from: String,
     to: String,
 ) -> Result<ReportRow, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         let kind = self::kind(&kind)?;
         let period = Period::parse(&from, &to)?;
-        service::generate(
-            &ctx.db,
-            &user.actor(),
-            client_id,
-            kind,
-            period,
-            sc::client_ip(),
-        )
-        .await
+        service::generate(&ctx.db, caller, client_id, kind, period).await
     })
     .await
 }
@@ -52,24 +36,10 @@ pub async fn send_report(
     to: String,
     #[server(default)] recipients: Vec<i32>,
 ) -> Result<usize, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         let kind = self::kind(&kind)?;
         let period = Period::parse(&from, &to)?;
-        service::send(
-            &ctx.db,
-            ctx.mailer.as_ref(),
-            &ctx.config.public_url,
-            &user.actor(),
-            client_id,
-            kind,
-            period,
-            &recipients,
-            sc::client_ip(),
-        )
-        .await
+        service::send(ctx, caller, client_id, kind, period, &recipients).await
     })
     .await
 }
@@ -77,36 +47,23 @@ pub async fn send_report(
 /// The reports in the signed-in case manager's portal.
 #[server(endpoint = "reports/mine", input = leptos::server_fn::codec::GetUrl)]
 pub async fn my_reports() -> Result<Vec<ReportRow>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::mine(&ctx.db, &user.actor()).await
-    })
-    .await
+    crate::server_context::signed_in(async move |ctx, caller| service::mine(&ctx.db, caller).await)
+        .await
 }
 
 /// The reports made about one client, for staff.
 #[server(endpoint = "reports/of-client", input = leptos::server_fn::codec::GetUrl)]
 pub async fn client_reports(client_id: i32) -> Result<Vec<ReportRow>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        service::of_client(&ctx.db, &user.actor(), client_id).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        service::of_client(&ctx.db, caller, client_id).await
     })
     .await
 }
 
 #[server(endpoint = "reports/schedules", input = leptos::server_fn::codec::GetUrl)]
 pub async fn report_schedules() -> Result<Vec<ScheduleRow>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        schedule::list(&ctx.db, &user.actor()).await
-    })
-    .await
+    crate::server_context::signed_in(async move |ctx, caller| schedule::list(&ctx.db, caller).await)
+        .await
 }
 
 #[server(endpoint = "reports/schedules/add")]
@@ -117,22 +74,18 @@ pub async fn add_report_schedule(
     day: i32,
     #[server(default)] recipients: Vec<i32>,
 ) -> Result<i32, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
+    crate::server_context::signed_in(async move |ctx, caller| {
         let kind = self::kind(&kind)?;
         let frequency = Frequency::from_key(frequency.trim())
             .ok_or_else(|| AppError::invalid("frequency", "Choose weekly or monthly."))?;
         schedule::add(
             &ctx.db,
-            &user.actor(),
+            caller,
             client_id,
             kind,
             frequency,
             day,
             &recipients,
-            sc::client_ip(),
         )
         .await
     })
@@ -141,11 +94,8 @@ pub async fn add_report_schedule(
 
 #[server(endpoint = "reports/schedules/stop")]
 pub async fn stop_report_schedule(schedule_id: i32) -> Result<(), AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        schedule::stop(&ctx.db, &user.actor(), schedule_id, sc::client_ip()).await
+    crate::server_context::signed_in(async move |ctx, caller| {
+        schedule::stop(&ctx.db, caller, schedule_id).await
     })
     .await
 }
@@ -153,12 +103,15 @@ pub async fn stop_report_schedule(schedule_id: i32) -> Result<(), AppError> {
 /// The agency's active clients with their case managers, for the schedule
 /// form.
 #[server(endpoint = "reports/schedule-clients", input = leptos::server_fn::codec::GetUrl)]
-pub async fn schedule_clients() -> Result<Vec<crate::reports::pages::ScheduleClient>, AppError> {
-    use crate::server_context::{self as sc, run};
-    run(async move {
-        let ctx = sc::server_context()?;
-        let user = sc::require_user()?;
-        schedule::clients(&ctx.db, &user.actor()).await
+pub async fn schedule_clients() -> Result<Vec<crate::reports::ScheduleClient>, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        schedule::clients(&ctx.db, caller).await
     })
     .await
+}
+
+#[cfg(feature = "ssr")]
+fn kind(key: &str) -> Result<ReportKind, AppError> {
+    ReportKind::from_key(key.trim())
+        .ok_or_else(|| AppError::invalid("kind", "Choose a report type from the list."))
 }

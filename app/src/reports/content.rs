@@ -15,17 +15,6 @@ use crate::entities::{appointment, client, goal, goal_progress, portal_setting, 
 use crate::error::AppError;
 use crate::reports::{ReportContent, ReportKind, Section};
 
-/// Everything a staff member may put in a report.
-pub const EVERYTHING: Visibility = Visibility {
-    schedules: true,
-    notes: true,
-    hours_summary: true,
-    documents: true,
-    staff_info: true,
-    contact_info: true,
-    assessments: true,
-};
-
 /// The inclusive date range a report covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Period {

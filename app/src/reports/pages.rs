@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 
-use crate::layout::ErrorNotice;
 use crate::reports::api::{
     AddReportSchedule, GenerateReport, SendReport, StopReportSchedule, client_reports,
     report_schedules,
 };
-use crate::reports::{ReportKind, ReportRow, WEEKDAYS};
+use crate::reports::{ReportKind, ReportRow, ScheduleClient, WEEKDAYS};
+use crate::ui::ErrorNotice;
 
 fn download_links(id: i32) -> impl IntoView {
     view! {
@@ -211,14 +211,6 @@ pub fn MyReports(rows: Resource<Result<Vec<ReportRow>, crate::error::AppError>>)
             })}
         </Suspense>
     }
-}
-
-/// A client the schedule form offers, with its case managers.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ScheduleClient {
-    pub id: i32,
-    pub name: String,
-    pub case_managers: Vec<(i32, String)>,
 }
 
 /// Settings → Case Manager Portal → Automated Reports.

@@ -19,8 +19,8 @@ use std::collections::HashMap;
 
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
-use crate::agency::case_managers::service::{Standing, standing};
-use crate::auth::Role;
+use crate::auth::admission::{Standing, standing};
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, administers_own, can};
 use crate::care::service::names;
 use crate::clients::service::facts;
@@ -31,7 +31,7 @@ use crate::entities::{
 use crate::error::AppError;
 use crate::mail::{Mailer, OutgoingMail};
 use crate::reports::content::{Period, build};
-use crate::reports::service::{SCHEDULED, content_agency, notice, store};
+use crate::reports::service::{Provenance, SCHEDULED, content_agency, notice, store};
 use crate::reports::{Frequency, ReportKind, ScheduleRow, WEEKDAYS};
 
 /// Schedules run at this hour (UTC) on their day.
@@ -148,7 +148,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Schedule
 pub async fn clients(
     db: &DatabaseConnection,
     actor: &Actor,
-) -> Result<Vec<crate::reports::pages::ScheduleClient>, AppError> {
+) -> Result<Vec<crate::reports::ScheduleClient>, AppError> {
     administers_own(actor)?;
     let clients = client::Entity::find()
         .filter(client::Column::OrganisationId.eq(actor.organisation_id))
@@ -166,7 +166,7 @@ pub async fn clients(
     let people = names(db, assignments.iter().map(|a| a.case_manager_user_id)).await?;
     Ok(clients
         .into_iter()
-        .map(|c| crate::reports::pages::ScheduleClient {
+        .map(|c| crate::reports::ScheduleClient {
             id: c.id,
             name: c.full_name,
             case_managers: assignments
@@ -183,18 +183,16 @@ pub async fn clients(
 }
 
 /// A new schedule, as the settings form sends it.
-#[allow(clippy::too_many_arguments)]
 pub async fn add(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     kind: ReportKind,
     frequency: Frequency,
     day: i32,
     recipients: &[i32],
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
-    administers_own(actor)?;
+    administers_own(caller)?;
     let valid_day = match frequency {
         Frequency::Weekly => (1..=7).contains(&day),
         Frequency::Monthly => (1..=28).contains(&day),
@@ -217,7 +215,7 @@ pub async fn add(
         .await?
         .ok_or(AppError::NotFound)?;
     let f = facts(&txn, &c).await?;
-    can(actor, Action::Modify, &Resource::Client(&f))?;
+    can(caller, Action::Modify, &Resource::Client(&f))?;
     if !f.visible.allows(kind.needs()) {
         return Err(AppError::invalid(
             "kind",
@@ -245,7 +243,7 @@ pub async fn add(
         day: Set(day),
         next_run_at: Set(next_run(frequency, day as u32, now)),
         active: Set(true),
-        created_by: Set(actor.user_id),
+        created_by: Set(caller.user_id),
         created_at: Set(now),
         ..Default::default()
     }
@@ -266,15 +264,14 @@ pub async fn add(
             "report_schedule",
             Some(s.id),
         )
-        .by(actor.user_id, actor.organisation_id)
+        .by_caller(caller)
         .detail(json!({
             "client": c.id,
             "client_name": c.full_name,
             "report": kind.key(),
             "when": describe(frequency.key(), day),
             "recipients": ids,
-        }))
-        .from_ip(ip),
+        })),
     )
     .await?;
     txn.commit().await?;
@@ -283,16 +280,15 @@ pub async fn add(
 
 pub async fn stop(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     schedule_id: i32,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    administers_own(actor)?;
+    administers_own(caller)?;
     let txn = begin_write(db).await?;
     let s = report_schedule::Entity::find_by_id(schedule_id)
         .one(&txn)
         .await?
-        .filter(|s| s.organisation_id == actor.organisation_id && s.active)
+        .filter(|s| s.organisation_id == caller.organisation_id && s.active)
         .ok_or(AppError::NotFound)?;
     let detail = json!({ "client": s.client_id, "report": s.kind });
     let mut am = s.into_active_model();
@@ -305,9 +301,8 @@ pub async fn stop(
             "report_schedule",
             Some(schedule_id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(detail)
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(detail),
     )
     .await?;
     txn.commit().await?;
@@ -384,12 +379,11 @@ async fn deliver(
         let id = r.case_manager_user_id;
         // Each copy is made as if that case manager asked for it: someone
         // since unassigned, suspended or shown less gets nothing.
-        let as_them = Actor {
-            user_id: id,
-            organisation_id: c.organisation_id,
-            role: Role::ExternalCaseManager,
-            portal_open: standing(txn, id, c.organisation_id).await? == Standing::Open,
-        };
+        let as_them = Actor::agency_case_manager(
+            id,
+            c.organisation_id,
+            standing(txn, id, c.organisation_id).await? == Standing::Open,
+        );
         let to = user::Entity::find_by_id(id).one(txn).await?;
         let allowed = can(
             &as_them,
@@ -414,10 +408,12 @@ async fn deliver(
             &c,
             &content,
             period,
-            None,
-            Some(id),
-            SCHEDULED,
-            Some(s.id),
+            Provenance {
+                generated_by: None,
+                case_manager: Some(id),
+                delivery: SCHEDULED,
+                schedule_id: Some(s.id),
+            },
         )
         .await?;
         let mut entry =

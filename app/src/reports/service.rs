@@ -11,18 +11,19 @@ use std::collections::HashMap;
 
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
-use crate::agency::Visibility;
-use crate::agency::case_managers::service::{Standing, standing};
 use crate::auth::Role;
-use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
+use crate::auth::admission::{Standing, standing};
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can, report_contents};
 use crate::care::service::names;
 use crate::clients::service::client_and_facts;
 use crate::db::begin_write;
 use crate::entities::{client, organisation, report, user};
 use crate::error::AppError;
-use crate::mail::{Mailer, OutgoingMail};
-use crate::reports::content::{EVERYTHING, Period, build, to_csv};
+use crate::mail::OutgoingMail;
+use crate::reports::content::{Period, build, to_csv};
 use crate::reports::{ReportContent, ReportKind, ReportRow};
+use crate::server_context::ServerContext;
 
 /// How a report came to be, as stored.
 pub const ON_DEMAND: &str = "on_demand";
@@ -42,28 +43,30 @@ pub enum Format {
     Csv,
 }
 
-/// What the actor's reports may hold: a case manager gets the agency's
-/// settings, staff everything but internal notes (never in any report).
-fn visible_to(actor: &Actor, f: &ClientFacts) -> Visibility {
-    if actor.role == Role::ExternalCaseManager {
-        f.visible
-    } else {
-        EVERYTHING
-    }
+/// Who a stored report came from and whose portal holds it.
+pub(crate) struct Provenance {
+    /// The staff member or case manager who made it; `None` for a schedule.
+    pub generated_by: Option<i32>,
+    /// The case manager whose portal holds it; `None` for a staff copy.
+    pub case_manager: Option<i32>,
+    pub delivery: &'static str,
+    pub schedule_id: Option<i32>,
 }
 
-/// Stores a report and logs it in one transaction.
-#[allow(clippy::too_many_arguments)]
+/// Stores a report (the caller logs it in the same transaction).
 pub(crate) async fn store(
     conn: &impl ConnectionTrait,
     c: &client::Model,
     content: &ReportContent,
     period: Period,
-    generated_by: Option<i32>,
-    case_manager: Option<i32>,
-    delivery: &str,
-    schedule_id: Option<i32>,
+    from: Provenance,
 ) -> Result<report::Model, AppError> {
+    let Provenance {
+        generated_by,
+        case_manager,
+        delivery,
+        schedule_id,
+    } = from;
     let text = serde_json::to_string(content).map_err(|e| {
         tracing::error!(error = %e, "report content did not serialise");
         AppError::Internal
@@ -101,26 +104,29 @@ fn report_entry(action: ActivityAction, r: &report::Model, c: &client::Model) ->
 /// a staff member's is their own copy.
 pub async fn generate(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     kind: ReportKind,
     period: Period,
-    ip: Option<String>,
 ) -> Result<ReportRow, AppError> {
     let txn = begin_write(db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
-    can(actor, Action::View, &Resource::ClientData(&f, kind.needs()))?;
-    let me = user::Entity::find_by_id(actor.user_id)
+    can(
+        caller,
+        Action::View,
+        &Resource::ClientData(&f, kind.needs()),
+    )?;
+    let me = user::Entity::find_by_id(caller.user_id)
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let for_cm = actor.role == Role::ExternalCaseManager;
+    let for_cm = caller.role == Role::ExternalCaseManager;
     let content = build(
         &txn,
         &c,
         kind,
         period,
-        visible_to(actor, &f),
+        report_contents(caller, &f),
         for_cm.then(|| me.display_name.clone()),
     )
     .await?;
@@ -129,17 +135,17 @@ pub async fn generate(
         &c,
         &content,
         period,
-        Some(actor.user_id),
-        for_cm.then_some(actor.user_id),
-        ON_DEMAND,
-        None,
+        Provenance {
+            generated_by: Some(caller.user_id),
+            case_manager: for_cm.then_some(caller.user_id),
+            delivery: ON_DEMAND,
+            schedule_id: None,
+        },
     )
     .await?;
     record(
         &txn,
-        report_entry(ActivityAction::ReportGenerated, &r, &c)
-            .by(actor.user_id, actor.organisation_id)
-            .from_ip(ip),
+        report_entry(ActivityAction::ReportGenerated, &r, &c).by_caller(caller),
     )
     .await?;
     txn.commit().await?;
@@ -191,17 +197,13 @@ pub(crate) fn notice(to: &user::Model, agency: &str, public_url: &str, slug: &st
 /// Staff send a report to some of the client's case managers: one copy per
 /// case manager, made with what case managers may see, saved in their
 /// portal and announced by e-mail once stored.
-#[allow(clippy::too_many_arguments)]
 pub async fn send(
-    db: &DatabaseConnection,
-    mailer: &dyn Mailer,
-    public_url: &str,
-    actor: &Actor,
+    ctx: &ServerContext,
+    caller: &Caller,
     client_id: i32,
     kind: ReportKind,
     period: Period,
     recipients: &[i32],
-    ip: Option<String>,
 ) -> Result<usize, AppError> {
     if recipients.is_empty() {
         return Err(AppError::invalid(
@@ -209,23 +211,18 @@ pub async fn send(
             "Choose at least one case manager.",
         ));
     }
-    let txn = begin_write(db).await?;
+    let txn = begin_write(&ctx.db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
     can(
-        actor,
+        caller,
         Action::Create,
         &Resource::AgencyDesk {
             organisation_id: f.organisation_id,
         },
     )?;
-    can(actor, Action::Modify, &Resource::Client(&f))?;
+    can(caller, Action::Modify, &Resource::Client(&f))?;
     // What a case manager of this agency may see decides the content.
-    let cm_view = Actor {
-        user_id: 0,
-        organisation_id: f.organisation_id,
-        role: Role::ExternalCaseManager,
-        portal_open: true,
-    };
+    let cm_view = Actor::agency_case_manager(0, f.organisation_id, true);
     if !f.visible.allows(kind.needs()) {
         return Err(AppError::invalid(
             "kind",
@@ -276,17 +273,17 @@ pub async fn send(
             &c,
             &content,
             period,
-            Some(actor.user_id),
-            Some(id),
-            SENT,
-            None,
+            Provenance {
+                generated_by: Some(caller.user_id),
+                case_manager: Some(id),
+                delivery: SENT,
+                schedule_id: None,
+            },
         )
         .await?;
         record(
             &txn,
-            report_entry(ActivityAction::ReportSent, &r, &c)
-                .by(actor.user_id, actor.organisation_id)
-                .from_ip(ip.clone()),
+            report_entry(ActivityAction::ReportSent, &r, &c).by_caller(caller),
         )
         .await?;
         mails.push(to);
@@ -297,8 +294,9 @@ pub async fn send(
     for to in mails {
         // The report is saved either way; a failed notice is logged, and
         // the case manager still finds the report in the portal.
-        if let Err(e) = mailer
-            .send(notice(&to, &agency, public_url, &org.slug))
+        if let Err(e) = ctx
+            .mailer
+            .send(notice(&to, &agency, &ctx.config.public_url, &org.slug))
             .await
         {
             tracing::warn!(error = %e, "report notice mail failed");
@@ -421,10 +419,9 @@ pub async fn of_client(
 /// kind are visible to them. Drawing the PDF runs off the async threads.
 pub async fn open(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     report_id: i32,
     format: Format,
-    ip: Option<String>,
 ) -> Result<ReportFile, AppError> {
     let r = report::Entity::find_by_id(report_id)
         .one(db)
@@ -433,7 +430,7 @@ pub async fn open(
     let (c, f) = client_and_facts(db, r.client_id).await?;
     let kind = ReportKind::from_key(&r.kind).ok_or(AppError::NotFound)?;
     can(
-        actor,
+        caller,
         Action::View,
         &Resource::Report {
             client: &f,
@@ -475,14 +472,13 @@ pub async fn open(
     record(
         &txn,
         report_entry(ActivityAction::ReportDownloaded, &r, &c)
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(json!({
                 "client": c.id,
                 "client_name": c.full_name,
                 "report": r.kind,
                 "format": match format { Format::Pdf => "pdf", Format::Csv => "csv" },
-            }))
-            .from_ip(ip),
+            })),
     )
     .await?;
     txn.commit().await?;

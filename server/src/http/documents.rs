@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use app::agency::documents::service::{self as documents, Upload};
 use app::auth::CurrentUser;
+use app::auth::caller::Caller;
 use app::error::AppError;
 use app::server_context::{ClientIp, ServerContext};
 use app::storage::{FileKind, attachment_header, sniff};
@@ -78,6 +79,7 @@ pub async fn upload(
     let Some(user) = signed_in(user) else {
         return please_sign_in();
     };
+    let caller = Caller::new(user.clone(), ip.map(|Extension(ip)| ip.0));
     let back = |q: String| Redirect::to(&format!("/clients/{client_id}?{q}")).into_response();
     let result = async {
         let form = read_form(multipart, "file").await?;
@@ -92,7 +94,7 @@ pub async fn upload(
             .ok_or_else(|| AppError::invalid("category", "Choose a category."))?;
         documents::upload(
             &ctx,
-            &user.actor(),
+            &caller,
             Upload {
                 client_id,
                 file_name: form.file_name.clone(),
@@ -100,7 +102,6 @@ pub async fn upload(
                 category_id,
                 shared: field("shared").is_some(),
             },
-            ip.map(|Extension(ip)| ip.0),
         )
         .await
     }
@@ -140,14 +141,8 @@ pub async fn download(
     let Some(user) = signed_in(user) else {
         return please_sign_in();
     };
-    match documents::download(
-        &ctx,
-        &user.actor(),
-        document_id,
-        ip.map(|Extension(ip)| ip.0),
-    )
-    .await
-    {
+    let caller = Caller::new(user.clone(), ip.map(|Extension(ip)| ip.0));
+    match documents::download(&ctx, &caller, document_id).await {
         Ok((name, content_type, bytes)) => {
             let mut headers = HeaderMap::new();
             if let Ok(v) = HeaderValue::from_str(&content_type) {
@@ -172,6 +167,7 @@ pub async fn upload_logo(
     let Some(user) = signed_in(user) else {
         return please_sign_in();
     };
+    let caller = Caller::new(user.clone(), ip.map(|Extension(ip)| ip.0));
     let result = async {
         let form = read_form(multipart, "logo").await?;
         if form.bytes.len() > 1024 * 1024 {
@@ -184,7 +180,7 @@ pub async fn upload_logo(
         };
         // Checked before storing anything: only the agency's admins.
         app::auth::policy::can(
-            &user.actor(),
+            &caller,
             app::auth::policy::Action::Administer,
             &app::auth::policy::Resource::Organisation {
                 id: user.organisation_id,
@@ -193,10 +189,9 @@ pub async fn upload_logo(
         let key = ctx.storage.put(form.bytes).await?;
         match app::agency::settings::service::set_logo(
             &ctx.db,
-            &user.actor(),
+            &caller,
             key.clone(),
             kind.content_type(),
-            ip.map(|Extension(ip)| ip.0),
         )
         .await
         {

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use app::activity::ActivityAction;
 use app::activity::service::{Entry, record};
 use app::auth::CurrentUser;
+use app::auth::caller::Caller;
 use app::cases::filters::CaseFilter;
 use app::server_context::{ClientIp, ServerContext};
 
@@ -64,6 +65,7 @@ pub async fn activity_csv(
     let Some(Extension(user)) = user.filter(|u| !u.must_change_password) else {
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
+    let caller = Caller::new(user, ip.map(|Extension(ip)| ip.0));
     let param = |k: &str| params.get(k).cloned().unwrap_or_default();
     let filter = app::activity::log::LogFilter {
         action: param("action"),
@@ -71,14 +73,7 @@ pub async fn activity_csv(
         from: param("from"),
         to: param("to"),
     };
-    match app::activity::log::service::export_csv(
-        &ctx.db,
-        &user.actor(),
-        &filter,
-        ip.map(|Extension(ip)| ip.0),
-    )
-    .await
-    {
+    match app::activity::log::service::export_csv(&ctx.db, &caller, &filter).await {
         Ok((csv, _)) => {
             let mut headers = HeaderMap::new();
             headers.insert(

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
 use app::auth::CurrentUser;
+use app::auth::caller::Caller;
 use app::reports::service::{self as reports, Format};
 use app::server_context::{ClientIp, ServerContext};
 use app::storage::attachment_header;
@@ -24,6 +25,7 @@ pub async fn download(
     let Some(user) = signed_in(user) else {
         return please_sign_in();
     };
+    let caller = Caller::new(user.clone(), ip.map(|Extension(ip)| ip.0));
     let format = match params.get("format").map(String::as_str) {
         Some("pdf") | None => Format::Pdf,
         Some("csv") => Format::Csv,
@@ -31,15 +33,7 @@ pub async fn download(
             return (StatusCode::BAD_REQUEST, "Choose the PDF or the CSV format.").into_response();
         }
     };
-    match reports::open(
-        &ctx.db,
-        &user.actor(),
-        report_id,
-        format,
-        ip.map(|Extension(ip)| ip.0),
-    )
-    .await
-    {
+    match reports::open(&ctx.db, &caller, report_id, format).await {
         Ok(file) => {
             let mut headers = HeaderMap::new();
             headers.insert(

@@ -305,7 +305,7 @@ impl TestApp {
 }
 
 /// Percent-encodes a form or query value (the app's own encoder).
-pub use app::cases::filters::encode as urlencode;
+pub use app::ui::encode as urlencode;
 
 /// The newest activity-log row.
 pub async fn last_log(app: &TestApp) -> app::entities::activity_log::Model {

@@ -6,6 +6,7 @@ mod helpers;
 mod activity_log;
 mod admin;
 mod auth;
+mod case_list_property;
 mod cases;
 mod csrf;
 mod database;

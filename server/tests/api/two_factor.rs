@@ -8,7 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use app::activity::ActivityAction;
-use app::auth::api::LoginStep;
+use app::auth::LoginStep;
 use app::auth::totp;
 use app::auth::two_factor::{Enrolment, TwoFactorState};
 use app::entities::{portal_setting, session, sign_in_challenge, two_factor, user};

@@ -99,6 +99,7 @@ async fn build(w: &World) -> Built {
         managers.push(Actor {
             user_id: cm.id,
             organisation_id: org.id,
+            organisation_kind: app::orgs::OrgKind::Practice,
             role: Role::PracticeCaseManager,
             portal_open: true,
         });

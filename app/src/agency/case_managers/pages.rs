@@ -2,12 +2,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::agency::AccessStatus;
-use crate::agency::case_managers::{
-    AddCaseManager, CaseManagerInput, InviteCaseManager, SetCaseManagerAccess, UpdateCaseManager,
-    get_case_manager, list_case_managers,
+use crate::agency::case_managers::CaseManagerInput;
+use crate::agency::case_managers::api::{
+    AddCaseManager, InviteCaseManager, SetCaseManagerAccess, UpdateCaseManager, get_case_manager,
+    list_case_managers,
 };
 use crate::error::AppError;
-use crate::layout::ErrorNotice;
+use crate::ui::ErrorNotice;
 
 /// The directory: a live filter and the add form.
 #[component]
@@ -213,11 +214,11 @@ pub fn CaseManagerPage() -> impl IntoView {
                             </button>
                         </form>
                     </section>
-                    <crate::portal::preview::PortalPreviewSection case_manager_id=cm />
+                    <crate::portal::preview::pages::PortalPreviewSection case_manager_id=cm />
                     {(p.row.has_account && !revoked).then(|| view! {
                         <section aria-labelledby="reset-heading">
                             <h2 id="reset-heading">"Sign-in"</h2>
-                            <crate::auth::reset::SendResetLink user_id=cm name=p.row.name.clone() />
+                            <crate::auth::reset::pages::SendResetLink user_id=cm name=p.row.name.clone() />
                             <crate::auth::two_factor::pages::ResetTwoFactorButton user_id=cm name=p.row.name.clone() />
                             <crate::auth::pages::EndUserSessionsButton user_id=cm name=p.row.name.clone() />
                         </section>

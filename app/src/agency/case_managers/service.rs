@@ -13,9 +13,12 @@ use crate::agency::case_managers::{
     AccessChangeRow, AssignedClientRow, CaseManagerInput, CaseManagerProfile, CaseManagerRow,
     InvitationState, InvitationView,
 };
-use crate::agency::settings::service::password_rules;
 use crate::auth::Role;
+use crate::auth::accounts::{self, NewAccount};
+use crate::auth::caller::Caller;
+use crate::auth::email::Email;
 use crate::auth::password::hash_password;
+use crate::auth::password_rules;
 use crate::auth::password_rules::check_new_password;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::auth::session;
@@ -28,10 +31,6 @@ use crate::entities::{
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::server_context::ServerContext;
-
-/// A password hash nothing verifies against: the account exists in the
-/// directory but has no password until the invitation is accepted.
-const NO_PASSWORD: &str = "!invited";
 
 /// The policy's answer for the actor's own agency directory (also the
 /// gate for its document categories).
@@ -214,20 +213,10 @@ pub async fn profile(
 /// A validated profile.
 struct Valid {
     name: String,
-    email: String,
+    email: Email,
     phone: Option<String>,
     employer: Option<String>,
     notes: Option<String>,
-}
-
-pub fn valid_email(email: &str) -> bool {
-    email.len() <= 254
-        && email.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-        })
-        && !email.contains(char::is_whitespace)
-        && email.matches('@').count() == 1
-        && !email.contains(['<', '>', '"', ',', ';'])
 }
 
 fn validate(input: CaseManagerInput) -> Result<Valid, AppError> {
@@ -239,12 +228,12 @@ fn validate(input: CaseManagerInput) -> Result<Valid, AppError> {
             .or_default()
             .push("Enter a name of at most 200 characters.".into());
     }
-    let email = input.email.trim().to_lowercase();
-    if !valid_email(&email) {
+    let email = Email::parse(&input.email);
+    if let Err(e) = &email {
         errors
             .entry("email".into())
             .or_default()
-            .push("Enter a valid e-mail address.".into());
+            .push(e.to_string());
     }
     let phone = input.phone.trim().to_string();
     if phone.chars().count() > 40
@@ -271,9 +260,9 @@ fn validate(input: CaseManagerInput) -> Result<Valid, AppError> {
             .or_default()
             .push("Use at most 4000 characters.".into());
     }
-    if !errors.is_empty() {
+    let (Ok(email), true) = (email, errors.is_empty()) else {
         return Err(AppError::Validation(errors));
-    }
+    };
     let some = |s: String| (!s.is_empty()).then_some(s);
     Ok(Valid {
         name,
@@ -312,26 +301,24 @@ async fn email_taken(
 #[tracing::instrument(skip_all)]
 pub async fn add(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     input: CaseManagerInput,
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
-    directory(actor, Action::Modify)?;
+    directory(caller, Action::Modify)?;
     let v = validate(input)?;
     let txn = begin_write(db).await?;
-    email_taken(&txn, actor, &v.email, None).await?;
-    let created = user::ActiveModel {
-        organisation_id: Set(actor.organisation_id),
-        email: Set(v.email.clone()),
-        display_name: Set(v.name.clone()),
-        password_hash: Set(NO_PASSWORD.into()),
-        role: Set(Role::ExternalCaseManager),
-        active: Set(true),
-        must_change_password: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    email_taken(&txn, caller, v.email.as_str(), None).await?;
+    let created = accounts::create(
+        &txn,
+        NewAccount {
+            organisation_id: caller.organisation_id,
+            email: v.email.clone(),
+            display_name: v.name.clone(),
+            role: Role::ExternalCaseManager,
+            password_hash: None,
+            must_change_password: false,
+        },
+    )
     .await?;
     case_manager_profile::ActiveModel {
         user_id: Set(created.id),
@@ -353,9 +340,8 @@ pub async fn add(
             "case_manager",
             Some(created.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "name": v.name, "email": v.email, "employer": v.employer }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "name": v.name, "email": v.email.as_str(), "employer": v.employer })),
     )
     .await?;
     txn.commit().await?;
@@ -365,24 +351,23 @@ pub async fn add(
 #[tracing::instrument(skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
     input: CaseManagerInput,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    directory(actor, Action::Modify)?;
+    directory(caller, Action::Modify)?;
     let v = validate(input)?;
     let txn = begin_write(db).await?;
-    let (u, p) = find_own(&txn, actor, id).await?;
-    email_taken(&txn, actor, &v.email, Some(u.id)).await?;
+    let (u, p) = find_own(&txn, caller, id).await?;
+    email_taken(&txn, caller, v.email.as_str(), Some(u.id)).await?;
     let before = json!({ "name": u.display_name, "email": u.email, "phone": p.phone,
                          "employer": p.employer });
-    let after = json!({ "name": v.name, "email": v.email, "phone": v.phone,
+    let after = json!({ "name": v.name, "email": v.email.as_str(), "phone": v.phone,
                         "employer": v.employer });
-    let email_changed = v.email != u.email;
+    let email_changed = v.email.as_str() != u.email;
     let mut um: user::ActiveModel = u.into();
     um.display_name = Set(v.name);
-    um.email = Set(v.email);
+    um.email = Set(v.email.into_string());
     um.update(&txn).await?;
     let mut pm: case_manager_profile::ActiveModel = p.into();
     pm.phone = Set(v.phone);
@@ -396,9 +381,8 @@ pub async fn update(
     record(
         &txn,
         Entry::new(ActivityAction::CaseManagerUpdated, "case_manager", Some(id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "before": before, "after": after }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "before": before, "after": after })),
     )
     .await?;
     txn.commit().await?;
@@ -462,25 +446,24 @@ fn invitation_text(
 #[tracing::instrument(skip_all)]
 pub async fn invite(
     ctx: &ServerContext,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
     message: &str,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    directory(actor, Action::Modify)?;
+    directory(caller, Action::Modify)?;
     let message = message.trim();
     if message.chars().count() > 2000 {
         return Err(AppError::invalid("message", "Use at most 2000 characters."));
     }
     let db = &ctx.db;
     let txn = begin_write(db).await?;
-    let (u, p) = find_own(&txn, actor, id).await?;
+    let (u, p) = find_own(&txn, caller, id).await?;
     if p.access_status == AccessStatus::Suspended {
         return Err(AppError::Conflict(
             "Access is suspended. Re-activate it instead of sending an invitation.".into(),
         ));
     }
-    let org = organisation::Entity::find_by_id(actor.organisation_id)
+    let org = organisation::Entity::find_by_id(caller.organisation_id)
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -501,7 +484,7 @@ pub async fn invite(
         case_manager_user_id: Set(u.id),
         token_hash: Set(token_id(&token)),
         message: Set((!message.is_empty()).then(|| message.to_string())),
-        created_by: Set(actor.user_id),
+        created_by: Set(caller.user_id),
         created_at: Set(now),
         expires_at: Set(expires),
         used_at: Set(None),
@@ -516,9 +499,8 @@ pub async fn invite(
     record(
         &txn,
         Entry::new(ActivityAction::InvitationSent, "case_manager", Some(u.id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "email": u.email, "expires_at": expires.to_rfc3339() }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "email": u.email, "expires_at": expires.to_rfc3339() })),
     )
     .await?;
     let link = format!(
@@ -546,19 +528,18 @@ pub async fn invite(
 #[tracing::instrument(skip_all)]
 pub async fn set_access(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
     to: AccessStatus,
     reason: &str,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    directory(actor, Action::Modify)?;
+    directory(caller, Action::Modify)?;
     let reason = reason.trim();
     if reason.chars().count() > 500 {
         return Err(AppError::invalid("reason", "Use at most 500 characters."));
     }
     let txn = begin_write(db).await?;
-    let (u, p) = find_own(&txn, actor, id).await?;
+    let (u, p) = find_own(&txn, caller, id).await?;
     let from = p.access_status;
     if from == AccessStatus::Revoked {
         return Err(AppError::Conflict(
@@ -585,7 +566,7 @@ pub async fn set_access(
         from_status: Set(from),
         to_status: Set(to),
         reason: Set(reason.clone()),
-        changed_by: Set(actor.user_id),
+        changed_by: Set(caller.user_id),
         changed_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -595,12 +576,11 @@ pub async fn set_access(
     record(
         &txn,
         Entry::new(ActivityAction::AccessChanged, "case_manager", Some(u.id))
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(
                 json!({ "before": from.key(), "after": to.key(), "reason": reason,
                             "sessions_ended": ended }),
-            )
-            .from_ip(ip),
+            ),
     )
     .await?;
     txn.commit().await?;
@@ -703,7 +683,7 @@ pub async fn accept(
     if password != confirm {
         return Err(AppError::invalid("confirm", "The two passwords differ."));
     }
-    let rules = password_rules(db, u.organisation_id).await?;
+    let rules = password_rules::load(db, u.organisation_id).await?;
     check_new_password(&password, &u.email, rules)
         .map_err(|e| AppError::invalid("password", e.field_messages("new").join(" ")))?;
     let hash = hash_password(SecretString::from(password)).await?;
@@ -751,51 +731,4 @@ pub async fn accept(
     .await?;
     txn.commit().await?;
     Ok(org.slug)
-}
-
-/// Whether a case manager may be in the portal now, and if not, why (for
-/// the sign-in log and the session check).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Standing {
-    Open,
-    NotAccepted,
-    Suspended,
-    Revoked,
-    PortalOff,
-}
-
-impl Standing {
-    pub fn reason(self) -> &'static str {
-        match self {
-            Standing::Open => "open",
-            Standing::NotAccepted => "invitation_not_accepted",
-            Standing::Suspended => "access_suspended",
-            Standing::Revoked => "access_revoked",
-            Standing::PortalOff => "portal_off",
-        }
-    }
-}
-
-pub async fn standing(
-    conn: &impl ConnectionTrait,
-    user_id: i32,
-    organisation_id: i32,
-) -> Result<Standing, sea_orm::DbErr> {
-    let Some(p) = case_manager_profile::Entity::find_by_id(user_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(Standing::NotAccepted);
-    };
-    let enabled = portal_setting::Entity::find_by_id(organisation_id)
-        .one(conn)
-        .await?
-        .is_some_and(|s| s.portal_enabled);
-    Ok(match p.access_status {
-        AccessStatus::Revoked => Standing::Revoked,
-        AccessStatus::Suspended => Standing::Suspended,
-        AccessStatus::Active if p.accepted_at.is_none() => Standing::NotAccepted,
-        AccessStatus::Active if !enabled => Standing::PortalOff,
-        AccessStatus::Active => Standing::Open,
-    })
 }

@@ -2,17 +2,17 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::AccessStatus;
-use crate::agency::case_managers::list_case_managers;
-use crate::agency::clients::{
+use crate::agency::case_managers::api::list_case_managers;
+use crate::agency::clients::api::{
     AssignCaseManager, SetClientArchived, UnassignCaseManager, agency_client, list_agency_clients,
 };
 use crate::agency::documents::pages::ClientDocuments;
-use crate::care::goals::GoalsSection;
+use crate::care::goals::pages::GoalsSection;
 use crate::care::pages::CareRecordSection;
 use crate::clients::Relationship;
-use crate::layout::ErrorNotice;
 use crate::messages::pages::{ClientMessagesSection, TeamLeadPicker};
 use crate::reports::pages::{ClientReportsSection, Recipient};
+use crate::ui::ErrorNotice;
 
 /// The agency's clients.
 #[component]

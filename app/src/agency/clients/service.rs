@@ -9,6 +9,7 @@ use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::clients::{AssignmentRow, ClientProfile, ClientRow};
 use crate::auth::Role;
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::clients::Relationship;
 use crate::clients::service::facts;
@@ -80,13 +81,19 @@ pub async fn list(
 #[tracing::instrument(skip_all)]
 pub async fn profile(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
-    ip: Option<String>,
 ) -> Result<ClientProfile, AppError> {
-    crate::auth::policy::works_at_own_desk(actor)?;
-    let c = authorised_client(db, actor, id, Action::Modify).await?;
-    crate::activity::service::client_viewed(db, actor, &c, "client record (staff)", ip).await?;
+    crate::auth::policy::works_at_own_desk(caller)?;
+    let c = authorised_client(db, caller, id, Action::Modify).await?;
+    crate::activity::service::client_viewed(
+        db,
+        caller,
+        &c,
+        "client record (staff)",
+        caller.ip.clone(),
+    )
+    .await?;
     let mut assignments = Vec::new();
     for a in client_assignment::Entity::find()
         .filter(client_assignment::Column::ClientId.eq(c.id))
@@ -125,14 +132,13 @@ pub async fn profile(
 #[tracing::instrument(skip_all)]
 pub async fn assign(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     case_manager_id: i32,
     relationship: Relationship,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let c = authorised_client(&txn, actor, client_id, Action::Modify).await?;
+    let c = authorised_client(&txn, caller, client_id, Action::Modify).await?;
     let cm = user::Entity::find_by_id(case_manager_id)
         .filter(user::Column::OrganisationId.eq(c.organisation_id))
         .filter(user::Column::Role.eq(Role::ExternalCaseManager))
@@ -194,11 +200,10 @@ pub async fn assign(
     record(
         &txn,
         Entry::new(ActivityAction::ClientAssigned, "client", Some(c.id))
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(json!({ "case_manager": cm.id, "name": cm.display_name,
                             "before": before.map(|a| a.relationship.label()),
-                            "after": relationship.label() }))
-            .from_ip(ip),
+                            "after": relationship.label() })),
     )
     .await?;
     txn.commit().await?;
@@ -208,13 +213,12 @@ pub async fn assign(
 #[tracing::instrument(skip_all)]
 pub async fn unassign(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     case_manager_id: i32,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let c = authorised_client(&txn, actor, client_id, Action::Modify).await?;
+    let c = authorised_client(&txn, caller, client_id, Action::Modify).await?;
     let a = client_assignment::Entity::find()
         .filter(client_assignment::Column::ClientId.eq(c.id))
         .filter(client_assignment::Column::CaseManagerUserId.eq(case_manager_id))
@@ -227,10 +231,9 @@ pub async fn unassign(
     record(
         &txn,
         Entry::new(ActivityAction::ClientUnassigned, "client", Some(c.id))
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(json!({ "case_manager": case_manager_id,
-                            "before": a.relationship.label() }))
-            .from_ip(ip),
+                            "before": a.relationship.label() })),
     )
     .await?;
     txn.commit().await?;
@@ -240,13 +243,12 @@ pub async fn unassign(
 #[tracing::instrument(skip_all)]
 pub async fn set_archived(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     client_id: i32,
     archived: bool,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let c = authorised_client(&txn, actor, client_id, Action::Modify).await?;
+    let c = authorised_client(&txn, caller, client_id, Action::Modify).await?;
     if c.archived_at.is_some() == archived {
         return Err(AppError::Conflict(if archived {
             "The client is archived already.".into()
@@ -265,11 +267,10 @@ pub async fn set_archived(
     record(
         &txn,
         Entry::new(action, "client", Some(c.id))
-            .by(actor.user_id, actor.organisation_id)
+            .by_caller(caller)
             .detail(
                 json!({ "before": { "archived": !archived }, "after": { "archived": archived } }),
-            )
-            .from_ip(ip),
+            ),
     )
     .await?;
     txn.commit().await?;

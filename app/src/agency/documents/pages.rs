@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
 use crate::agency::Sharing;
-use crate::agency::documents::{
+use crate::agency::documents::api::{
     SetCategorySharing, SetDocumentShared, client_documents, document_categories,
 };
-use crate::layout::ErrorNotice;
+use crate::ui::ErrorNotice;
 
 /// Settings → Documents → Categories: each category's default sharing.
 #[component]

@@ -11,6 +11,7 @@ use crate::agency::Sharing;
 use crate::agency::case_managers::service::directory;
 use crate::agency::clients::service::authorised_client;
 use crate::agency::documents::{CategoryRow, DocumentRow};
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::clients::service::facts;
 use crate::db::begin_write;
@@ -40,21 +41,20 @@ pub async fn categories(
 
 pub async fn set_category_sharing(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     category_id: i32,
     sharing: Sharing,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     can(
-        actor,
+        caller,
         Action::Administer,
         &Resource::Organisation {
-            id: actor.organisation_id,
+            id: caller.organisation_id,
         },
     )?;
     let txn = begin_write(db).await?;
     let c = document_category::Entity::find_by_id(category_id)
-        .filter(document_category::Column::OrganisationId.eq(actor.organisation_id))
+        .filter(document_category::Column::OrganisationId.eq(caller.organisation_id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -69,9 +69,8 @@ pub async fn set_category_sharing(
             "document_category",
             Some(c.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "name": c.name, "before": before.key(), "after": sharing.key() }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "name": c.name, "before": before.key(), "after": sharing.key() })),
     )
     .await?;
     txn.commit().await?;
@@ -132,14 +131,9 @@ pub struct Upload {
     pub shared: bool,
 }
 
-pub async fn upload(
-    ctx: &ServerContext,
-    actor: &Actor,
-    upload: Upload,
-    ip: Option<String>,
-) -> Result<i32, AppError> {
+pub async fn upload(ctx: &ServerContext, caller: &Caller, upload: Upload) -> Result<i32, AppError> {
     let db = &ctx.db;
-    let c = authorised_client(db, actor, upload.client_id, Action::Modify).await?;
+    let c = authorised_client(db, caller, upload.client_id, Action::Modify).await?;
     if upload.bytes.is_empty() {
         return Err(AppError::invalid("file", "Choose a file to upload."));
     }
@@ -180,7 +174,7 @@ pub async fn upload(
             sha256: Set(checksum.clone()),
             storage_key: Set(key.clone()),
             shared: Set(upload.shared),
-            uploaded_by: Set(actor.user_id),
+            uploaded_by: Set(caller.user_id),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -189,13 +183,12 @@ pub async fn upload(
         record(
             &txn,
             Entry::new(ActivityAction::DocumentUploaded, "document", Some(d.id))
-                .by(actor.user_id, actor.organisation_id)
+                .by_caller(caller)
                 .detail(
                     json!({ "client": c.id, "name": name, "category": category.name,
                                 "size": size, "sha256": checksum,
                                 "shared": category.sharing.shares(upload.shared) }),
-                )
-                .from_ip(ip),
+                ),
         )
         .await?;
         txn.commit().await?;
@@ -210,10 +203,9 @@ pub async fn upload(
 
 pub async fn set_shared(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     document_id: i32,
     shared: bool,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let d = document::Entity::find_by_id(document_id)
@@ -226,7 +218,7 @@ pub async fn set_shared(
         .ok_or(AppError::NotFound)?;
     let f = facts(&txn, &c).await?;
     can(
-        actor,
+        caller,
         Action::Modify,
         &Resource::Document {
             client: &f,
@@ -244,9 +236,8 @@ pub async fn set_shared(
             "document",
             Some(d.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "client": c.id, "before": before, "after": shared }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "client": c.id, "before": before, "after": shared })),
     )
     .await?;
     txn.commit().await?;
@@ -257,9 +248,8 @@ pub async fn set_shared(
 /// Every download is logged, naming the client.
 pub async fn download(
     ctx: &ServerContext,
-    actor: &Actor,
+    caller: &Caller,
     document_id: i32,
-    ip: Option<String>,
 ) -> Result<(String, String, Bytes), AppError> {
     let db = &ctx.db;
     let (d, cat) = document::Entity::find_by_id(document_id)
@@ -274,7 +264,7 @@ pub async fn download(
         .ok_or(AppError::NotFound)?;
     let f = facts(db, &c).await?;
     can(
-        actor,
+        caller,
         Action::View,
         &Resource::Document {
             client: &f,
@@ -286,9 +276,8 @@ pub async fn download(
     record(
         &txn,
         Entry::new(ActivityAction::DocumentDownloaded, "document", Some(d.id))
-            .by(actor.user_id, actor.organisation_id)
-            .detail(json!({ "client": c.id, "client_name": c.full_name, "name": d.original_name }))
-            .from_ip(ip),
+            .by_caller(caller)
+            .detail(json!({ "client": c.id, "client_name": c.full_name, "name": d.original_name })),
     )
     .await?;
     txn.commit().await?;

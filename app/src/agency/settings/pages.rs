@@ -1,13 +1,12 @@
 use leptos::prelude::*;
 
 use crate::agency::documents::pages::CategorySettings;
-use crate::agency::settings::{
-    PortalSettings, SettingsChange, UpdatePortalSettings, get_portal_settings,
-};
+use crate::agency::settings::api::{UpdatePortalSettings, get_portal_settings};
+use crate::agency::settings::{PortalSettings, SettingsChange};
 use crate::agency::{DataKind, Visibility};
-use crate::layout::ErrorNotice;
 use crate::messages::pages::CommunicationSettings;
 use crate::reports::pages::AutomatedReportsSection;
+use crate::ui::ErrorNotice;
 
 /// Settings → Features, Case Manager Portal, Documents.
 #[component]

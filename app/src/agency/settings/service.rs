@@ -9,7 +9,8 @@ use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::agency::settings::{PortalFace, PortalSettings, SettingsChange};
 use crate::agency::{DEFAULT_CATEGORIES, Visibility};
-use crate::auth::password_rules::{LOWEST_MIN_LENGTH, MAX_LENGTH, PasswordRules};
+use crate::auth::caller::Caller;
+use crate::auth::password_rules::{LOWEST_MIN_LENGTH, MAX_LENGTH};
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::db::begin_write;
 use crate::entities::{document_category, organisation, portal_setting, visibility_setting};
@@ -87,22 +88,6 @@ pub async fn ensure_agency_defaults(
         }
     }
     Ok(())
-}
-
-/// The organisation's password requirements (defaults when it has no
-/// portal settings, as practices don't).
-pub async fn password_rules(
-    conn: &impl ConnectionTrait,
-    organisation_id: i32,
-) -> Result<PasswordRules, sea_orm::DbErr> {
-    Ok(portal_setting::Entity::find_by_id(organisation_id)
-        .one(conn)
-        .await?
-        .map(|s| PasswordRules {
-            min_length: usize::try_from(s.password_min_length).unwrap_or(12),
-            require_classes: s.password_require_classes,
-        })
-        .unwrap_or_default())
 }
 
 /// What the agency lets case managers see; nothing when it has no row.
@@ -234,12 +219,11 @@ fn colour(value: &str) -> Result<String, AppError> {
 #[tracing::instrument(skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     change: SettingsChange,
-    ip: Option<String>,
 ) -> Result<PortalSettings, AppError> {
     let txn = begin_write(db).await?;
-    let (org, before) = administered_agency(&txn, actor).await?;
+    let (org, before) = administered_agency(&txn, caller).await?;
     let before_visibility = visibility(&txn, org.id).await?;
     let mut settings: portal_setting::ActiveModel = before.clone().into();
     let mut org_row: organisation::ActiveModel = org.clone().into();
@@ -369,9 +353,8 @@ pub async fn update(
             "organisation",
             Some(org.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "section": section, "before": old, "after": new }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "section": section, "before": old, "after": new })),
     )
     .await?;
     let visibility = visibility(&txn, org.id).await?;
@@ -382,13 +365,12 @@ pub async fn update(
 /// Stores a new logo's key (the bytes are already in storage) and logs it.
 pub async fn set_logo(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     key: String,
     content_type: &str,
-    ip: Option<String>,
 ) -> Result<Option<String>, AppError> {
     let txn = begin_write(db).await?;
-    let (org, before) = administered_agency(&txn, actor).await?;
+    let (org, before) = administered_agency(&txn, caller).await?;
     let old_key = before.logo_key.clone();
     let mut settings: portal_setting::ActiveModel = before.into();
     settings.logo_key = Set(Some(key));
@@ -402,9 +384,8 @@ pub async fn set_logo(
             "organisation",
             Some(org.id),
         )
-        .by(actor.user_id, actor.organisation_id)
-        .detail(json!({ "section": "logo", "content_type": content_type }))
-        .from_ip(ip),
+        .by_caller(caller)
+        .detail(json!({ "section": "logo", "content_type": content_type })),
     )
     .await?;
     txn.commit().await?;

@@ -3,21 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::auth::two_factor::{
-    BeginTwoFactor, ConfirmTwoFactor, Enrolment, RenewRecoveryCodes, TurnOffTwoFactor,
-    two_factor_status,
+use crate::auth::two_factor::Enrolment;
+use crate::auth::two_factor::api::{
+    BeginTwoFactor, ConfirmTwoFactor, RenewRecoveryCodes, TurnOffTwoFactor, two_factor_status,
 };
 use crate::error::AppError;
-
-/// A field's messages, or the error itself when it names no field.
-pub fn error_for(error: &AppError, field: &str) -> String {
-    let messages = error.field_messages(field);
-    if messages.is_empty() {
-        error.to_string()
-    } else {
-        messages.join(" ")
-    }
-}
+use crate::ui::error_for;
 
 /// How to add the account to an authenticator app.
 #[component]
@@ -106,7 +97,7 @@ pub fn TwoFactorSection() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
-                        Err(e) => view! { <crate::layout::ErrorNotice error=e /> }.into_any(),
+                        Err(e) => view! { <crate::ui::ErrorNotice error=e /> }.into_any(),
                         Ok(s) if s.enabled => view! {
                             <p data-testid="two-factor-status">
                                 {format!(
@@ -170,7 +161,7 @@ pub fn TwoFactorSection() -> impl IntoView {
 /// An admin's button: clear someone's two-factor after a lost phone.
 #[component]
 pub fn ResetTwoFactorButton(user_id: i32, name: String) -> impl IntoView {
-    use crate::auth::two_factor::ResetTwoFactor;
+    use crate::auth::two_factor::api::ResetTwoFactor;
     let reset = ServerAction::<ResetTwoFactor>::new();
     let question = format!(
         "Reset {name}'s two-factor sign-in? They will be signed out and sign in with their password alone (or set two-factor up again where it is required)."

@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
+use crate::auth::caller::Caller;
 use crate::auth::two_factor::{Enrolment, SecondFactor};
 use crate::auth::{Role, session, totp};
 use crate::entities::{portal_setting, recovery_code, sign_in_challenge, two_factor, user};
@@ -465,12 +466,11 @@ pub async fn status(
 /// Step one of turning two-factor on from the account page.
 pub async fn begin(
     db: &DatabaseConnection,
-    current: &CurrentUser,
+    caller: &Caller,
     password: String,
-    ip: Option<String>,
 ) -> Result<Enrolment, AppError> {
-    can(&current.actor(), Action::Modify, &own_account(current))?;
-    let u = crate::auth::service::reauthenticate(db, current, password, ip).await?;
+    can(caller, Action::Modify, &own_account(&caller.user))?;
+    let u = crate::auth::accounts::reauthenticate(db, caller, password).await?;
     let txn = begin_write(db).await?;
     let enrolment = begin_enrolment(&txn, &u).await?;
     txn.commit().await?;
@@ -480,16 +480,19 @@ pub async fn begin(
 /// Step two: the first code from the app turns two-factor on.
 pub async fn confirm(
     db: &DatabaseConnection,
-    current: &CurrentUser,
+    caller: &Caller,
     code: String,
-    ip: Option<String>,
 ) -> Result<Vec<String>, AppError> {
-    can(&current.actor(), Action::Modify, &own_account(current))?;
+    can(caller, Action::Modify, &own_account(&caller.user))?;
     let txn = begin_write(db).await?;
-    let codes = confirm_enrolment(&txn, current.user_id, &code, Utc::now()).await?;
+    let codes = confirm_enrolment(&txn, caller.user.user_id, &code, Utc::now()).await?;
     record(
         &txn,
-        own_entry(ActivityAction::TwoFactorEnabled, current, ip),
+        own_entry(
+            ActivityAction::TwoFactorEnabled,
+            &caller.user,
+            caller.ip.clone(),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -498,20 +501,23 @@ pub async fn confirm(
 
 pub async fn renew(
     db: &DatabaseConnection,
-    current: &CurrentUser,
+    caller: &Caller,
     password: String,
-    ip: Option<String>,
 ) -> Result<Vec<String>, AppError> {
-    can(&current.actor(), Action::Modify, &own_account(current))?;
-    crate::auth::service::reauthenticate(db, current, password, ip.clone()).await?;
+    can(caller, Action::Modify, &own_account(&caller.user))?;
+    crate::auth::accounts::reauthenticate(db, caller, password).await?;
     let txn = begin_write(db).await?;
-    if !enabled(&txn, current.user_id).await? {
+    if !enabled(&txn, caller.user.user_id).await? {
         return Err(AppError::Conflict("Two-factor sign-in is not on.".into()));
     }
-    let codes = renew_recovery_codes(&txn, current.user_id).await?;
+    let codes = renew_recovery_codes(&txn, caller.user.user_id).await?;
     record(
         &txn,
-        own_entry(ActivityAction::RecoveryCodesRenewed, current, ip),
+        own_entry(
+            ActivityAction::RecoveryCodesRenewed,
+            &caller.user,
+            caller.ip.clone(),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -521,12 +527,11 @@ pub async fn renew(
 /// Turns two-factor off, unless the organisation requires it.
 pub async fn turn_off(
     db: &DatabaseConnection,
-    current: &CurrentUser,
+    caller: &Caller,
     password: String,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    can(&current.actor(), Action::Modify, &own_account(current))?;
-    let u = crate::auth::service::reauthenticate(db, current, password, ip.clone()).await?;
+    can(caller, Action::Modify, &own_account(&caller.user))?;
+    let u = crate::auth::accounts::reauthenticate(db, caller, password).await?;
     if required_for(db, &u).await? {
         return Err(AppError::Conflict(
             "Your organisation requires two-factor sign-in, so it stays on.".into(),
@@ -538,7 +543,11 @@ pub async fn turn_off(
     }
     record(
         &txn,
-        own_entry(ActivityAction::TwoFactorDisabled, current, ip),
+        own_entry(
+            ActivityAction::TwoFactorDisabled,
+            &caller.user,
+            caller.ip.clone(),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -550,11 +559,10 @@ pub async fn turn_off(
 /// it up again at once. Their sessions end.
 pub async fn reset_by_admin(
     db: &DatabaseConnection,
-    current: &CurrentUser,
+    caller: &Caller,
     user_id: i32,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    let u = crate::auth::service::administered_account(db, current, user_id).await?;
+    let u = crate::auth::accounts::administered_account(db, caller, user_id).await?;
     let txn = begin_write(db).await?;
     if !remove(&txn, u.id).await? {
         return Err(AppError::Conflict(
@@ -565,9 +573,9 @@ pub async fn reset_by_admin(
     record(
         &txn,
         Entry::new(ActivityAction::TwoFactorReset, "user", Some(u.id))
-            .by(current.user_id, current.organisation_id)
+            .by(caller.user.user_id, caller.user.organisation_id)
             .detail(json!({ "email": u.email, "sessions_ended": ended }))
-            .from_ip(ip),
+            .from_ip(caller.ip.clone()),
     )
     .await?;
     txn.commit().await?;

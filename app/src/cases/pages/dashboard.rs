@@ -4,11 +4,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::auth::Role;
-use crate::cases::api::{BulkTransition, CaseRow, list_cases, practice_doctors};
-use crate::cases::filters::{CaseFilter, encode};
+use crate::cases::CaseRow;
+use crate::cases::api::{BulkTransition, list_cases, practice_doctors};
+use crate::cases::filters::CaseFilter;
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseSide, CaseStatus};
-use crate::layout::ErrorNotice;
+use crate::ui::ErrorNotice;
+use crate::ui::encode;
 
 /// How long typing must pause before the list follows.
 const DEBOUNCE_MS: u32 = 300;

@@ -4,11 +4,11 @@ use leptos_router::hooks::use_params_map;
 
 use crate::cases::Urgency;
 use crate::cases::api::{
-    AcknowledgeCase, CaseChanges, CaseDetail, ModifyCase, ReferCase, TransitionCase,
-    doctor_directory, get_case,
+    AcknowledgeCase, ModifyCase, ReferCase, TransitionCase, doctor_directory, get_case,
 };
 use crate::cases::workflow::{RejectionReason, Transition};
-use crate::layout::{ErrorNotice, NotFound};
+use crate::cases::{CaseChanges, CaseDetail};
+use crate::ui::{ErrorNotice, NotFound};
 
 #[component]
 pub fn CasePage() -> impl IntoView {

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
+use crate::cases::NewCase;
 use crate::cases::Urgency;
-use crate::cases::api::{CreateCase, NewCase, doctor_directory, practice_doctors};
+use crate::cases::api::{CreateCase, doctor_directory, practice_doctors};
 use crate::error::AppError;
 
 /// A new referral. Doctors refer as themselves; a practice case manager

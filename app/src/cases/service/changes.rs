@@ -13,10 +13,11 @@ use serde_json::{Value, json};
 use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
 use crate::auth::Role;
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, CaseFacts, Grant, Participant, Resource, can};
-use crate::cases::api::{BulkOutcome, CaseChanges, NewCase};
 use crate::cases::service::links;
 use crate::cases::workflow::{RejectionReason, Transition};
+use crate::cases::{BulkOutcome, CaseChanges, NewCase};
 use crate::cases::{CaseStatus, Urgency};
 use crate::db::begin_write;
 use crate::entities::{activity_log, case, case_associate, doctor, user};
@@ -166,19 +167,18 @@ async fn save_versioned(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn transition(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
     version: i32,
     change: StatusChange,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let t = change.transition();
     let txn = begin_write(db).await?;
     let (c, facts) = load(&txn, id).await?;
-    let grant = can(actor, policy_action(t), &Resource::Case(&facts))?;
+    let grant = can(caller, policy_action(t), &Resource::Case(&facts))?;
     if c.version != version {
         return Err(conflict(&txn, id).await);
     }
@@ -225,7 +225,14 @@ pub async fn transition(
     links::touch(&txn, id, to, now).await?;
     record(
         &txn,
-        entry(ActivityAction::CaseStatusChanged, id, actor, grant, ip).detail(detail),
+        entry(
+            ActivityAction::CaseStatusChanged,
+            id,
+            caller,
+            grant,
+            caller.ip.clone(),
+        )
+        .detail(detail),
     )
     .await?;
     txn.commit().await?;
@@ -261,14 +268,13 @@ fn search_text(patient: &str, reason: &str) -> String {
     s
 }
 
-#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn modify(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
     version: i32,
     changes: CaseChanges,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
     let reason = required(
         "reason",
@@ -280,7 +286,7 @@ pub async fn modify(
     let notes = clean("notes", changes.notes, MAX_TEXT)?;
     let txn = begin_write(db).await?;
     let (c, facts) = load(&txn, id).await?;
-    let grant = can(actor, Action::Modify, &Resource::Case(&facts))?;
+    let grant = can(caller, Action::Modify, &Resource::Case(&facts))?;
     if c.version != version {
         return Err(conflict(&txn, id).await);
     }
@@ -319,8 +325,14 @@ pub async fn modify(
     links::touch(&txn, id, c.status, now).await?;
     record(
         &txn,
-        entry(ActivityAction::CaseModified, id, actor, grant, ip)
-            .detail(json!({ "fields": fields })),
+        entry(
+            ActivityAction::CaseModified,
+            id,
+            caller,
+            grant,
+            caller.ip.clone(),
+        )
+        .detail(json!({ "fields": fields })),
     )
     .await?;
     txn.commit().await?;
@@ -349,20 +361,19 @@ async fn doctor_by_user(
     Ok((d, u))
 }
 
-#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn refer(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
     version: i32,
     to_doctor: i32,
     note: String,
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
     let note = clean("note", Some(note), MAX_NOTE)?;
     let txn = begin_write(db).await?;
     let (c, facts) = load(&txn, id).await?;
-    let grant = can(actor, Action::Refer, &Resource::Case(&facts))?;
+    let grant = can(caller, Action::Refer, &Resource::Case(&facts))?;
     if c.version != version {
         return Err(conflict(&txn, id).await);
     }
@@ -416,26 +427,37 @@ pub async fn refer(
     links::touch(&txn, id, c.status, now).await?;
     record(
         &txn,
-        entry(ActivityAction::CaseReferredOn, id, actor, grant, ip.clone())
-            .detail(json!({ "new_case": child.id, "to_doctor": target_user.display_name })),
+        entry(
+            ActivityAction::CaseReferredOn,
+            id,
+            caller,
+            grant,
+            caller.ip.clone(),
+        )
+        .detail(json!({ "new_case": child.id, "to_doctor": target_user.display_name })),
     )
     .await?;
     record(
         &txn,
-        entry(ActivityAction::CaseCreated, child.id, actor, grant, ip)
-            .detail(json!({ "referred_from": c.id })),
+        entry(
+            ActivityAction::CaseCreated,
+            child.id,
+            caller,
+            grant,
+            caller.ip.clone(),
+        )
+        .detail(json!({ "referred_from": c.id })),
     )
     .await?;
     txn.commit().await?;
     Ok(child.id)
 }
 
-#[tracing::instrument(skip_all, fields(user_id = actor.user_id))]
+#[tracing::instrument(skip_all, fields(user_id = caller.user_id))]
 pub async fn create(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     input: NewCase,
-    ip: Option<String>,
 ) -> Result<i32, AppError> {
     let patient = required(
         "patient_name",
@@ -509,7 +531,7 @@ pub async fn create(
         referred_to: participant(&to_user),
         associates: associates.iter().map(participant).collect(),
     };
-    let grant = can(actor, Action::Create, &Resource::Case(&facts))?;
+    let grant = can(caller, Action::Create, &Resource::Case(&facts))?;
     let now = Utc::now();
     let c = case::ActiveModel {
         search_text: Set(search_text(&patient, &reason)),
@@ -545,7 +567,14 @@ pub async fn create(
     links::rebuild(&txn, &c).await?;
     record(
         &txn,
-        entry(ActivityAction::CaseCreated, c.id, actor, grant, ip).detail(
+        entry(
+            ActivityAction::CaseCreated,
+            c.id,
+            caller,
+            grant,
+            caller.ip.clone(),
+        )
+        .detail(
             json!({ "referred_to": to_user.display_name, "urgency": Urgency::key(input.urgency) }),
         ),
     )
@@ -557,14 +586,13 @@ pub async fn create(
 /// Applies one change to several cases, each in its own transaction.
 pub async fn bulk(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     items: &[(i32, i32)],
     change: StatusChange,
-    ip: Option<String>,
 ) -> Vec<BulkOutcome> {
     let mut out = Vec::with_capacity(items.len());
     for (id, version) in items {
-        let result = transition(db, actor, *id, *version, change.clone(), ip.clone()).await;
+        let result = transition(db, caller, *id, *version, change.clone()).await;
         out.push(match result {
             Ok(()) => BulkOutcome {
                 id: *id,

@@ -6,13 +6,14 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::activity::ActivityAction;
 use crate::auth::Role;
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::cases::CaseStatus;
-use crate::cases::api::{CaseDetail, HistoryEntry};
 use crate::cases::service::changes::{StatusChange, policy_action, transition};
 use crate::cases::service::links::facts;
 use crate::cases::service::listing::doctor_names;
 use crate::cases::workflow::{RejectionReason, Transition};
+use crate::cases::{CaseDetail, HistoryEntry};
 use crate::entities::{activity_log, case, case_associate, user};
 use crate::error::AppError;
 
@@ -105,20 +106,19 @@ async fn visible_case(
 /// The referred-to side has seen a new case: Requested becomes Received.
 /// Anyone else, or a case past Requested, changes nothing (opening a case
 /// twice, or two people opening it at once, is not an error).
-#[tracing::instrument(skip_all, fields(case_id = id, user_id = actor.user_id))]
+#[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn acknowledge(
     db: &DatabaseConnection,
-    actor: &Actor,
+    caller: &Caller,
     id: i32,
-    ip: Option<String>,
 ) -> Result<(), AppError> {
-    let (c, facts) = visible_case(db, actor, id).await?;
+    let (c, facts) = visible_case(db, caller, id).await?;
     if c.status != CaseStatus::Requested
-        || can(actor, Action::Progress, &Resource::Case(&facts)).is_err()
+        || can(caller, Action::Progress, &Resource::Case(&facts)).is_err()
     {
         return Ok(());
     }
-    match transition(db, actor, id, c.version, StatusChange::Receive, ip).await {
+    match transition(db, caller, id, c.version, StatusChange::Receive).await {
         Ok(()) | Err(AppError::Conflict(_)) => Ok(()),
         Err(e) => Err(e),
     }

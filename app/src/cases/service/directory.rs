@@ -4,7 +4,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::auth::Role;
 use crate::auth::policy::{Action, Actor, Resource, can};
-use crate::cases::api::DoctorEntry;
+use crate::cases::DoctorEntry;
 use crate::db::contains_pattern;
 use crate::entities::{doctor, organisation, user};
 use crate::error::AppError;

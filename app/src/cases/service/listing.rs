@@ -12,8 +12,8 @@ use sea_orm::{
 
 use crate::auth::Role;
 use crate::auth::policy::Actor;
-use crate::cases::api::{CasePage, CaseRow};
 use crate::cases::filters::CaseFilter;
+use crate::cases::{CasePage, CaseRow};
 use crate::db::contains_pattern;
 use crate::entities::{case, case_link, doctor, user};
 use crate::error::AppError;
