@@ -7,5 +7,9 @@ pub mod log;
 pub mod redact;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+mod subject;
 
 pub use action::ActivityAction;
+#[cfg(feature = "ssr")]
+pub use subject::Subject;

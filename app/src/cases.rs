@@ -11,6 +11,9 @@ mod status;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use status::{CaseSide, CaseStatus, Urgency};

@@ -5,10 +5,10 @@
 pub mod activity;
 pub mod admin;
 pub mod agency;
+pub mod assignments;
 pub mod auth;
 pub mod care;
 pub mod cases;
-pub mod clients;
 pub mod error;
 pub mod home;
 pub mod layout;

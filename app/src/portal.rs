@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agency::DataKind;
+use crate::assignments::Relationship;
 use crate::care::hours::MonthHours;
-use crate::clients::Relationship;
 
 pub mod api;
 pub mod pages;

@@ -5,10 +5,10 @@ use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use secrecy::SecretString;
 
+use app::assignments::Relationship;
 use app::auth::Role;
 use app::care::AppointmentStatus;
 use app::cases::{CaseStatus, Urgency};
-use app::clients::Relationship;
 use app::db::begin_write;
 use app::entities::{
     appointment, assessment, case, case_associate, case_manager_profile, client, client_assignment,

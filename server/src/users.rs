@@ -6,8 +6,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use secrecy::SecretString;
 use serde_json::json;
 
-use app::activity::ActivityAction;
 use app::activity::service::{Entry, record};
+use app::activity::{ActivityAction, Subject};
 use app::auth::Role;
 use app::auth::accounts::{self, NewAccount};
 use app::auth::email::Email;
@@ -141,7 +141,7 @@ pub async fn ensure_user(
         .await?;
     }
     // Command-line changes have no signed-in actor: the row says so.
-    let mut entry = Entry::new(ActivityAction::UserCreated, "user", Some(created.id))
+    let mut entry = Entry::new(ActivityAction::UserCreated, Subject::User(created.id))
         .detail(json!({ "via": "command line", "role": new.role.label() }));
     entry.organisation_id = Some(new.org.id);
     record(&txn, entry).await?;

@@ -5,7 +5,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::activity::ActivityAction;
+use crate::activity::{ActivityAction, Subject};
 use crate::entities::activity_log;
 
 /// One entry to append. Pass the same transaction as the change it records,
@@ -16,25 +16,19 @@ pub struct Entry {
     pub actor_user_id: Option<i32>,
     pub on_behalf_of_user_id: Option<i32>,
     pub action: ActivityAction,
-    pub subject_type: &'static str,
-    pub subject_id: Option<i32>,
+    pub subject: Subject,
     pub detail: serde_json::Value,
     pub ip: Option<String>,
 }
 
 impl Entry {
-    pub fn new(
-        action: ActivityAction,
-        subject_type: &'static str,
-        subject_id: Option<i32>,
-    ) -> Self {
+    pub fn new(action: ActivityAction, subject: Subject) -> Self {
         Entry {
             organisation_id: None,
             actor_user_id: None,
             on_behalf_of_user_id: None,
             action,
-            subject_type,
-            subject_id,
+            subject,
             detail: serde_json::Value::Object(Default::default()),
             ip: None,
         }
@@ -82,7 +76,7 @@ pub async fn client_viewed(
     let txn = crate::db::begin_write(db).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
+        Entry::new(ActivityAction::PageViewed, Subject::Client(c.id))
             .by(actor.user_id, actor.organisation_id)
             .detail(serde_json::json!({ "page": page, "client": c.id, "client_name": c.full_name }))
             .from_ip(ip),
@@ -192,8 +186,8 @@ pub async fn record(conn: &impl ConnectionTrait, entry: Entry) -> Result<(), sea
         entry.actor_user_id,
         entry.on_behalf_of_user_id,
         entry.action,
-        entry.subject_type,
-        entry.subject_id,
+        entry.subject.kind(),
+        entry.subject.id(),
         &detail,
         entry.ip.as_deref(),
         created_at,
@@ -204,8 +198,8 @@ pub async fn record(conn: &impl ConnectionTrait, entry: Entry) -> Result<(), sea
         actor_user_id: Set(entry.actor_user_id),
         on_behalf_of_user_id: Set(entry.on_behalf_of_user_id),
         action: Set(entry.action),
-        subject_type: Set(entry.subject_type.to_string()),
-        subject_id: Set(entry.subject_id),
+        subject_type: Set(entry.subject.kind().to_string()),
+        subject_id: Set(entry.subject.id()),
         detail: Set(detail),
         ip: Set(entry.ip),
         created_at: Set(created_at),

@@ -8,8 +8,8 @@ use sea_orm::{
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::admin::OrgUser;
 use crate::auth::Role;
 use crate::auth::accounts::{self, NewAccount};
@@ -150,7 +150,7 @@ pub async fn add_user(
     }
     record(
         &txn,
-        Entry::new(ActivityAction::UserCreated, "user", Some(created.id))
+        Entry::new(ActivityAction::UserCreated, Subject::User(created.id))
             .by_caller(caller)
             .detail(json!({ "after": { "email": created.email, "role": created.role.label(), "active": true } })),
     )
@@ -203,7 +203,7 @@ pub async fn set_active(
     };
     record(
         &txn,
-        Entry::new(action, "user", Some(user_id))
+        Entry::new(action, Subject::User(user_id))
             .by_caller(caller)
             .detail(json!({ "before": { "active": u.active }, "after": { "active": active } })),
     )
@@ -242,7 +242,7 @@ pub async fn set_case_manager(
     let updated = am.update(&txn).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::UserRoleChanged, "user", Some(user_id))
+        Entry::new(ActivityAction::UserRoleChanged, Subject::User(user_id))
             .by_caller(caller)
             .detail(
                 json!({ "before": { "role": u.role.label() }, "after": { "role": to.label() } }),

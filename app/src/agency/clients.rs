@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AccessStatus;
-use crate::clients::Relationship;
+use crate::assignments::Relationship;
 
 pub mod api;
 pub mod pages;

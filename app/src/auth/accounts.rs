@@ -9,8 +9,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::Role;
 use crate::auth::caller::Caller;
 use crate::auth::email::Email;
@@ -98,7 +98,7 @@ pub(crate) async fn own_password(
     let txn = begin_write(db).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::SignInFailed, "user", Some(u.id))
+        Entry::new(ActivityAction::SignInFailed, Subject::User(u.id))
             .by(u.id, u.organisation_id)
             .detail(json!({ "reason": "wrong_password", "during": during }))
             .from_ip(caller.ip.clone()),

@@ -4,8 +4,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::accounts;
 use crate::auth::admission::Standing;
 use crate::auth::caller::Caller;
@@ -111,8 +111,9 @@ pub async fn sign_in(
         crate::counters::sign_in_failed(reason);
         let mut entry = Entry::new(
             ActivityAction::SignInFailed,
-            "user",
-            found.as_ref().map(|u| u.id),
+            found
+                .as_ref()
+                .map_or(Subject::UnknownUser, |u| Subject::User(u.id)),
         )
         .detail(json!({ "reason": reason, "email": creds.email }))
         .from_ip(origin.ip.clone());
@@ -184,9 +185,12 @@ async fn refuse_throttled(
         return Ok(AppError::TooManyRequests);
     }
     let txn = begin_write(db).await?;
-    let mut entry = Entry::new(ActivityAction::SignInFailed, "user", user.map(|u| u.id))
-        .detail(json!({ "reason": "throttled", "email": email }))
-        .from_ip(ip);
+    let mut entry = Entry::new(
+        ActivityAction::SignInFailed,
+        user.map_or(Subject::UnknownUser, |u| Subject::User(u.id)),
+    )
+    .detail(json!({ "reason": "throttled", "email": email }))
+    .from_ip(ip);
     entry.organisation_id = user.map(|u| u.organisation_id);
     record(&txn, entry).await?;
     txn.commit().await?;
@@ -209,7 +213,7 @@ async fn open_session(
     let token = session::create(txn, user.id, origin.ip.clone(), origin.user_agent, config).await?;
     record(
         txn,
-        Entry::new(ActivityAction::SignIn, "user", Some(user.id))
+        Entry::new(ActivityAction::SignIn, Subject::User(user.id))
             .by(user.id, user.organisation_id)
             .detail(detail)
             .from_ip(origin.ip),
@@ -272,7 +276,7 @@ pub async fn complete_sign_in(
         Err(error @ AppError::Validation(_)) => {
             record(
                 &txn,
-                Entry::new(ActivityAction::SignInFailed, "user", Some(user.id))
+                Entry::new(ActivityAction::SignInFailed, Subject::User(user.id))
                     .detail(json!({ "reason": "wrong_code", "email": user.email }))
                     .from_ip(origin.ip.clone())
                     .in_organisation(user.organisation_id),
@@ -287,7 +291,7 @@ pub async fn complete_sign_in(
     if purpose == Purpose::Enrol {
         record(
             &txn,
-            Entry::new(ActivityAction::TwoFactorEnabled, "user", Some(user.id))
+            Entry::new(ActivityAction::TwoFactorEnabled, Subject::User(user.id))
                 .by(user.id, user.organisation_id)
                 .detail(json!({ "during": "sign-in", "required": true }))
                 .from_ip(origin.ip.clone()),
@@ -298,7 +302,7 @@ pub async fn complete_sign_in(
         let left = two_factor::recovery_codes_left(&txn, user.id).await?;
         record(
             &txn,
-            Entry::new(ActivityAction::RecoveryCodeUsed, "user", Some(user.id))
+            Entry::new(ActivityAction::RecoveryCodeUsed, Subject::User(user.id))
                 .by(user.id, user.organisation_id)
                 .detail(json!({ "codes_left": left }))
                 .from_ip(origin.ip.clone()),
@@ -363,8 +367,7 @@ pub async fn change_email(
         &txn,
         Entry::new(
             ActivityAction::EmailChanged,
-            "user",
-            Some(caller.user.user_id),
+            Subject::User(caller.user.user_id),
         )
         .by(caller.user.user_id, caller.user.organisation_id)
         .detail(json!({ "before": before, "after": email }))
@@ -381,7 +384,7 @@ pub async fn sign_out(db: &DatabaseConnection, caller: &Caller) -> Result<(), Ap
     session::destroy(&txn, &caller.user.session_id).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::SignOut, "user", Some(caller.user.user_id))
+        Entry::new(ActivityAction::SignOut, Subject::User(caller.user.user_id))
             .by(caller.user.user_id, caller.user.organisation_id)
             .from_ip(caller.ip.clone()),
     )
@@ -418,8 +421,7 @@ pub async fn change_password(
         &txn,
         Entry::new(
             ActivityAction::PasswordChanged,
-            "user",
-            Some(caller.user.user_id),
+            Subject::User(caller.user.user_id),
         )
         .by(caller.user.user_id, caller.user.organisation_id)
         .from_ip(caller.ip.clone()),
@@ -475,8 +477,7 @@ pub async fn end_sessions(
         &txn,
         Entry::new(
             ActivityAction::SessionsEnded,
-            "user",
-            Some(caller.user.user_id),
+            Subject::User(caller.user.user_id),
         )
         .by(caller.user.user_id, caller.user.organisation_id)
         .detail(json!({ "ended": ended, "which": if id.is_some() { "one" } else { "all others" } }))
@@ -499,7 +500,7 @@ pub async fn end_sessions_of(
     let ended = session::destroy_all_for_user(&txn, u.id).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::SessionsEnded, "user", Some(u.id))
+        Entry::new(ActivityAction::SessionsEnded, Subject::User(u.id))
             .by(caller.user.user_id, caller.user.organisation_id)
             .detail(json!({ "ended": ended, "which": "all, by an admin", "email": u.email }))
             .from_ip(caller.ip.clone()),

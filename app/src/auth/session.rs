@@ -209,8 +209,8 @@ pub async fn end_idle(
     noticed_by: &str,
     ip: Option<String>,
 ) -> Result<(), sea_orm::DbErr> {
-    use crate::activity::ActivityAction;
     use crate::activity::service::{Entry, record};
+    use crate::activity::{ActivityAction, Subject};
     let txn = crate::db::begin_write(db).await?;
     let gone = session::Entity::delete_by_id(session_id.to_string())
         .exec(&txn)
@@ -220,7 +220,7 @@ pub async fn end_idle(
     if gone > 0 {
         record(
             &txn,
-            Entry::new(ActivityAction::SessionTimedOut, "user", Some(user_id))
+            Entry::new(ActivityAction::SessionTimedOut, Subject::User(user_id))
                 .by(user_id, organisation_id)
                 .detail(serde_json::json!({ "noticed_by": noticed_by }))
                 .from_ip(ip),

@@ -6,8 +6,8 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::clients::service::authorised_client;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor};
@@ -371,8 +371,7 @@ pub async fn add_appointment(
         &txn,
         Entry::new(
             ActivityAction::AppointmentAdded,
-            "appointment",
-            Some(saved.id),
+            Subject::Appointment(saved.id),
         )
         .by_caller(caller)
         .detail(json!({ "client": c.id, "starts_at": stamp(starts_at), "service": service_type })),
@@ -413,8 +412,7 @@ pub async fn update_appointment(
         &txn,
         Entry::new(
             ActivityAction::AppointmentUpdated,
-            "appointment",
-            Some(appointment_id),
+            Subject::Appointment(appointment_id),
         )
         .by_caller(caller)
         .detail(json!({ "client": c.id, "before": before, "after": after })),
@@ -448,8 +446,7 @@ pub async fn set_appointment_status(
         &txn,
         Entry::new(
             ActivityAction::AppointmentStatusChanged,
-            "appointment",
-            Some(appointment_id),
+            Subject::Appointment(appointment_id),
         )
         .by_caller(caller)
         .detail(json!({ "client": c.id, "before": before.key(), "after": status.key() })),
@@ -496,7 +493,7 @@ pub async fn add_note(
     // more widely than the record.
     record(
         &txn,
-        Entry::new(ActivityAction::NoteAdded, "service_note", Some(saved.id))
+        Entry::new(ActivityAction::NoteAdded, Subject::ServiceNote(saved.id))
             .by_caller(caller)
             .detail(json!({ "client": c.id })),
     )
@@ -543,8 +540,7 @@ pub async fn add_assessment(
         &txn,
         Entry::new(
             ActivityAction::AssessmentAdded,
-            "assessment",
-            Some(saved.id),
+            Subject::Assessment(saved.id),
         )
         .by_caller(caller)
         .detail(json!({ "client": c.id, "title": title })),

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-use crate::clients::Relationship;
+use crate::assignments::Relationship;
 
 /// An external case manager's assignment to an agency client.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -10,15 +10,15 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
+use crate::assignments::service::client_and_facts;
 use crate::auth::Role;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{
     Action, Actor, ClientFacts, Resource, administers_own, can, conversation_with,
 };
 use crate::care::service::names;
-use crate::clients::service::client_and_facts;
 use crate::db::begin_write;
 use crate::entities::{
     client, client_team_lead, message, message_recipient, messaging_setting, organisation, user,
@@ -161,7 +161,7 @@ pub async fn send(
     // stays in one place.
     record(
         &txn,
-        Entry::new(ActivityAction::MessageSent, "message", Some(saved.id))
+        Entry::new(ActivityAction::MessageSent, Subject::Message(saved.id))
             .by_caller(caller)
             .detail(json!({
                 "client": c.id,
@@ -279,7 +279,7 @@ pub async fn conversation(
     {
         record(
             &txn,
-            Entry::new(ActivityAction::PageViewed, "client", Some(c.id))
+            Entry::new(ActivityAction::PageViewed, Subject::Client(c.id))
                 .by_caller(caller)
                 .detail(json!({ "page": "messages", "client": c.id, "client_name": c.full_name })),
         )
@@ -558,11 +558,7 @@ pub async fn update_settings(
         .collect();
     record(
         &txn,
-        Entry::new(
-            ActivityAction::SettingsChanged,
-            "organisation",
-            Some(caller.organisation_id),
-        )
+        Entry::new(ActivityAction::SettingsChanged, Subject::Organisation(caller.organisation_id))
         .by_caller(caller)
         .detail(json!({
             "section": "communication",
@@ -635,7 +631,7 @@ pub async fn set_team_lead(
     }
     record(
         &txn,
-        Entry::new(ActivityAction::TeamLeadChanged, "client", Some(c.id))
+        Entry::new(ActivityAction::TeamLeadChanged, Subject::Client(c.id))
             .by_caller(caller)
             .detail(json!({ "client_name": c.full_name, "before": before, "after": lead })),
     )

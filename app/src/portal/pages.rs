@@ -8,10 +8,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::DataKind;
 use crate::agency::settings::PortalFace;
+use crate::assignments::Relationship;
 use crate::care::AppointmentStatus;
 use crate::care::hours::{HoursChart, hours};
 use crate::care::pages::{AppointmentTable, AssessmentList, HoursTable};
-use crate::clients::Relationship;
 use crate::error::AppError;
 use crate::messages::pages::Conversation;
 use crate::portal::ClientsFilter;

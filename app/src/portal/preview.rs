@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agency::DataKind;
-use crate::clients::Relationship;
+use crate::assignments::Relationship;
 
 pub mod api;
 pub mod pages;

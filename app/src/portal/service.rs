@@ -10,18 +10,18 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::DataKind;
 use crate::agency::documents::service as documents;
+use crate::assignments::Relationship;
+use crate::assignments::service::facts;
 use crate::auth::admission::terms_pending;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
 use crate::care::hours::MonthHours;
 use crate::care::service::{self as care, ScheduleFilter};
 use crate::care::{AppointmentRow, AssessmentRow, NoteRow};
-use crate::clients::Relationship;
-use crate::clients::service::facts;
 use crate::db::begin_write;
 use crate::entities::{case_manager_profile, client, client_assignment, portal_setting};
 use crate::error::AppError;
@@ -94,7 +94,7 @@ pub async fn my_clients(
     };
     let now = Utc::now();
     let mut rows = Vec::new();
-    for assigned in crate::clients::service::list_assigned(db, actor).await? {
+    for assigned in crate::assignments::service::list_assigned(db, actor).await? {
         if !name.is_empty() && !assigned.full_name.to_lowercase().contains(&name) {
             continue;
         }
@@ -313,7 +313,7 @@ pub async fn accept_terms(
     pm.update(&txn).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::TermsAccepted, "user", Some(caller.user_id))
+        Entry::new(ActivityAction::TermsAccepted, Subject::User(caller.user_id))
             .by_caller(caller)
             .detail(json!({ "version": version })),
     )

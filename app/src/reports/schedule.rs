@@ -17,13 +17,13 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
+use crate::assignments::service::facts;
 use crate::auth::admission::{Standing, standing};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, administers_own, can};
 use crate::care::service::names;
-use crate::clients::service::facts;
 use crate::db::begin_write;
 use crate::entities::{
     client, organisation, report_delivery, report_schedule, report_schedule_recipient, user,
@@ -261,8 +261,7 @@ pub async fn add(
         &txn,
         Entry::new(
             ActivityAction::ReportScheduleAdded,
-            "report_schedule",
-            Some(s.id),
+            Subject::ReportSchedule(s.id),
         )
         .by_caller(caller)
         .detail(json!({
@@ -298,8 +297,7 @@ pub async fn stop(
         &txn,
         Entry::new(
             ActivityAction::ReportScheduleStopped,
-            "report_schedule",
-            Some(schedule_id),
+            Subject::ReportSchedule(schedule_id),
         )
         .by_caller(caller)
         .detail(detail),
@@ -417,7 +415,7 @@ async fn deliver(
         )
         .await?;
         let mut entry =
-            Entry::new(ActivityAction::ReportSent, "report", Some(stored.id)).detail(json!({
+            Entry::new(ActivityAction::ReportSent, Subject::Report(stored.id)).detail(json!({
                 "client": c.id,
                 "client_name": c.full_name,
                 "report": stored.kind,

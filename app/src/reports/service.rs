@@ -9,14 +9,14 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
+use crate::assignments::service::client_and_facts;
 use crate::auth::Role;
 use crate::auth::admission::{Standing, standing};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can, report_contents};
 use crate::care::service::names;
-use crate::clients::service::client_and_facts;
 use crate::db::begin_write;
 use crate::entities::{client, organisation, report, user};
 use crate::error::AppError;
@@ -90,7 +90,7 @@ pub(crate) async fn store(
 }
 
 fn report_entry(action: ActivityAction, r: &report::Model, c: &client::Model) -> Entry {
-    Entry::new(action, "report", Some(r.id)).detail(json!({
+    Entry::new(action, Subject::Report(r.id)).detail(json!({
         "client": c.id,
         "client_name": c.full_name,
         "report": r.kind,

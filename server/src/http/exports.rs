@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
-use app::activity::ActivityAction;
 use app::activity::service::{Entry, record};
+use app::activity::{ActivityAction, Subject};
 use app::auth::CurrentUser;
 use app::auth::caller::Caller;
 use app::cases::filters::CaseFilter;
@@ -30,7 +30,7 @@ pub async fn cases_csv(
         Err(e) => return (e.status_code(), e.to_string()).into_response(),
     };
     // Exports of health data are logged like any other disclosure.
-    let entry = Entry::new(ActivityAction::CaseExported, "case_list", None)
+    let entry = Entry::new(ActivityAction::CaseExported, Subject::CaseList)
         .by(actor.user_id, actor.organisation_id)
         .detail(serde_json::json!({ "rows": rows, "filter": filter.to_query_string() }))
         .from_ip(ip.map(|Extension(ip)| ip.0));

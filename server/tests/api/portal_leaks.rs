@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use app::activity::ActivityAction;
 use app::agency::{DataKind, Visibility};
-use app::clients::Relationship;
+use app::assignments::Relationship;
 use app::entities::{client, client_assignment, organisation};
 use app::orgs::OrgKind;
 

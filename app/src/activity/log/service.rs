@@ -7,8 +7,8 @@ use sea_orm::{
 };
 
 use super::{LogFilter, LogPage, LogRow, PAGE};
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::db::{begin_write, contains_pattern, lower_like};
@@ -186,8 +186,7 @@ pub async fn export_csv(
         &txn,
         Entry::new(
             ActivityAction::ActivityExported,
-            "organisation",
-            Some(caller.organisation_id),
+            Subject::Organisation(caller.organisation_id),
         )
         .by_caller(caller)
         .detail(serde_json::json!({

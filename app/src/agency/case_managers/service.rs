@@ -6,8 +6,8 @@ use sea_orm::{
 use secrecy::SecretString;
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::AccessStatus;
 use crate::agency::case_managers::{
     AccessChangeRow, AssignedClientRow, CaseManagerInput, CaseManagerProfile, CaseManagerRow,
@@ -337,8 +337,7 @@ pub async fn add(
         &txn,
         Entry::new(
             ActivityAction::CaseManagerAdded,
-            "case_manager",
-            Some(created.id),
+            Subject::CaseManager(created.id),
         )
         .by_caller(caller)
         .detail(json!({ "name": v.name, "email": v.email.as_str(), "employer": v.employer })),
@@ -380,7 +379,7 @@ pub async fn update(
     }
     record(
         &txn,
-        Entry::new(ActivityAction::CaseManagerUpdated, "case_manager", Some(id))
+        Entry::new(ActivityAction::CaseManagerUpdated, Subject::CaseManager(id))
             .by_caller(caller)
             .detail(json!({ "before": before, "after": after })),
     )
@@ -498,7 +497,7 @@ pub async fn invite(
     pm.update(&txn).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::InvitationSent, "case_manager", Some(u.id))
+        Entry::new(ActivityAction::InvitationSent, Subject::CaseManager(u.id))
             .by_caller(caller)
             .detail(json!({ "email": u.email, "expires_at": expires.to_rfc3339() })),
     )
@@ -575,7 +574,7 @@ pub async fn set_access(
     let ended = session::destroy_all_for_user(&txn, u.id).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::AccessChanged, "case_manager", Some(u.id))
+        Entry::new(ActivityAction::AccessChanged, Subject::CaseManager(u.id))
             .by_caller(caller)
             .detail(
                 json!({ "before": from.key(), "after": to.key(), "reason": reason,
@@ -722,8 +721,7 @@ pub async fn accept(
         &txn,
         Entry::new(
             ActivityAction::InvitationAccepted,
-            "case_manager",
-            Some(u.id),
+            Subject::CaseManager(u.id),
         )
         .by(u.id, org.id)
         .from_ip(ip),

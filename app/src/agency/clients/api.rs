@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::agency::clients::{ClientProfile, ClientRow};
-use crate::clients::Relationship;
+use crate::assignments::Relationship;
 use crate::error::AppError;
 
 /// The agency's staff: its clients, by name.

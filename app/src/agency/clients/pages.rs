@@ -7,9 +7,9 @@ use crate::agency::clients::api::{
     AssignCaseManager, SetClientArchived, UnassignCaseManager, agency_client, list_agency_clients,
 };
 use crate::agency::documents::pages::ClientDocuments;
+use crate::assignments::Relationship;
 use crate::care::goals::pages::GoalsSection;
 use crate::care::pages::CareRecordSection;
-use crate::clients::Relationship;
 use crate::messages::pages::{ClientMessagesSection, TeamLeadPicker};
 use crate::reports::pages::{ClientReportsSection, Recipient};
 use crate::ui::ErrorNotice;

@@ -5,14 +5,14 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::clients::{AssignmentRow, ClientProfile, ClientRow};
+use crate::assignments::Relationship;
+use crate::assignments::service::facts;
 use crate::auth::Role;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
-use crate::clients::Relationship;
-use crate::clients::service::facts;
 use crate::db::{begin_write, contains_pattern};
 use crate::entities::{case_manager_profile, client, client_assignment, user};
 use crate::error::AppError;
@@ -199,7 +199,7 @@ pub async fn assign(
     }
     record(
         &txn,
-        Entry::new(ActivityAction::ClientAssigned, "client", Some(c.id))
+        Entry::new(ActivityAction::ClientAssigned, Subject::Client(c.id))
             .by_caller(caller)
             .detail(json!({ "case_manager": cm.id, "name": cm.display_name,
                             "before": before.map(|a| a.relationship.label()),
@@ -230,7 +230,7 @@ pub async fn unassign(
         .await?;
     record(
         &txn,
-        Entry::new(ActivityAction::ClientUnassigned, "client", Some(c.id))
+        Entry::new(ActivityAction::ClientUnassigned, Subject::Client(c.id))
             .by_caller(caller)
             .detail(json!({ "case_manager": case_manager_id,
                             "before": a.relationship.label() })),
@@ -266,7 +266,7 @@ pub async fn set_archived(
     };
     record(
         &txn,
-        Entry::new(action, "client", Some(c.id))
+        Entry::new(action, Subject::Client(c.id))
             .by_caller(caller)
             .detail(
                 json!({ "before": { "archived": !archived }, "after": { "archived": archived } }),

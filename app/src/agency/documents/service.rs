@@ -5,15 +5,15 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::Sharing;
 use crate::agency::case_managers::service::directory;
 use crate::agency::clients::service::authorised_client;
 use crate::agency::documents::{CategoryRow, DocumentRow};
+use crate::assignments::service::facts;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
-use crate::clients::service::facts;
 use crate::db::begin_write;
 use crate::entities::{client, document, document_category};
 use crate::error::AppError;
@@ -66,8 +66,7 @@ pub async fn set_category_sharing(
         &txn,
         Entry::new(
             ActivityAction::CategoryChanged,
-            "document_category",
-            Some(c.id),
+            Subject::DocumentCategory(c.id),
         )
         .by_caller(caller)
         .detail(json!({ "name": c.name, "before": before.key(), "after": sharing.key() })),
@@ -182,7 +181,7 @@ pub async fn upload(ctx: &ServerContext, caller: &Caller, upload: Upload) -> Res
         .await?;
         record(
             &txn,
-            Entry::new(ActivityAction::DocumentUploaded, "document", Some(d.id))
+            Entry::new(ActivityAction::DocumentUploaded, Subject::Document(d.id))
                 .by_caller(caller)
                 .detail(
                     json!({ "client": c.id, "name": name, "category": category.name,
@@ -233,8 +232,7 @@ pub async fn set_shared(
         &txn,
         Entry::new(
             ActivityAction::DocumentSharingChanged,
-            "document",
-            Some(d.id),
+            Subject::Document(d.id),
         )
         .by_caller(caller)
         .detail(json!({ "client": c.id, "before": before, "after": shared })),
@@ -275,7 +273,7 @@ pub async fn download(
     let txn = begin_write(db).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::DocumentDownloaded, "document", Some(d.id))
+        Entry::new(ActivityAction::DocumentDownloaded, Subject::Document(d.id))
             .by_caller(caller)
             .detail(json!({ "client": c.id, "client_name": c.full_name, "name": d.original_name })),
     )

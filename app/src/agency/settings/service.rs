@@ -5,8 +5,8 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::settings::{PortalFace, PortalSettings, SettingsChange};
 use crate::agency::{DEFAULT_CATEGORIES, Visibility};
 use crate::auth::caller::Caller;
@@ -350,8 +350,7 @@ pub async fn update(
         &txn,
         Entry::new(
             ActivityAction::SettingsChanged,
-            "organisation",
-            Some(org.id),
+            Subject::Organisation(org.id),
         )
         .by_caller(caller)
         .detail(json!({ "section": section, "before": old, "after": new })),
@@ -381,8 +380,7 @@ pub async fn set_logo(
         &txn,
         Entry::new(
             ActivityAction::SettingsChanged,
-            "organisation",
-            Some(org.id),
+            Subject::Organisation(org.id),
         )
         .by_caller(caller)
         .detail(json!({ "section": "logo", "content_type": content_type })),

@@ -10,8 +10,8 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::{ResetView, VALID_MINUTES};
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::Role;
 use crate::auth::admission::standing;
 use crate::auth::caller::Caller;
@@ -68,7 +68,7 @@ async fn issue(
     } else {
         ActivityAction::PasswordResetRequested
     };
-    let mut entry = Entry::new(action, "user", Some(u.id))
+    let mut entry = Entry::new(action, Subject::User(u.id))
         .detail(json!({ "email": u.email }))
         .from_ip(ip);
     entry = match by {
@@ -257,7 +257,7 @@ pub async fn reset(
     throttle::note_success(&txn, &u.email).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::PasswordReset, "user", Some(u.id))
+        Entry::new(ActivityAction::PasswordReset, Subject::User(u.id))
             .by(u.id, u.organisation_id)
             .detail(json!({ "sessions_ended": ended }))
             .from_ip(ip),

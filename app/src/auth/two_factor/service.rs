@@ -163,7 +163,7 @@ pub async fn reseal_all(db: &sea_orm::DatabaseConnection) -> Result<usize, AppEr
     // but in the chain like every other change.
     record(
         &txn,
-        Entry::new(ActivityAction::SecretsResealed, "two_factor", None)
+        Entry::new(ActivityAction::SecretsResealed, Subject::TwoFactorKeys)
             .detail(serde_json::json!({ "resealed": changed })),
     )
     .await?;
@@ -426,8 +426,8 @@ pub async fn close_challenge(
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::CurrentUser;
 use crate::auth::policy::{Action, Resource, can};
 use crate::db::begin_write;
@@ -440,10 +440,8 @@ fn own_account(current: &CurrentUser) -> Resource<'static> {
 }
 
 /// A log row for a change the user made to their own account.
-fn own_entry(action: ActivityAction, current: &CurrentUser, ip: Option<String>) -> Entry {
-    Entry::new(action, "user", Some(current.user_id))
-        .by(current.user_id, current.organisation_id)
-        .from_ip(ip)
+fn own_entry(action: ActivityAction, caller: &Caller) -> Entry {
+    Entry::new(action, Subject::User(caller.user_id)).by_caller(caller)
 }
 
 /// The account page's view of two-factor.
@@ -486,15 +484,7 @@ pub async fn confirm(
     can(caller, Action::Modify, &own_account(&caller.user))?;
     let txn = begin_write(db).await?;
     let codes = confirm_enrolment(&txn, caller.user.user_id, &code, Utc::now()).await?;
-    record(
-        &txn,
-        own_entry(
-            ActivityAction::TwoFactorEnabled,
-            &caller.user,
-            caller.ip.clone(),
-        ),
-    )
-    .await?;
+    record(&txn, own_entry(ActivityAction::TwoFactorEnabled, caller)).await?;
     txn.commit().await?;
     Ok(codes)
 }
@@ -513,11 +503,7 @@ pub async fn renew(
     let codes = renew_recovery_codes(&txn, caller.user.user_id).await?;
     record(
         &txn,
-        own_entry(
-            ActivityAction::RecoveryCodesRenewed,
-            &caller.user,
-            caller.ip.clone(),
-        ),
+        own_entry(ActivityAction::RecoveryCodesRenewed, caller),
     )
     .await?;
     txn.commit().await?;
@@ -541,15 +527,7 @@ pub async fn turn_off(
     if !remove(&txn, u.id).await? {
         return Err(AppError::Conflict("Two-factor sign-in is not on.".into()));
     }
-    record(
-        &txn,
-        own_entry(
-            ActivityAction::TwoFactorDisabled,
-            &caller.user,
-            caller.ip.clone(),
-        ),
-    )
-    .await?;
+    record(&txn, own_entry(ActivityAction::TwoFactorDisabled, caller)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -572,7 +550,7 @@ pub async fn reset_by_admin(
     let ended = session::destroy_all_for_user(&txn, u.id).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::TwoFactorReset, "user", Some(u.id))
+        Entry::new(ActivityAction::TwoFactorReset, Subject::User(u.id))
             .by(caller.user.user_id, caller.user.organisation_id)
             .detail(json!({ "email": u.email, "sessions_ended": ended }))
             .from_ip(caller.ip.clone()),

@@ -8,8 +8,8 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{GoalRow, ProgressRow};
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor};
 use crate::care::MAX_TEXT;
@@ -99,7 +99,7 @@ pub async fn add(
     .await?;
     record(
         &txn,
-        Entry::new(ActivityAction::GoalAdded, "goal", Some(saved.id))
+        Entry::new(ActivityAction::GoalAdded, Subject::Goal(saved.id))
             .by_caller(caller)
             .detail(json!({ "client": c.id, "client_name": c.full_name, "title": title })),
     )
@@ -154,7 +154,7 @@ pub async fn progress(
     }
     record(
         &txn,
-        Entry::new(ActivityAction::GoalProgressRecorded, "goal", Some(g.id))
+        Entry::new(ActivityAction::GoalProgressRecorded, Subject::Goal(g.id))
             .by_caller(caller)
             .detail(json!({
                 "client": c.id,

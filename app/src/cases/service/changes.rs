@@ -8,13 +8,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use serde_json::{Value, json};
 
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::Role;
 use crate::auth::caller::Caller;
-use crate::auth::policy::{Action, Actor, CaseFacts, Grant, Participant, Resource, can};
+use crate::auth::policy::{Action, CaseFacts, Grant, Participant, Resource, can};
+use crate::cases::audit;
 use crate::cases::service::links;
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{BulkOutcome, CaseChanges, NewCase};
@@ -134,17 +134,12 @@ async fn load(conn: &impl ConnectionTrait, id: i32) -> Result<(case::Model, Case
     Ok((c, f))
 }
 
-fn entry(
-    action: ActivityAction,
-    case_id: i32,
-    actor: &Actor,
-    grant: Grant,
-    ip: Option<String>,
-) -> Entry {
-    Entry::new(action, "case", Some(case_id))
-        .by(actor.user_id, actor.organisation_id)
+/// A log entry about a case, by the caller and for whom the grant says
+/// they acted.
+fn entry(action: ActivityAction, case_id: i32, caller: &Caller, grant: Grant) -> Entry {
+    Entry::new(action, Subject::Case(case_id))
+        .by_caller(caller)
         .on_behalf_of(grant.on_behalf_of)
-        .from_ip(ip)
 }
 
 /// Saves `active` only if the case is still at `version`; bumps it.
@@ -191,8 +186,13 @@ pub async fn transition(
         updated_at: Set(now),
         ..Default::default()
     };
-    let mut detail =
-        json!({ "transition": t.past_tense(), "from": c.status.key(), "to": to.key() });
+    let mut detail = audit::StatusChanged {
+        transition: t.past_tense().to_string(),
+        from: c.status.key().to_string(),
+        to: to.key().to_string(),
+        reason: None,
+        with_note: None,
+    };
     match &change {
         StatusChange::Hold => active.status_before_hold = Set(Some(c.status)),
         StatusChange::Resume => active.status_before_hold = Set(None),
@@ -201,8 +201,8 @@ pub async fn transition(
             active.rejection_note = Set(note.clone());
             // The reason's label only: the note is clinical text, kept on
             // the case for its participants, not in the admin-readable log.
-            detail["reason"] = Value::String(reason.label().to_string());
-            detail["with_note"] = Value::Bool(note.is_some());
+            detail.reason = Some(reason.label().to_string());
+            detail.with_note = Some(note.is_some());
         }
         _ => {}
     }
@@ -225,14 +225,7 @@ pub async fn transition(
     links::touch(&txn, id, to, now).await?;
     record(
         &txn,
-        entry(
-            ActivityAction::CaseStatusChanged,
-            id,
-            caller,
-            grant,
-            caller.ip.clone(),
-        )
-        .detail(detail),
+        entry(ActivityAction::CaseStatusChanged, id, caller, grant).detail(audit::stored(&detail)),
     )
     .await?;
     txn.commit().await?;
@@ -325,14 +318,11 @@ pub async fn modify(
     links::touch(&txn, id, c.status, now).await?;
     record(
         &txn,
-        entry(
-            ActivityAction::CaseModified,
-            id,
-            caller,
-            grant,
-            caller.ip.clone(),
-        )
-        .detail(json!({ "fields": fields })),
+        entry(ActivityAction::CaseModified, id, caller, grant).detail(audit::stored(
+            &audit::Modified {
+                fields: fields.iter().map(|f| f.to_string()).collect(),
+            },
+        )),
     )
     .await?;
     txn.commit().await?;
@@ -427,26 +417,22 @@ pub async fn refer(
     links::touch(&txn, id, c.status, now).await?;
     record(
         &txn,
-        entry(
-            ActivityAction::CaseReferredOn,
-            id,
-            caller,
-            grant,
-            caller.ip.clone(),
-        )
-        .detail(json!({ "new_case": child.id, "to_doctor": target_user.display_name })),
+        entry(ActivityAction::CaseReferredOn, id, caller, grant).detail(audit::stored(
+            &audit::ReferredOn {
+                new_case: child.id,
+                to_doctor: target_user.display_name.clone(),
+            },
+        )),
     )
     .await?;
     record(
         &txn,
-        entry(
-            ActivityAction::CaseCreated,
-            child.id,
-            caller,
-            grant,
-            caller.ip.clone(),
-        )
-        .detail(json!({ "referred_from": c.id })),
+        entry(ActivityAction::CaseCreated, child.id, caller, grant).detail(audit::stored(
+            &audit::Created {
+                referred_from: Some(c.id),
+                ..Default::default()
+            },
+        )),
     )
     .await?;
     txn.commit().await?;
@@ -567,16 +553,13 @@ pub async fn create(
     links::rebuild(&txn, &c).await?;
     record(
         &txn,
-        entry(
-            ActivityAction::CaseCreated,
-            c.id,
-            caller,
-            grant,
-            caller.ip.clone(),
-        )
-        .detail(
-            json!({ "referred_to": to_user.display_name, "urgency": Urgency::key(input.urgency) }),
-        ),
+        entry(ActivityAction::CaseCreated, c.id, caller, grant).detail(audit::stored(
+            &audit::Created {
+                referred_to: Some(to_user.display_name.clone()),
+                urgency: Some(Urgency::key(input.urgency).to_string()),
+                ..Default::default()
+            },
+        )),
     )
     .await?;
     txn.commit().await?;

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::activity::ActivityAction;
 use crate::auth::Role;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::cases::CaseStatus;
+use crate::cases::audit::CaseEvent;
 use crate::cases::service::changes::{StatusChange, policy_action, transition};
 use crate::cases::service::links::facts;
 use crate::cases::service::listing::doctor_names;
@@ -150,34 +150,7 @@ pub async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<Histor
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
-            let what = match r.action {
-                ActivityAction::CaseCreated => match detail["referred_from"].as_i64() {
-                    Some(parent) => format!("Referred on from case #{parent}"),
-                    None => "Referral created".to_string(),
-                },
-                ActivityAction::CaseStatusChanged => {
-                    let verb = detail["transition"]
-                        .as_str()
-                        .unwrap_or("Changed")
-                        .to_string();
-                    match detail["reason"].as_str() {
-                        Some(reason) => format!("{verb} ({reason})"),
-                        None => verb,
-                    }
-                }
-                ActivityAction::CaseModified => {
-                    let fields =
-                        crate::activity::redact::changed_fields(&detail["fields"]).join(", ");
-                    format!("Modified ({fields})")
-                }
-                ActivityAction::CaseReferredOn => format!(
-                    "Referred on to {} as case #{}",
-                    detail["to_doctor"].as_str().unwrap_or("another doctor"),
-                    detail["new_case"].as_i64().unwrap_or_default()
-                ),
-                _ => return None,
-            };
+            let what = CaseEvent::read(r.action, &r.detail)?.describe();
             let actor = r.actor_user_id.and_then(|id| people.get(&id));
             let by = match actor {
                 Some(u) if u.role == Role::PracticeCaseManager => {

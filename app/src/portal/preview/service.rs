@@ -5,14 +5,14 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::json;
 
 use super::{PortalPreview, PreviewClient};
-use crate::activity::ActivityAction;
 use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::agency::DataKind;
+use crate::assignments::service::facts;
 use crate::auth::Role;
 use crate::auth::admission::{Admission, Standing, admission};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
-use crate::clients::service::facts;
 use crate::db::begin_write;
 use crate::entities::{client, client_assignment, document, document_category, user};
 use crate::error::AppError;
@@ -103,7 +103,7 @@ pub async fn preview(
     let txn = begin_write(db).await?;
     record(
         &txn,
-        Entry::new(ActivityAction::PortalPreviewed, "user", Some(cm.id))
+        Entry::new(ActivityAction::PortalPreviewed, Subject::User(cm.id))
             .by_caller(caller)
             .detail(json!({ "case_manager": cm.display_name })),
     )

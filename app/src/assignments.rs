@@ -1,4 +1,7 @@
-//! Agency clients and the external case managers assigned to them.
+//! Which external case managers an agency client has, and how (Primary,
+//! Secondary, Supervisor), with the client facts the policy decides with.
+//! The agency's own client records are `agency::clients`; the care record
+//! is `care`; the case manager's view is `portal`.
 
 use serde::{Deserialize, Serialize};
 

@@ -3,9 +3,9 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::agency::settings::service::visibility;
+use crate::assignments::AssignedClient;
 use crate::auth::grants::Visibility;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
-use crate::clients::AssignedClient;
 use crate::entities::{client, client_assignment};
 use crate::error::AppError;
 

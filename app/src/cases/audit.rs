@@ -1,0 +1,179 @@
+//! What a case's activity-log entries say, as types. The services write
+//! them and the case's history reads them back (stored as JSON in the log
+//! row), so a history line is built from fields, not from guessing at a
+//! JSON document's keys. Clinical text never goes in: a rejection note is
+//! only "with a note".
+
+use serde::{Deserialize, Serialize};
+
+use crate::activity::ActivityAction;
+
+/// A referral was made, fresh or referred on from another case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_from: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<String>,
+}
+
+/// A workflow step: accepted, rejected, put on hold…
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChanged {
+    /// The step in the past tense, as the history says it ("Accepted").
+    pub transition: String,
+    pub from: String,
+    pub to: String,
+    /// A rejection's reason (its label; the note stays on the case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_note: Option<bool>,
+}
+
+/// The case's details were edited: which fields, never their text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Modified {
+    #[serde(deserialize_with = "fields_of_any_age")]
+    pub fields: Vec<String>,
+}
+
+/// Old rows kept `{field: {before, after}}`; their keys are the fields.
+fn fields_of_any_age<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(crate::activity::redact::changed_fields(&value))
+}
+
+/// The referred-to side passed the case on to another doctor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferredOn {
+    pub new_case: i32,
+    pub to_doctor: String,
+}
+
+/// One entry of a case's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseEvent {
+    Created(Created),
+    StatusChanged(StatusChanged),
+    Modified(Modified),
+    ReferredOn(ReferredOn),
+}
+
+impl CaseEvent {
+    /// Reads a stored entry; `None` for actions that are not part of a
+    /// case's history (views, exports) or a detail of another shape.
+    pub fn read(action: ActivityAction, detail: &str) -> Option<CaseEvent> {
+        let parsed = match action {
+            ActivityAction::CaseCreated => serde_json::from_str(detail).map(CaseEvent::Created),
+            ActivityAction::CaseStatusChanged => {
+                serde_json::from_str(detail).map(CaseEvent::StatusChanged)
+            }
+            ActivityAction::CaseModified => serde_json::from_str(detail).map(CaseEvent::Modified),
+            ActivityAction::CaseReferredOn => {
+                serde_json::from_str(detail).map(CaseEvent::ReferredOn)
+            }
+            _ => return None,
+        };
+        parsed
+            .inspect_err(|e| tracing::warn!(error = %e, ?action, "unreadable case history entry"))
+            .ok()
+    }
+
+    /// What happened, as the history line starts.
+    pub fn describe(&self) -> String {
+        match self {
+            CaseEvent::Created(c) => match c.referred_from {
+                Some(parent) => format!("Referred on from case #{parent}"),
+                None => "Referral created".to_string(),
+            },
+            CaseEvent::StatusChanged(s) => match &s.reason {
+                Some(reason) => format!("{} ({reason})", s.transition),
+                None => s.transition.clone(),
+            },
+            CaseEvent::Modified(m) => format!("Modified ({})", m.fields.join(", ")),
+            CaseEvent::ReferredOn(r) => {
+                format!("Referred on to {} as case #{}", r.to_doctor, r.new_case)
+            }
+        }
+    }
+}
+
+/// The JSON stored for a typed detail.
+pub fn stored<T: Serialize>(detail: &T) -> serde_json::Value {
+    serde_json::to_value(detail).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "case history detail did not serialise");
+        serde_json::Value::Null
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_event_reads_back_what_was_written() {
+        let events = [
+            (
+                ActivityAction::CaseCreated,
+                CaseEvent::Created(Created {
+                    referred_from: Some(7),
+                    ..Default::default()
+                }),
+                "Referred on from case #7",
+            ),
+            (
+                ActivityAction::CaseStatusChanged,
+                CaseEvent::StatusChanged(StatusChanged {
+                    transition: "Rejected".into(),
+                    from: "received".into(),
+                    to: "rejected".into(),
+                    reason: Some("Outside our scope".into()),
+                    with_note: Some(true),
+                }),
+                "Rejected (Outside our scope)",
+            ),
+            (
+                ActivityAction::CaseModified,
+                CaseEvent::Modified(Modified {
+                    fields: vec!["urgency".into(), "patient_contact".into()],
+                }),
+                "Modified (urgency, patient_contact)",
+            ),
+            (
+                ActivityAction::CaseReferredOn,
+                CaseEvent::ReferredOn(ReferredOn {
+                    new_case: 12,
+                    to_doctor: "Dr. Ben Okafor".into(),
+                }),
+                "Referred on to Dr. Ben Okafor as case #12",
+            ),
+        ];
+        for (action, event, line) in events {
+            let json = match &event {
+                CaseEvent::Created(d) => stored(d),
+                CaseEvent::StatusChanged(d) => stored(d),
+                CaseEvent::Modified(d) => stored(d),
+                CaseEvent::ReferredOn(d) => stored(d),
+            }
+            .to_string();
+            let back = CaseEvent::read(action, &json).expect("readable");
+            assert_eq!(back, event);
+            assert_eq!(back.describe(), line);
+        }
+    }
+
+    #[test]
+    fn an_old_edit_row_names_its_fields_without_their_values() {
+        let old = r#"{"fields":{"notes":{"before":"x","after":"y"}}}"#;
+        let event = CaseEvent::read(ActivityAction::CaseModified, old).expect("readable");
+        assert_eq!(event.describe(), "Modified (notes)");
+    }
+
+    #[test]
+    fn other_actions_are_not_history() {
+        assert_eq!(CaseEvent::read(ActivityAction::CaseViewed, "{}"), None);
+    }
+}
