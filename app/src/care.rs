@@ -4,8 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::care::hours::MonthHours;
-
 pub mod api;
 pub mod goals;
 pub mod hours;
@@ -138,4 +136,19 @@ pub struct CareRecordView {
     pub notes: Vec<NoteRow>,
     pub assessments: Vec<AssessmentRow>,
     pub hours: Vec<MonthHours>,
+}
+
+/// One month of a client's hours, in minutes so nothing is lost to
+/// rounding; the UI shows hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthHours {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub authorised_minutes: i64,
+    /// Everything booked that was not cancelled: scheduled, completed and
+    /// no-shows (a no-show still used the slot).
+    pub scheduled_minutes: i64,
+    pub completed_minutes: i64,
+    /// Authorised minus completed; negative when over the authorisation.
+    pub remaining_minutes: i64,
 }

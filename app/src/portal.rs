@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agency::DataKind;
 use crate::assignments::Relationship;
-use crate::care::hours::MonthHours;
+use crate::care::MonthHours;
 
 pub mod api;
 pub mod pages;

@@ -2,24 +2,8 @@
 //! a small SVG chart the server renders, so it reads without JavaScript.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::care::AppointmentStatus;
-
-/// One month of a client's hours, in minutes so nothing is lost to
-/// rounding; the UI shows hours.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthHours {
-    /// `YYYY-MM`.
-    pub month: String,
-    pub authorised_minutes: i64,
-    /// Everything booked that was not cancelled: scheduled, completed and
-    /// no-shows (a no-show still used the slot).
-    pub scheduled_minutes: i64,
-    pub completed_minutes: i64,
-    /// Authorised minus completed; negative when over the authorisation.
-    pub remaining_minutes: i64,
-}
+use crate::care::{AppointmentStatus, MonthHours};
 
 /// An appointment reduced to what the hours depend on.
 #[derive(Clone, Copy, Debug)]

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::care::MonthHours;
 use crate::care::api::{
     AddAppointment, AddAssessment, AddNote, SetAppointmentStatus, UpdateAppointment, care_record,
 };
-use crate::care::hours::{HoursChart, MonthHours, hours};
+use crate::care::hours::{HoursChart, hours};
 use crate::care::{
     AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, NoteInput,
 };

@@ -11,7 +11,8 @@ use crate::activity::{ActivityAction, Subject};
 use crate::agency::clients::service::authorised_client;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor};
-use crate::care::hours::{Booked, MonthHours, months_ending, summarise};
+use crate::care::MonthHours;
+use crate::care::hours::{Booked, months_ending, summarise};
 use crate::care::{
     AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, MAX_TEXT,
     NoteInput, NoteRow,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::care::hours::MonthHours;
+use crate::care::MonthHours;
 use crate::care::{AppointmentRow, AssessmentRow, NoteRow};
 use crate::error::AppError;
 use crate::portal::{ClientsFilter, PortalClientRow, PortalClientView, PortalDocument, TermsView};

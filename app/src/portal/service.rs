@@ -19,7 +19,7 @@ use crate::assignments::service::facts;
 use crate::auth::admission::terms_pending;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, ClientFacts, Resource, can};
-use crate::care::hours::MonthHours;
+use crate::care::MonthHours;
 use crate::care::service::{self as care, ScheduleFilter};
 use crate::care::{AppointmentRow, AssessmentRow, NoteRow};
 use crate::db::begin_write;
