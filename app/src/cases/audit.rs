@@ -23,8 +23,11 @@ pub struct Created {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChanged {
     /// The step in the past tense, as the history says it ("Accepted").
+    #[serde(default = "changed")]
     pub transition: String,
+    #[serde(default)]
     pub from: String,
+    #[serde(default)]
     pub to: String,
     /// A rejection's reason (its label; the note stays on the case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,7 +39,7 @@ pub struct StatusChanged {
 /// The case's details were edited: which fields, never their text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Modified {
-    #[serde(deserialize_with = "fields_of_any_age")]
+    #[serde(default, deserialize_with = "fields_of_any_age")]
     pub fields: Vec<String>,
 }
 
@@ -49,8 +52,20 @@ fn fields_of_any_age<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Strin
 /// The referred-to side passed the case on to another doctor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferredOn {
+    #[serde(default)]
     pub new_case: i32,
+    #[serde(default = "another_doctor")]
     pub to_doctor: String,
+}
+
+// A row missing a key (written by hand, or by a much older version) still
+// makes a history line, with these words in its place.
+fn changed() -> String {
+    "Changed".to_string()
+}
+
+fn another_doctor() -> String {
+    "another doctor".to_string()
 }
 
 /// One entry of a case's history.
@@ -170,6 +185,15 @@ mod tests {
         let old = r#"{"fields":{"notes":{"before":"x","after":"y"}}}"#;
         let event = CaseEvent::read(ActivityAction::CaseModified, old).expect("readable");
         assert_eq!(event.describe(), "Modified (notes)");
+    }
+
+    #[test]
+    fn a_row_missing_keys_still_makes_a_line() {
+        let event = CaseEvent::read(ActivityAction::CaseStatusChanged, "{}").expect("readable");
+        assert_eq!(event.describe(), "Changed");
+        let event =
+            CaseEvent::read(ActivityAction::CaseReferredOn, r#"{"new_case":3}"#).expect("readable");
+        assert_eq!(event.describe(), "Referred on to another doctor as case #3");
     }
 
     #[test]
