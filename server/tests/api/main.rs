@@ -25,4 +25,3 @@ mod security;
 mod sessions;
 mod surface;
 mod two_factor;
-mod visibility_property;
