@@ -223,7 +223,7 @@ pub async fn send(
     can(caller, Action::Modify, &Resource::Client(&f))?;
     // What a case manager of this agency may see decides the content.
     let cm_view = Actor::agency_case_manager(0, f.organisation_id, true);
-    if !f.visible.allows(kind.needs()) {
+    if !report_contents(&cm_view, &f).allows(kind.needs()) {
         return Err(AppError::invalid(
             "kind",
             format!(

@@ -13,12 +13,13 @@ use super::{ResetView, VALID_MINUTES};
 use crate::activity::service::{Entry, record};
 use crate::activity::{ActivityAction, Subject};
 use crate::auth::Role;
+use crate::auth::accounts::administered_account;
 use crate::auth::admission::standing;
 use crate::auth::caller::Caller;
 use crate::auth::password::hash_password;
 use crate::auth::password_rules;
 use crate::auth::password_rules::check_new_password;
-use crate::auth::policy::{Action, Actor, Resource, can, may_use_reset_link};
+use crate::auth::policy::{Actor, may_use_reset_link};
 use crate::auth::session::{self, new_token, token_id};
 use crate::auth::throttle;
 use crate::db::begin_write;
@@ -154,18 +155,7 @@ pub async fn send_by_admin(
     caller: &Caller,
     user_id: i32,
 ) -> Result<(), AppError> {
-    let u = user::Entity::find_by_id(user_id)
-        .one(&ctx.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    can(
-        caller,
-        Action::Administer,
-        &Resource::Account {
-            user_id: u.id,
-            organisation_id: u.organisation_id,
-        },
-    )?;
+    let u = administered_account(&ctx.db, caller, user_id).await?;
     if u.password_hash.starts_with('!') {
         return Err(AppError::Conflict(
             "They have no password yet: send the portal invitation instead.".into(),
