@@ -1,4 +1,4 @@
-//! Organisation administration.
+//! Organisation administration: its users, and its time zone.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,4 +17,14 @@ pub struct OrgUser {
     pub email: String,
     pub role: Role,
     pub active: bool,
+}
+
+/// The organisation's time zone and the zones it may choose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeZoneSetting {
+    /// An IANA name, e.g. `America/Chicago`.
+    pub time_zone: String,
+    /// "Times are in America/Chicago (CST)."
+    pub statement: String,
+    pub choices: Vec<String>,
 }

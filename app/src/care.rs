@@ -68,9 +68,15 @@ impl AppointmentStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentRow {
     pub id: i32,
-    /// `YYYY-MM-DD HH:MM` (UTC).
-    pub starts_at: String,
-    pub ends_at: String,
+    /// "2 Dec 2026, 09:00 CST": the start on the agency's clock.
+    pub starts: String,
+    /// "10:00 CST".
+    pub ends: String,
+    /// The same start and end as the form takes them back: local
+    /// `YYYY-MM-DD` and `HH:MM`.
+    pub date: String,
+    pub start: String,
+    pub end: String,
     pub service_type: String,
     pub status: AppointmentStatus,
     pub minutes: i32,
@@ -110,6 +116,14 @@ pub struct AppointmentInput {
     pub staff_user_id: Option<i32>,
 }
 
+/// An appointment saved; `notice` says which time was kept when the
+/// clocks went back over the one entered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentSaved {
+    pub id: i32,
+    pub notice: Option<String>,
+}
+
 /// A new service note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteInput {
@@ -136,6 +150,8 @@ pub struct CareRecordView {
     pub notes: Vec<NoteRow>,
     pub assessments: Vec<AssessmentRow>,
     pub hours: Vec<MonthHours>,
+    /// "Times are in America/Chicago (CST).", said once above the record.
+    pub zone: String,
 }
 
 /// One month of a client's hours, in minutes so nothing is lost to

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::admin::pages::UserDirectory;
+use crate::admin::pages::{TimeZoneSection, UserDirectory};
 use crate::auth::Role;
 use crate::auth::pages::ChangePasswordPage;
 use crate::auth::pages::SessionState;
@@ -27,7 +27,10 @@ pub fn HomePage() -> impl IntoView {
                             Role::Staff => {
                                 ("Cases I am associated with", view! { <CaseDashboard role=me.role /> }.into_any())
                             }
-                            Role::Admin => ("Administration", view! { <UserDirectory /> }.into_any()),
+                            Role::Admin => (
+                                "Administration",
+                                view! { <UserDirectory /> <TimeZoneSection /> }.into_any(),
+                            ),
                             // Case managers live in their agency's branded portal.
                             Role::ExternalCaseManager => (
                                 "My clients",

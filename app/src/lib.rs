@@ -37,5 +37,7 @@ pub mod secrets;
 pub mod server_context;
 #[cfg(feature = "ssr")]
 pub mod storage;
+#[cfg(feature = "ssr")]
+pub mod zone;
 
 pub use shell::{App, shell};

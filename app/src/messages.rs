@@ -70,7 +70,7 @@ pub struct MessageRow {
     pub from_agency: bool,
     pub author: String,
     pub body: String,
-    /// `YYYY-MM-DD HH:MM` UTC.
+    /// On the reader's organisation's clock, with its zone.
     pub sent_at: String,
 }
 

@@ -53,6 +53,9 @@ pub struct PortalClientView {
     pub contact: Option<Contact>,
     /// The agency takes messages through the portal.
     pub messaging: bool,
+    /// "Times are in America/Chicago (CST).": the agency's clock, where
+    /// the client's visits happen.
+    pub zone: String,
 }
 
 /// A shared document as the portal lists it: no sharing internals.

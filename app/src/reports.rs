@@ -94,11 +94,19 @@ pub struct ReportContent {
     /// `YYYY-MM-DD`.
     pub from: String,
     pub to: String,
-    /// `YYYY-MM-DD HH:MM UTC`.
+    /// "2 Dec 2026, 06:00 CST", on the agency's clock.
     pub generated_at: String,
+    /// "Times are in America/Chicago (CST)." Reports stored before time
+    /// zones were all in UTC.
+    #[serde(default = "stored_in_utc")]
+    pub zone: String,
     /// The case manager it was made for, if any.
     pub prepared_for: Option<String>,
     pub sections: Vec<Section>,
+}
+
+fn stored_in_utc() -> String {
+    "Times are in UTC.".into()
 }
 
 /// A stored report as lists show it.

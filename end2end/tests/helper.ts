@@ -1,8 +1,18 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const DEMO_PASSWORD = 'caseport-demo-2026';
+
+/** `YYYY-MM-DD` of the day `offset` days from today on Chicago's calendar:
+ * Harbour, the demo agency, is in America/Chicago, and its date fields and
+ * filters are its days. */
+export function chicagoDay(offset = 0): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(new Date());
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + offset);
+  return d.toISOString().slice(0, 10);
+}
 
 /** Server-rendered HTML is clickable before the wasm loads: wait for it. */
 export async function hydrated(page: Page) {
@@ -15,6 +25,21 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Erin follows `url` into Harbour's portal in a browser of her own and
+ * signs in there; returns her page, on her clients, hydrated. */
+export async function erinOpens(browser: Browser, url = '/portal/harbour'): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'Sign in to the portal' });
+  await form.getByLabel('E-mail').fill('erin@northcounty.example');
+  await form.getByLabel('Password').fill(DEMO_PASSWORD);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'My clients' })).toBeVisible();
+  await hydrated(page);
+  return page;
 }
 
 export async function signOut(page: Page) {

@@ -1,19 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, signIn, DEMO_PASSWORD } from './helper';
+import { erinOpens, hydrated, signIn } from './helper';
 
 test('a case manager and the agency exchange messages without reloading', async ({ page, browser }) => {
   // Erin writes from the portal, in a browser of her own.
-  const erin = await (await browser.newContext()).newPage();
-  await erin.goto('/portal/harbour');
-  await hydrated(erin);
-  const form = erin.getByRole('form', { name: 'Sign in to the portal' });
-  await form.getByLabel('E-mail').fill('erin@northcounty.example');
-  await form.getByLabel('Password').fill(DEMO_PASSWORD);
-  await form.getByRole('button', { name: 'Sign in' }).click();
-  await expect(erin.getByRole('heading', { name: 'My clients' })).toBeVisible();
+  const erin = await erinOpens(browser);
   // Move around inside the app (not by full page loads: see the note on
   // direct loads in the README).
-  await hydrated(erin);
   await erin.getByRole('table', { name: 'My clients' }).getByRole('link', { name: 'Carlos Diaz' }).click();
   await expect(erin.getByRole('heading', { name: 'Carlos Diaz' })).toBeVisible();
   await erin.getByRole('navigation', { name: 'Client record' }).getByRole('link', { name: 'Messages' }).click();

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { downloaded, hydrated, mailedLink, signIn, DEMO_PASSWORD } from './helper';
+import { chicagoDay, downloaded, hydrated, mailedLink, signIn, DEMO_PASSWORD } from './helper';
 
 /** Frank signs in on the agency's branded portal page, in a browser of his own. */
 async function frankSignsIn(browser: Browser): Promise<Page> {
@@ -152,7 +152,7 @@ test('an admin hides Notes and the tab is gone on reload; suspending ends the op
   await expect(page).toHaveURL(/action=PageViewed/);
   await page.getByLabel('Person, client or e-mail').fill('Frank');
   await expect(page).toHaveURL(/q=Frank/);
-  await page.getByLabel('From', { exact: true }).fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel('From', { exact: true }).fill(chicagoDay());
   await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}/);
   await expect(page.getByRole('table', { name: 'Activity' })
     .getByRole('row', { name: /Frank Field.*Page viewed.*Dorothy Evans/ }).first()).toBeVisible();

@@ -1,24 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { addWeeklyReport, downloaded, hydrated, mailedLink, pdfText, signIn, DEMO_PASSWORD } from './helper';
-
-function day(offset: number): string {
-  const d = new Date(Date.now() + offset * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Erin follows a link into the portal in a browser of her own and signs in there. */
-async function erinOpens(browser: Browser, url: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(url);
-  await hydrated(page);
-  const form = page.getByRole('form', { name: 'Sign in to the portal' });
-  await form.getByLabel('E-mail').fill('erin@northcounty.example');
-  await form.getByLabel('Password').fill(DEMO_PASSWORD);
-  await form.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'My clients' })).toBeVisible();
-  await hydrated(page);
-  return page;
-}
+import { expect, test } from '@playwright/test';
+import { addWeeklyReport, chicagoDay as day, downloaded, erinOpens, hydrated, mailedLink, pdfText, signIn } from './helper';
 
 test.describe.configure({ mode: 'serial' });
 

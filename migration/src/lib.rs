@@ -15,6 +15,7 @@ mod m20261123_000009_messages;
 mod m20261123_000010_two_factor;
 mod m20261202_000011_security_round_two;
 mod m20261202_000012_mail_outbox;
+mod m20261204_000013_time_zones;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_two_factor::Migration),
             Box::new(m20261202_000011_security_round_two::Migration),
             Box::new(m20261202_000012_mail_outbox::Migration),
+            Box::new(m20261204_000013_time_zones::Migration),
         ]
     }
 }

@@ -66,6 +66,7 @@ async fn run(label: &str, db: DatabaseConnection, cases: u32, iterations: usize)
         organisation_kind: app::orgs::OrgKind::Practice,
         role: Role::PracticeCaseManager,
         portal_open: false,
+        zone: app::zone::Zone::UTC,
     };
     let doctor = world
         .doctors

@@ -16,6 +16,7 @@ use app::entities::{
 };
 use app::error::AppError;
 use app::orgs::OrgKind;
+use app::zone::Zone;
 
 use crate::users::{NewUser, ensure_org, ensure_user};
 
@@ -132,15 +133,32 @@ async fn doctor_id(db: &DatabaseConnection, email: &str) -> Result<i32, AppError
 }
 
 pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
+    // Three zones, so the demo shows times on each organisation's clock.
+    let zone = |name| Zone::parse(name);
     let riverside = ensure_org(
         db,
         "riverside",
         "Riverside Family Practice",
         OrgKind::Practice,
+        zone("America/New_York")?,
     )
     .await?;
-    let hillside = ensure_org(db, "hillside", "Hillside Specialists", OrgKind::Practice).await?;
-    let harbour = ensure_org(db, "harbour", "Harbour Care Agency", OrgKind::Agency).await?;
+    let hillside = ensure_org(
+        db,
+        "hillside",
+        "Hillside Specialists",
+        OrgKind::Practice,
+        zone("Europe/London")?,
+    )
+    .await?;
+    let harbour = ensure_org(
+        db,
+        "harbour",
+        "Harbour Care Agency",
+        OrgKind::Agency,
+        zone("America/Chicago")?,
+    )
+    .await?;
     let riverside_people = people(db, &riverside, RIVERSIDE).await?;
     people(db, &hillside, HILLSIDE).await?;
     let harbour_staff = people(db, &harbour, HARBOUR).await?;
@@ -376,7 +394,9 @@ async fn demo_care(
         return Ok(());
     };
     let services = ["Personal care", "Home support", "Community access"];
-    let today = Utc::now().date_naive();
+    // Visits at round hours of the agency's own clock.
+    let zone = harbour.zone();
+    let today = zone.date_of(Utc::now());
     for (ci, &client_id) in client_ids.iter().enumerate() {
         let has_records = appointment::Entity::find()
             .filter(appointment::Column::ClientId.eq(client_id))
@@ -393,7 +413,10 @@ async fn demo_care(
             let day = today + Duration::days(week * 7 + ci as i64);
             let hour = 9 + (ci as u32 % 3) * 2;
             let minutes = if week % 2 == 0 { 120 } else { 90 };
-            let starts = day.and_hms_opt(hour, 0, 0).unwrap_or_default().and_utc();
+            let time = chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default();
+            let starts = zone
+                .place(day, time)
+                .map_or_else(|_| day.and_time(time).and_utc(), |p| p.at);
             let status = if starts > Utc::now() {
                 AppointmentStatus::Scheduled
             } else if week % 7 == 3 {

@@ -16,6 +16,7 @@ use app::db::begin_write;
 use app::entities::{case_manager_profile, doctor, organisation, user};
 use app::error::AppError;
 use app::orgs::OrgKind;
+use app::zone::Zone;
 
 #[derive(Debug, Args)]
 pub struct CreateUser {
@@ -36,6 +37,10 @@ pub struct CreateUser {
     /// practice or agency, for a new organisation.
     #[arg(long, default_value = "practice")]
     pub org_kind: String,
+    /// The IANA time zone of a new organisation (e.g. America/Chicago);
+    /// its admins can change it under Administration.
+    #[arg(long, env = "CASEPORT_DEFAULT_TIME_ZONE", default_value = "UTC")]
+    pub time_zone: String,
     /// Specialty, for doctors.
     #[arg(long, default_value = "General practice")]
     pub specialty: String,
@@ -52,6 +57,7 @@ pub async fn ensure_org(
     slug: &str,
     name: &str,
     kind: OrgKind,
+    zone: Zone,
 ) -> Result<organisation::Model, AppError> {
     if let Some(org) = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(slug))
@@ -66,6 +72,7 @@ pub async fn ensure_org(
         name: Set(name.to_string()),
         kind: Set(kind),
         idle_timeout_minutes: Set(30),
+        time_zone: Set(zone.name().to_string()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -185,7 +192,9 @@ pub async fn create_user(db: &DatabaseConnection, args: CreateUser) -> Result<()
     )
     .map_err(|e| format!("password refused: {}", e.field_messages("new").join(" ")))?;
     let org_name = args.org_name.clone().unwrap_or_else(|| args.org.clone());
-    let org = ensure_org(db, &args.org, &org_name, kind)
+    let zone = Zone::parse(&args.time_zone)
+        .map_err(|_| format!("{} is not an IANA time zone", args.time_zone))?;
+    let org = ensure_org(db, &args.org, &org_name, kind, zone)
         .await
         .map_err(|e| e.to_string())?;
     let user = ensure_user(

@@ -20,7 +20,7 @@ pub const PAGE: u64 = 50;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogRow {
     pub id: i64,
-    /// `YYYY-MM-DD HH:MM:SS` UTC.
+    /// On the organisation's clock, with its zone.
     pub at: String,
     pub who: String,
     pub action: ActivityAction,

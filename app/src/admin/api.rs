@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::admin::OrgUser;
+use crate::admin::{OrgUser, TimeZoneSetting};
 use crate::error::AppError;
 
 /// An organisation's admins only: its users.
@@ -55,6 +55,23 @@ pub async fn set_user_active(user_id: i32, active: bool) -> Result<OrgUser, AppE
 pub async fn set_case_manager(user_id: i32, grant: bool) -> Result<OrgUser, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
         crate::admin::service::set_case_manager(&ctx.db, caller, user_id, grant).await
+    })
+    .await
+}
+
+/// An organisation's admins: the zone its times are entered and shown in.
+#[server(endpoint = "admin/time-zone", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_time_zone() -> Result<TimeZoneSetting, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::service::time_zone(&ctx.db, caller).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/time-zone/update")]
+pub async fn set_time_zone(time_zone: String) -> Result<TimeZoneSetting, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::service::set_time_zone(&ctx.db, caller, &time_zone).await
     })
     .await
 }

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use crate::admin::OrgUser;
-use crate::admin::api::{AddUser, SetCaseManager, SetUserActive, list_org_users};
+use crate::admin::api::{
+    AddUser, SetCaseManager, SetTimeZone, SetUserActive, get_time_zone, list_org_users,
+};
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
@@ -148,10 +150,64 @@ fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
     }
 }
 
+/// The organisation's time zone: every time its people enter or read is
+/// on this clock.
+#[component]
+pub fn TimeZoneSection() -> impl IntoView {
+    let save = ServerAction::<SetTimeZone>::new();
+    let setting = Resource::new(move || save.version().get(), |_| get_time_zone());
+    let outcome = move || match save.value().get() {
+        Some(Ok(s)) => {
+            Some(view! { <p role="status">{format!("Saved. {}", s.statement)}</p> }.into_any())
+        }
+        Some(Err(AppError::Validation(_))) | None => None,
+        Some(Err(e)) => Some(view! { <p role="alert">{e.to_string()}</p> }.into_any()),
+    };
+    let field = move || match save.value().get() {
+        Some(Err(e)) => e.field_messages("time_zone").join(" "),
+        _ => String::new(),
+    };
+    // Shown only to those who may read it: for anyone else the page
+    // around it already says why, once.
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading the time zone…"</p> }>
+            {move || Suspend::new(async move {
+                match setting.await {
+                    Ok(s) => view! {
+                        <section aria-labelledby="time-zone-heading">
+                            <h2 id="time-zone-heading">"Time zone"</h2>
+                            <p>{s.statement.clone()}</p>
+                            <ActionForm action=save attr:aria-label="Time zone">
+                                <label for="time-zone">"Time zone"</label>
+                                <select id="time-zone" name="time_zone" aria-describedby="time-zone-hint">
+                                    {s.choices.into_iter().map(|name| {
+                                        let selected = name == s.time_zone;
+                                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                                <p id="time-zone-hint" class="hint">
+                                    "Appointments are entered and every time is shown on this clock. \
+                                     Times already saved keep their moment."
+                                </p>
+                                <span class="field-error">{field}</span>
+                                <button type="submit">"Save time zone"</button>
+                            </ActionForm>
+                            {outcome}
+                        </section>
+                    }.into_any(),
+                    Err(AppError::NotFound) => ().into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
         <UserDirectory />
+        <TimeZoneSection />
     }
 }

@@ -1,6 +1,6 @@
-//! Managing an organisation's users. Every change asks the policy for the
-//! organisation, touches only users of that organisation, and logs the
-//! values before and after.
+//! Managing an organisation's users and its time zone. Every change asks
+//! the policy for the organisation, touches only that organisation, and
+//! logs the values before and after.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -10,18 +10,19 @@ use serde_json::json;
 
 use crate::activity::service::{Entry, record};
 use crate::activity::{ActivityAction, Subject};
-use crate::admin::OrgUser;
+use crate::admin::{OrgUser, TimeZoneSetting};
 use crate::auth::Role;
 use crate::auth::accounts::{self, NewAccount};
 use crate::auth::caller::Caller;
 use crate::auth::email::Email;
 use crate::auth::password::hash_password;
 use crate::auth::password_rules::check_new_password;
-use crate::auth::policy::{Action, Actor, Resource, can};
+use crate::auth::policy::{Action, Actor, Resource, administers_own, can};
 use crate::auth::session;
 use crate::db::begin_write;
-use crate::entities::{doctor, user};
+use crate::entities::{doctor, organisation, user};
 use crate::error::AppError;
+use crate::zone::Zone;
 
 fn dto(u: user::Model) -> OrgUser {
     OrgUser {
@@ -251,4 +252,74 @@ pub async fn set_case_manager(
     .await?;
     txn.commit().await?;
     Ok(dto(updated))
+}
+
+fn zone_setting(org: &organisation::Model) -> TimeZoneSetting {
+    let mut choices: Vec<String> = Zone::choices().into_iter().map(String::from).collect();
+    // An old alias set from the command line ("US/Eastern") stays on the
+    // list, so saving the form unchanged cannot move the organisation.
+    if !choices.contains(&org.time_zone) {
+        choices.push(org.time_zone.clone());
+        choices.sort_unstable();
+    }
+    TimeZoneSetting {
+        time_zone: org.time_zone.clone(),
+        statement: org.zone().statement(chrono::Utc::now()),
+        choices,
+    }
+}
+
+async fn own_organisation(
+    conn: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+) -> Result<organisation::Model, AppError> {
+    administers_own(actor)?;
+    organisation::Entity::find_by_id(actor.organisation_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn time_zone(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<TimeZoneSetting, AppError> {
+    Ok(zone_setting(&own_organisation(db, actor).await?))
+}
+
+/// Moves the organisation to another zone. Stored instants stay what they
+/// are (a visit keeps its moment and shows on the new clock); automated
+/// reports move to the run hour of the new clock.
+pub async fn set_time_zone(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    name: &str,
+) -> Result<TimeZoneSetting, AppError> {
+    let zone = Zone::parse(name)?;
+    let txn = begin_write(db).await?;
+    let org = own_organisation(&txn, caller).await?;
+    if org.time_zone == zone.name() {
+        return Ok(zone_setting(&org));
+    }
+    let before = org.time_zone.clone();
+    let mut row: organisation::ActiveModel = org.into();
+    row.time_zone = Set(zone.name().to_string());
+    let org = row.update(&txn).await?;
+    let moved =
+        crate::reports::schedule::follow_zone(&txn, org.id, zone, chrono::Utc::now()).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::SettingsChanged,
+            Subject::Organisation(org.id),
+        )
+        .by_caller(caller)
+        .detail(
+            json!({ "section": "time zone", "before": { "time_zone": before },
+                "after": { "time_zone": org.time_zone }, "schedules_moved": moved }),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(zone_setting(&org))
 }

@@ -1,6 +1,7 @@
 use crate::auth::policy::{Actor, navigation};
 use crate::auth::{Me, Role};
 use crate::orgs::OrgKind;
+use crate::zone::Zone;
 
 /// The user behind a request, resolved from the session cookie by the
 /// server's session middleware and placed in the request extensions.
@@ -26,6 +27,8 @@ pub struct CurrentUser {
     pub terms_pending: bool,
     /// The organisation's idle timeout, for the page's countdown.
     pub idle_timeout_minutes: i32,
+    /// The organisation's time zone.
+    pub zone: Zone,
 }
 
 impl CurrentUser {
@@ -36,6 +39,7 @@ impl CurrentUser {
             organisation_kind: self.organisation_kind,
             role: self.role,
             portal_open: self.role != crate::auth::Role::ExternalCaseManager || self.portal_open,
+            zone: self.zone,
         }
     }
 }

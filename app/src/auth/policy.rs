@@ -9,8 +9,10 @@ use crate::auth::Navigation;
 use crate::auth::Role;
 use crate::auth::admission::Standing;
 use crate::auth::grants::{DataKind, Visibility};
+use crate::entities::organisation;
 use crate::error::AppError;
 use crate::orgs::OrgKind;
+use crate::zone::Zone;
 
 /// The signed-in user an access decision is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,19 +27,27 @@ pub struct Actor {
     /// portal is on. Checked again here, although the session layer already
     /// refuses closed portals, so no path around it can leak data.
     pub portal_open: bool,
+    /// The clock the actor reads times on: their organisation's zone (for
+    /// a case manager, the agency's, where the client's visits happen).
+    pub zone: Zone,
 }
 
 impl Actor {
     /// An agency's external case manager as the policy sees them, for asking
     /// on their behalf (a report addressed to them, an admin's preview of
     /// their portal).
-    pub fn agency_case_manager(user_id: i32, organisation_id: i32, portal_open: bool) -> Actor {
+    pub fn agency_case_manager(
+        user_id: i32,
+        agency: &organisation::Model,
+        portal_open: bool,
+    ) -> Actor {
         Actor {
             user_id,
-            organisation_id,
+            organisation_id: agency.id,
             organisation_kind: OrgKind::Agency,
             role: Role::ExternalCaseManager,
             portal_open,
+            zone: agency.zone(),
         }
     }
 
@@ -503,6 +513,7 @@ mod tests {
             },
             role,
             portal_open: true,
+            zone: Zone::UTC,
         }
     }
 

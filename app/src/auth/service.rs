@@ -445,8 +445,8 @@ pub async fn list_sessions(
         .into_iter()
         .map(|s| crate::auth::SessionInfo {
             current: s.id == current_user.session_id,
-            started: s.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            last_seen: s.last_seen_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            started: current_user.zone.show(s.created_at),
+            last_seen: current_user.zone.show(s.last_seen_at),
             id: s.id,
             ip: s.ip,
             user_agent: s.user_agent,

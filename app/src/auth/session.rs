@@ -148,6 +148,7 @@ pub async fn resolve(
         return Ok(Err(why));
     }
     let idle_timeout_minutes = org.idle_timeout_minutes;
+    let zone = org.zone();
     if touch && (now - row.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
@@ -168,6 +169,7 @@ pub async fn resolve(
         portal_open: true,
         terms_pending,
         idle_timeout_minutes,
+        zone,
     }))
 }
 

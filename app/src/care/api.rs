@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 use crate::care::CareRecordView;
-use crate::care::{AppointmentInput, AppointmentStatus, AssessmentInput, NoteInput};
+use crate::care::{
+    AppointmentInput, AppointmentSaved, AppointmentStatus, AssessmentInput, NoteInput,
+};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -20,7 +22,10 @@ pub async fn care_record(client_id: i32) -> Result<CareRecordView, AppError> {
 }
 
 #[server(endpoint = "care/appointments/add", input = leptos::server_fn::codec::Json)]
-pub async fn add_appointment(client_id: i32, input: AppointmentInput) -> Result<i32, AppError> {
+pub async fn add_appointment(
+    client_id: i32,
+    input: AppointmentInput,
+) -> Result<AppointmentSaved, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
         service::add_appointment(&ctx.db, caller, client_id, input).await
     })
@@ -31,7 +36,7 @@ pub async fn add_appointment(client_id: i32, input: AppointmentInput) -> Result<
 pub async fn update_appointment(
     appointment_id: i32,
     input: AppointmentInput,
-) -> Result<(), AppError> {
+) -> Result<AppointmentSaved, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
         service::update_appointment(&ctx.db, caller, appointment_id, input).await
     })

@@ -9,7 +9,8 @@ use crate::care::api::{
 };
 use crate::care::hours::{HoursChart, hours};
 use crate::care::{
-    AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, NoteInput,
+    AppointmentInput, AppointmentRow, AppointmentSaved, AppointmentStatus, AssessmentInput,
+    AssessmentRow, NoteInput,
 };
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
@@ -94,13 +95,13 @@ pub fn AppointmentTable(
                     let edit = on_edit.map(|cb| {
                         let row = a.clone();
                         view! {
-                            <td><button type="button" aria-label=format!("Edit the appointment on {}", a.starts_at)
+                            <td><button type="button" aria-label=format!("Edit the appointment on {}", a.starts)
                                 on:click=move |_| cb.run(row.clone())>"Edit"</button></td>
                         }
                     });
                     let status = match on_status {
                         Some(cb) => view! {
-                            <select aria-label=format!("Status of the appointment on {}", a.starts_at)
+                            <select aria-label=format!("Status of the appointment on {}", a.starts)
                                 on:change=move |ev| {
                                     if let Some(s) = AppointmentStatus::from_key(&event_target_value(&ev)) {
                                         cb.run((id, s));
@@ -115,8 +116,8 @@ pub fn AppointmentTable(
                     };
                     view! {
                         <tr>
-                            <td>{a.starts_at.clone()}</td>
-                            <td>{a.ends_at.get(11..).unwrap_or_default().to_string()}</td>
+                            <td>{a.starts.clone()}</td>
+                            <td>{a.ends.clone()}</td>
                             <td>{a.service_type}</td>
                             {show_staff.then(|| view! { <td>{a.staff.unwrap_or_default()}</td> })}
                             <td>{hours(i64::from(a.minutes))}</td>
@@ -167,23 +168,36 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
         RwSignal::new("Personal care".to_string()),
     );
     let on_edit = Callback::new(move |row: AppointmentRow| {
-        appt.0
-            .set(row.starts_at.get(..10).unwrap_or_default().to_string());
-        appt.1
-            .set(row.starts_at.get(11..16).unwrap_or_default().to_string());
-        appt.2
-            .set(row.ends_at.get(11..16).unwrap_or_default().to_string());
+        appt.0.set(row.date.clone());
+        appt.1.set(row.start.clone());
+        appt.2.set(row.end.clone());
         appt.3.set(row.service_type.clone());
         editing.set(Some((row.id, row.staff_user_id)));
     });
     Effect::new(move |_| {
-        if let Some(Ok(())) = update_appt.value().get() {
+        if let Some(Ok(_)) = update_appt.value().get() {
             editing.set(None);
         }
     });
-    let appt_result = move || match editing.get() {
-        Some(_) => update_appt.value().get().map(|r| r.map(|()| 0)),
-        None => add_appt.value().get(),
+    // The last save of either kind: its field errors, or its notice.
+    let last_saved = RwSignal::new(None::<Result<AppointmentSaved, AppError>>);
+    Effect::new(move |_| {
+        if let Some(r) = add_appt.value().get() {
+            last_saved.set(Some(r));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = update_appt.value().get() {
+            last_saved.set(Some(r));
+        }
+    });
+    let appt_result = move || last_saved.get();
+    let appt_notice = move || {
+        last_saved
+            .get()
+            .and_then(Result::ok)
+            .and_then(|s| s.notice)
+            .map(|n| view! { <p role="status">{n}</p> })
     };
     let note = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let assess = (
@@ -206,6 +220,7 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match record.await {
                         Ok(r) => view! {
+                            <p class="zone-note">{r.zone.clone()}</p>
                             <h3>"Hours"</h3>
                             <HoursChart months=r.hours.clone() />
                             <HoursTable months=r.hours />
@@ -252,6 +267,7 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 <span class="field-error">{field_error(appt_result, "date")}</span>
                 <label for="appt-start">"Start"</label>
                 <input id="appt-start" type="time" bind:value=appt.1 required />
+                <span class="field-error">{field_error(appt_result, "start")}</span>
                 <label for="appt-end">"End"</label>
                 <input id="appt-end" type="time" bind:value=appt.2 required />
                 <span class="field-error">{field_error(appt_result, "end")}</span>
@@ -262,6 +278,7 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 {move || editing.get().is_some().then(|| view! {
                     <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
                 })}
+                {appt_notice}
             </form>
 
             <form aria-label="Add a service note" on:submit=move |ev| {

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -14,12 +14,13 @@ use crate::auth::policy::{Action, Actor};
 use crate::care::MonthHours;
 use crate::care::hours::{Booked, months_ending, summarise};
 use crate::care::{
-    AppointmentInput, AppointmentRow, AppointmentStatus, AssessmentInput, AssessmentRow, MAX_TEXT,
-    NoteInput, NoteRow,
+    AppointmentInput, AppointmentRow, AppointmentSaved, AppointmentStatus, AssessmentInput,
+    AssessmentRow, MAX_TEXT, NoteInput, NoteRow,
 };
 use crate::db::{begin_write, contains_pattern};
 use crate::entities::{appointment, assessment, client, service_note, user};
 use crate::error::AppError;
+use crate::zone::{Zone, repeated_notice, show_date};
 
 /// Which appointments a schedule shows.
 #[derive(Clone, Debug, Default)]
@@ -66,8 +67,36 @@ impl ScheduleFilter {
     }
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+/// How the activity log records an appointment's time: the local time
+/// with its offset, which stays exact if the agency's zone changes later.
+fn stamp(zone: Zone, t: DateTime<Utc>) -> String {
+    zone.stamp(t)
+}
+
+fn appointment_row(
+    a: appointment::Model,
+    zone: Zone,
+    staff: &HashMap<i32, String>,
+    with_staff: bool,
+) -> AppointmentRow {
+    let (start, end) = (zone.local(a.starts_at), zone.local(a.ends_at));
+    AppointmentRow {
+        id: a.id,
+        starts: zone.show(a.starts_at),
+        ends: format!(
+            "{} {}",
+            zone.show_time(a.ends_at),
+            zone.abbreviation(a.ends_at)
+        ),
+        date: start.date().format("%Y-%m-%d").to_string(),
+        start: start.time().format("%H:%M").to_string(),
+        end: end.time().format("%H:%M").to_string(),
+        service_type: a.service_type,
+        status: a.status,
+        minutes: a.minutes,
+        staff: a.staff_user_id.and_then(|id| staff.get(&id).cloned()),
+        staff_user_id: a.staff_user_id.filter(|_| with_staff),
+    }
 }
 
 pub(crate) async fn names(
@@ -87,11 +116,13 @@ pub(crate) async fn names(
         .collect())
 }
 
-/// A client's appointments, newest first. Staff names only when
-/// `with_staff`: the caller has already asked the policy.
+/// A client's appointments, newest first, on `zone`'s clock and calendar
+/// (the filter's dates are its days). Staff names only when `with_staff`:
+/// the caller has already asked the policy.
 pub async fn appointments(
     conn: &impl ConnectionTrait,
     client_id: i32,
+    zone: Zone,
     filter: &ScheduleFilter,
     with_staff: bool,
 ) -> Result<Vec<AppointmentRow>, AppError> {
@@ -99,12 +130,12 @@ pub async fn appointments(
         .filter(appointment::Column::ClientId.eq(client_id))
         .order_by_desc(appointment::Column::StartsAt)
         .limit(500);
-    if let Some(from) = filter.from {
-        find =
-            find.filter(appointment::Column::StartsAt.gte(from.and_time(NaiveTime::MIN).and_utc()));
+    let (from, to) = zone.days(filter.from, filter.to);
+    if let Some(from) = from {
+        find = find.filter(appointment::Column::StartsAt.gte(from));
     }
-    if let Some(to) = filter.to.and_then(|t| t.succ_opt()) {
-        find = find.filter(appointment::Column::StartsAt.lt(to.and_time(NaiveTime::MIN).and_utc()));
+    if let Some(to) = to {
+        find = find.filter(appointment::Column::StartsAt.lt(to));
     }
     if let Some(status) = filter.status {
         find = find.filter(appointment::Column::Status.eq(status));
@@ -117,16 +148,7 @@ pub async fn appointments(
     };
     Ok(rows
         .into_iter()
-        .map(|a| AppointmentRow {
-            id: a.id,
-            starts_at: stamp(a.starts_at),
-            ends_at: stamp(a.ends_at),
-            service_type: a.service_type,
-            status: a.status,
-            minutes: a.minutes,
-            staff: a.staff_user_id.and_then(|id| staff.get(&id).cloned()),
-            staff_user_id: a.staff_user_id.filter(|_| with_staff),
-        })
+        .map(|a| appointment_row(a, zone, &staff, with_staff))
         .collect())
 }
 
@@ -151,6 +173,7 @@ pub async fn next_appointment(
 pub async fn notes(
     conn: &impl ConnectionTrait,
     client_id: i32,
+    zone: Zone,
     query: &str,
     with_internal: bool,
 ) -> Result<Vec<NoteRow>, AppError> {
@@ -181,7 +204,7 @@ pub async fn notes(
         .filter(|n| with_internal || !n.general_content.trim().is_empty())
         .map(|n| NoteRow {
             id: n.id,
-            written_at: stamp(n.written_at),
+            written_at: zone.show(n.written_at),
             author: authors.get(&n.author_user_id).cloned(),
             content: n.general_content,
             internal: with_internal.then_some(n.internal_content),
@@ -201,27 +224,27 @@ pub async fn assessments(
         .into_iter()
         .map(|a| AssessmentRow {
             id: a.id,
-            assessed_on: a.assessed_on.to_string(),
+            assessed_on: show_date(a.assessed_on),
             title: a.title,
             summary: a.summary,
-            next_due: a.next_due.map(|d| d.to_string()),
+            next_due: a.next_due.map(show_date),
         })
         .collect())
 }
 
-/// The client's hours for the `count` months up to and including `now`'s.
+/// The client's hours for the `count` months up to and including `now`'s,
+/// months as the calendar of `zone` (the agency's) cuts them.
 pub async fn month_hours(
     conn: &impl ConnectionTrait,
     c: &client::Model,
+    zone: Zone,
     now: DateTime<Utc>,
     count: u32,
 ) -> Result<Vec<MonthHours>, AppError> {
-    let months = months_ending(now.year(), now.month(), count);
+    let (year, month) = zone.month_of(now);
+    let months = months_ending(year, month, count);
     let (y, m) = months[0];
-    let first = NaiveDate::from_ymd_opt(y, m, 1)
-        .ok_or(AppError::Internal)?
-        .and_time(NaiveTime::MIN)
-        .and_utc();
+    let first = zone.start_of(NaiveDate::from_ymd_opt(y, m, 1).ok_or(AppError::Internal)?);
     let booked: Vec<Booked> = appointment::Entity::find()
         .filter(appointment::Column::ClientId.eq(c.id))
         .filter(appointment::Column::StartsAt.gte(first))
@@ -229,7 +252,7 @@ pub async fn month_hours(
         .await?
         .into_iter()
         .map(|a| Booked {
-            month: (a.starts_at.year(), a.starts_at.month()),
+            month: zone.month_of(a.starts_at),
             status: a.status,
             minutes: a.minutes,
         })
@@ -244,11 +267,14 @@ pub async fn staff_record(
     client_id: i32,
 ) -> Result<crate::care::CareRecordView, AppError> {
     let c = staff_client(db, actor, client_id).await?;
+    let zone = actor.zone;
+    let now = Utc::now();
     Ok(crate::care::CareRecordView {
-        appointments: appointments(db, c.id, &ScheduleFilter::default(), true).await?,
-        notes: notes(db, c.id, "", true).await?,
+        appointments: appointments(db, c.id, zone, &ScheduleFilter::default(), true).await?,
+        notes: notes(db, c.id, zone, "", true).await?,
         assessments: assessments(db, c.id).await?,
-        hours: month_hours(db, &c, Utc::now(), 6).await?,
+        hours: month_hours(db, &c, zone, now, 6).await?,
+        zone: zone.statement(now),
     })
 }
 
@@ -296,9 +322,12 @@ struct Slot {
     ends_at: DateTime<Utc>,
     minutes: i32,
     service_type: String,
+    /// Said back when the clocks went back over a time entered.
+    notice: Option<String>,
 }
 
-fn slot(input: &AppointmentInput) -> Result<Slot, AppError> {
+/// Reads the form's local date and times on the agency's clock (`zone`).
+fn slot(input: &AppointmentInput, zone: Zone) -> Result<Slot, AppError> {
     let date = parse_date("date", &input.date)?;
     let start = parse_time("start", &input.start)?;
     let end = parse_time("end", &input.end)?;
@@ -306,13 +335,26 @@ fn slot(input: &AppointmentInput) -> Result<Slot, AppError> {
         return Err(AppError::invalid("end", "The end is not after the start."));
     }
     let service_type = required("service_type", &input.service_type, 80, "the service")?;
-    let starts_at = date.and_time(start).and_utc();
-    let ends_at = date.and_time(end).and_utc();
+    let place = |field: &str, time: NaiveTime| {
+        zone.place(date, time)
+            .map_err(|skipped| AppError::invalid(field, skipped.to_string()))
+    };
+    let (starts, ends) = (place("start", start)?, place("end", end)?);
+    if ends.at <= starts.at {
+        return Err(AppError::invalid(
+            "end",
+            "The end is not after the start once the clocks go back; enter the end an hour later.",
+        ));
+    }
+    let notice = repeated_notice(zone, starts).or_else(|| repeated_notice(zone, ends));
     Ok(Slot {
-        starts_at,
-        ends_at,
-        minutes: i32::try_from((ends_at - starts_at).num_minutes()).unwrap_or(0),
+        starts_at: starts.at,
+        ends_at: ends.at,
+        // Real elapsed time: a visit across a clock change is an hour
+        // longer or shorter than its clock times say.
+        minutes: i32::try_from((ends.at - starts.at).num_minutes()).unwrap_or(0),
         service_type,
+        notice,
     })
 }
 
@@ -341,13 +383,14 @@ pub async fn add_appointment(
     caller: &Caller,
     client_id: i32,
     input: AppointmentInput,
-) -> Result<i32, AppError> {
+) -> Result<AppointmentSaved, AppError> {
     let Slot {
         starts_at,
         ends_at,
         minutes,
         service_type,
-    } = slot(&input)?;
+        notice,
+    } = slot(&input, caller.zone)?;
     let txn = begin_write(db).await?;
     let c = staff_client(&txn, caller, client_id).await?;
     check_staff(&txn, &c, input.staff_user_id).await?;
@@ -375,11 +418,14 @@ pub async fn add_appointment(
             Subject::Appointment(saved.id),
         )
         .by_caller(caller)
-        .detail(json!({ "client": c.id, "starts_at": stamp(starts_at), "service": service_type })),
+        .detail(json!({ "client": c.id, "starts_at": stamp(caller.zone, starts_at), "service": service_type })),
     )
     .await?;
     txn.commit().await?;
-    Ok(saved.id)
+    Ok(AppointmentSaved {
+        id: saved.id,
+        notice,
+    })
 }
 
 /// Reschedules or corrects an appointment; the log keeps both versions.
@@ -388,8 +434,8 @@ pub async fn update_appointment(
     caller: &Caller,
     appointment_id: i32,
     input: AppointmentInput,
-) -> Result<(), AppError> {
-    let new = slot(&input)?;
+) -> Result<AppointmentSaved, AppError> {
+    let new = slot(&input, caller.zone)?;
     let txn = begin_write(db).await?;
     let a = appointment::Entity::find_by_id(appointment_id)
         .one(&txn)
@@ -397,9 +443,9 @@ pub async fn update_appointment(
         .ok_or(AppError::NotFound)?;
     let c = staff_client(&txn, caller, a.client_id).await?;
     check_staff(&txn, &c, input.staff_user_id).await?;
-    let before = json!({ "starts_at": stamp(a.starts_at), "ends_at": stamp(a.ends_at),
+    let before = json!({ "starts_at": stamp(caller.zone, a.starts_at), "ends_at": stamp(caller.zone, a.ends_at),
         "service": a.service_type, "staff": a.staff_user_id });
-    let after = json!({ "starts_at": stamp(new.starts_at), "ends_at": stamp(new.ends_at),
+    let after = json!({ "starts_at": stamp(caller.zone, new.starts_at), "ends_at": stamp(caller.zone, new.ends_at),
         "service": new.service_type, "staff": input.staff_user_id });
     let mut am: appointment::ActiveModel = a.into();
     am.starts_at = Set(new.starts_at);
@@ -420,7 +466,10 @@ pub async fn update_appointment(
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(AppointmentSaved {
+        id: appointment_id,
+        notice: new.notice,
+    })
 }
 
 pub async fn set_appointment_status(

@@ -12,6 +12,8 @@ pub struct Model {
     pub name: String,
     pub kind: OrgKind,
     pub idle_timeout_minutes: i32,
+    /// An IANA name; see [`crate::zone::Zone`].
+    pub time_zone: String,
     pub created_at: DateTimeUtc,
 }
 
@@ -19,3 +21,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The organisation's clock.
+    pub fn zone(&self) -> crate::zone::Zone {
+        crate::zone::Zone::stored(&self.time_zone)
+    }
+}

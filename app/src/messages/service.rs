@@ -118,10 +118,6 @@ fn clean_body(body: &str) -> Result<String, AppError> {
     Ok(body)
 }
 
-fn stamp(t: chrono::DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
-
 pub async fn send(
     db: &DatabaseConnection,
     mailer: &dyn Mailer,
@@ -221,7 +217,7 @@ pub async fn send(
         from_agency: caller.role != Role::ExternalCaseManager,
         author: me.display_name,
         body,
-        sent_at: stamp(now),
+        sent_at: caller.zone.show(now),
     })
 }
 
@@ -294,7 +290,7 @@ pub async fn conversation(
             from_agency: m.author_user_id != cm,
             author: authors.get(&m.author_user_id).cloned().unwrap_or_default(),
             body: m.body,
-            sent_at: stamp(m.created_at),
+            sent_at: caller.zone.show(m.created_at),
         })
         .collect())
 }
@@ -370,7 +366,7 @@ pub async fn inbox(
             client_name: c.full_name.clone(),
             case_manager_id: cm,
             case_manager_name: people.get(&cm).cloned().unwrap_or_default(),
-            last_at: stamp(last.created_at),
+            last_at: actor.zone.show(last.created_at),
             preview: last.body.chars().take(80).collect(),
             unread,
         });

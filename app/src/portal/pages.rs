@@ -234,6 +234,7 @@ pub fn PortalClientPage(
                         <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
                         <h1>{c.full_name.clone()}</h1>
                         <p>{format!("You are this client's {} case manager.", c.relationship.label())}</p>
+                        <p class="zone-note">{c.zone.clone()}</p>
                         {c.contact.clone().map(|ct| view! {
                             <section aria-labelledby="contact-heading">
                                 <h2 id="contact-heading">"Contact info"</h2>

@@ -111,7 +111,7 @@ pub async fn my_clients(
             continue;
         }
         let hours = if f.visible.allows(DataKind::HoursSummary) {
-            care::month_hours(db, &c, now, 1).await?.pop()
+            care::month_hours(db, &c, actor.zone, now, 1).await?.pop()
         } else {
             None
         };
@@ -119,7 +119,7 @@ pub async fn my_clients(
             id: c.id,
             full_name: c.full_name,
             relationship: assigned.relationship,
-            next_appointment: next.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+            next_appointment: next.map(|t| actor.zone.show(t)),
             hours_this_month: hours,
         });
     }
@@ -164,6 +164,7 @@ pub async fn client_page(
         tabs,
         contact,
         messaging,
+        zone: caller.zone.statement(Utc::now()),
     })
 }
 
@@ -195,7 +196,7 @@ pub async fn schedule(
         &Resource::ClientData(&f, DataKind::StaffInfo),
     )
     .is_ok();
-    let rows = care::appointments(db, c.id, filter, staff).await?;
+    let rows = care::appointments(db, c.id, caller.zone, filter, staff).await?;
     viewed(db, caller, &c, "schedule").await?;
     Ok(rows)
 }
@@ -213,7 +214,7 @@ pub async fn notes(
         &Resource::ClientData(&f, DataKind::StaffInfo),
     )
     .is_ok();
-    let mut rows = care::notes(db, c.id, query, false).await?;
+    let mut rows = care::notes(db, c.id, caller.zone, query, false).await?;
     if !staff {
         for r in &mut rows {
             r.author = None;
@@ -229,7 +230,7 @@ pub async fn hours(
     client_id: i32,
 ) -> Result<Vec<MonthHours>, AppError> {
     let (c, _) = client_for(db, caller, client_id, Some(DataKind::HoursSummary)).await?;
-    let rows = care::month_hours(db, &c, Utc::now(), 6).await?;
+    let rows = care::month_hours(db, &c, caller.zone, Utc::now(), 6).await?;
     viewed(db, caller, &c, "hours").await?;
     Ok(rows)
 }

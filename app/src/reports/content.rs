@@ -3,7 +3,7 @@
 //! for staff, the agency's settings for a case manager). Internal note text
 //! is never read here, whoever the reader.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -11,9 +11,12 @@ use crate::agency::{DataKind, Visibility};
 use crate::care::AppointmentStatus;
 use crate::care::hours::{Booked, hours, summarise};
 use crate::care::service::names;
-use crate::entities::{appointment, client, goal, goal_progress, portal_setting, service_note};
+use crate::entities::{
+    appointment, client, goal, goal_progress, organisation, portal_setting, service_note,
+};
 use crate::error::AppError;
 use crate::reports::{ReportContent, ReportKind, Section};
+use crate::zone::Zone;
 
 /// The inclusive date range a report covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,17 +51,12 @@ impl Period {
         Ok(Period { from, to })
     }
 
-    fn start(self) -> chrono::DateTime<Utc> {
-        self.from.and_time(NaiveTime::MIN).and_utc()
-    }
-
-    /// The first instant after the range.
-    fn end(self) -> chrono::DateTime<Utc> {
-        self.to
-            .succ_opt()
-            .unwrap_or(self.to)
-            .and_time(NaiveTime::MIN)
-            .and_utc()
+    /// The instants the range's days span on `zone`'s calendar:
+    /// `[start, end)`.
+    fn instants(self, zone: Zone) -> (DateTime<Utc>, DateTime<Utc>) {
+        let (start, end) = zone.days(Some(self.from), Some(self.to));
+        let start = start.unwrap_or_else(|| zone.start_of(self.from));
+        (start, end.unwrap_or(start))
     }
 
     /// `(year, month)` of every month the range touches, oldest first.
@@ -86,23 +84,28 @@ pub async fn build(
         return Err(AppError::NotFound);
     }
     let staff_names = visible.allows(DataKind::StaffInfo);
+    // The agency's calendar and clock: where the client's visits happen,
+    // whoever reads the report.
+    let org = organisation::Entity::find_by_id(c.organisation_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let zone = org.zone();
     let sections = match kind {
-        ReportKind::MonthlySummary => monthly_summary(conn, c, period).await?,
-        ReportKind::ServiceNotes => service_notes(conn, c, period, staff_names).await?,
+        ReportKind::MonthlySummary => monthly_summary(conn, c, zone, period).await?,
+        ReportKind::ServiceNotes => service_notes(conn, c, zone, period, staff_names).await?,
         ReportKind::Progress => progress(conn, c, period).await?,
-        ReportKind::Schedule => schedule(conn, c, period, staff_names).await?,
+        ReportKind::Schedule => schedule(conn, c, zone, period, staff_names).await?,
     };
     let brand = portal_setting::Entity::find_by_id(c.organisation_id)
         .one(conn)
         .await?;
     let (agency, brand_colour) = match brand {
         Some(b) if !b.brand_name.trim().is_empty() => (b.brand_name, b.brand_colour),
-        Some(b) => (agency_name(conn, c.organisation_id).await?, b.brand_colour),
-        None => (
-            agency_name(conn, c.organisation_id).await?,
-            "#1f4e79".to_string(),
-        ),
+        Some(b) => (org.name, b.brand_colour),
+        None => (org.name, "#1f4e79".to_string()),
     };
+    let now = Utc::now();
     Ok(ReportContent {
         kind,
         agency,
@@ -110,29 +113,24 @@ pub async fn build(
         client_name: c.full_name.clone(),
         from: period.from.to_string(),
         to: period.to.to_string(),
-        generated_at: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        generated_at: zone.show(now),
+        zone: zone.statement(now),
         prepared_for,
         sections,
     })
 }
 
-async fn agency_name(conn: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
-    Ok(crate::entities::organisation::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default())
-}
-
 async fn appointments_in(
     conn: &impl ConnectionTrait,
     client_id: i32,
+    zone: Zone,
     period: Period,
 ) -> Result<Vec<appointment::Model>, AppError> {
+    let (start, end) = period.instants(zone);
     Ok(appointment::Entity::find()
         .filter(appointment::Column::ClientId.eq(client_id))
-        .filter(appointment::Column::StartsAt.gte(period.start()))
-        .filter(appointment::Column::StartsAt.lt(period.end()))
+        .filter(appointment::Column::StartsAt.gte(start))
+        .filter(appointment::Column::StartsAt.lt(end))
         .order_by_asc(appointment::Column::StartsAt)
         .all(conn)
         .await?)
@@ -141,13 +139,14 @@ async fn appointments_in(
 async fn monthly_summary(
     conn: &impl ConnectionTrait,
     c: &client::Model,
+    zone: Zone,
     period: Period,
 ) -> Result<Vec<Section>, AppError> {
-    let rows = appointments_in(conn, c.id, period).await?;
+    let rows = appointments_in(conn, c.id, zone, period).await?;
     let booked: Vec<Booked> = rows
         .iter()
         .map(|a| Booked {
-            month: (a.starts_at.year(), a.starts_at.month()),
+            month: zone.month_of(a.starts_at),
             status: a.status,
             minutes: a.minutes,
         })
@@ -189,13 +188,15 @@ async fn monthly_summary(
 async fn service_notes(
     conn: &impl ConnectionTrait,
     c: &client::Model,
+    zone: Zone,
     period: Period,
     staff_names: bool,
 ) -> Result<Vec<Section>, AppError> {
+    let (start, end) = period.instants(zone);
     let notes = service_note::Entity::find()
         .filter(service_note::Column::ClientId.eq(c.id))
-        .filter(service_note::Column::WrittenAt.gte(period.start()))
-        .filter(service_note::Column::WrittenAt.lt(period.end()))
+        .filter(service_note::Column::WrittenAt.gte(start))
+        .filter(service_note::Column::WrittenAt.lt(end))
         .order_by_asc(service_note::Column::WrittenAt)
         .all(conn)
         .await?;
@@ -212,7 +213,7 @@ async fn service_notes(
     let rows = notes
         .into_iter()
         .map(|n| {
-            let mut row = vec![n.written_at.format("%Y-%m-%d %H:%M").to_string()];
+            let mut row = vec![zone.show(n.written_at)];
             if staff_names {
                 row.push(authors.get(&n.author_user_id).cloned().unwrap_or_default());
             }
@@ -301,10 +302,11 @@ async fn progress(
 async fn schedule(
     conn: &impl ConnectionTrait,
     c: &client::Model,
+    zone: Zone,
     period: Period,
     staff_names: bool,
 ) -> Result<Vec<Section>, AppError> {
-    let rows: Vec<appointment::Model> = appointments_in(conn, c.id, period)
+    let rows: Vec<appointment::Model> = appointments_in(conn, c.id, zone, period)
         .await?
         .into_iter()
         .filter(|a| a.status == AppointmentStatus::Scheduled)
@@ -321,10 +323,11 @@ async fn schedule(
     let rows = rows
         .into_iter()
         .map(|a| {
+            let clock = |t| format!("{} {}", zone.show_time(t), zone.abbreviation(t));
             let mut row = vec![
-                a.starts_at.format("%Y-%m-%d").to_string(),
-                a.starts_at.format("%H:%M").to_string(),
-                a.ends_at.format("%H:%M").to_string(),
+                zone.date_of(a.starts_at).format("%Y-%m-%d").to_string(),
+                clock(a.starts_at),
+                clock(a.ends_at),
                 a.service_type,
             ];
             if staff_names {
@@ -357,6 +360,7 @@ pub fn to_csv(r: &ReportContent) -> String {
         r.client_name.as_str(),
         &format!("{} to {}", r.from, r.to),
         r.agency.as_str(),
+        r.zone.as_str(),
     ]);
     for s in &r.sections {
         out.push_str("\r\n");

@@ -338,8 +338,8 @@ pub fn render(r: &ReportContent) -> Result<Vec<u8>, AppError> {
     );
     w.y -= 5.5;
     let made = match &r.prepared_for {
-        Some(name) => format!("Prepared for {name} on {}", r.generated_at),
-        None => format!("Made on {}", r.generated_at),
+        Some(name) => format!("Prepared for {name} on {}. {}", r.generated_at, r.zone),
+        None => format!("Made on {}. {}", r.generated_at, r.zone),
     };
     w.text(&made, MARGIN, w.y, BuiltinFont::Helvetica, 9.0, grey());
     w.y -= 4.0;
@@ -372,7 +372,8 @@ mod tests {
             client_name: "Zoë Castellanos".into(),
             from: "2026-10-01".into(),
             to: "2026-10-31".into(),
-            generated_at: "2026-11-01 06:00 UTC".into(),
+            generated_at: "1 Nov 2026, 06:00 CDT".into(),
+            zone: "Times are in America/Chicago (CDT).".into(),
             prepared_for: Some("Erin Case".into()),
             sections: vec![Section {
                 heading: "Service notes".into(),

@@ -33,18 +33,25 @@ use crate::mail::{Mailer, OutgoingMail};
 use crate::reports::content::{Period, build};
 use crate::reports::service::{Provenance, SCHEDULED, content_agency, notice, store};
 use crate::reports::{Frequency, ReportKind, ScheduleRow, WEEKDAYS};
+use crate::zone::Zone;
 
-/// Schedules run at this hour (UTC) on their day.
+/// Schedules run at this hour of the agency's clock on their day.
 const RUN_HOUR: u32 = 6;
 
-fn at_run_hour(d: NaiveDate) -> DateTime<Utc> {
-    d.and_time(NaiveTime::from_hms_opt(RUN_HOUR, 0, 0).unwrap_or(NaiveTime::MIN))
-        .and_utc()
+/// `RUN_HOUR` on `d` in `zone`; should a clock change ever skip it, the
+/// hour after.
+fn at_run_hour(zone: Zone, d: NaiveDate) -> DateTime<Utc> {
+    let hour = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN);
+    zone.place(d, hour(RUN_HOUR))
+        .or_else(|_| zone.place(d, hour(RUN_HOUR + 1)))
+        .map_or_else(|_| zone.start_of(d), |p| p.at)
 }
 
-/// The first run of a schedule strictly after `after`.
-pub fn next_run(frequency: Frequency, day: u32, after: DateTime<Utc>) -> DateTime<Utc> {
-    let today = after.date_naive();
+/// The first run of a schedule strictly after `after`, on the calendar of
+/// `zone` (the agency's).
+pub fn next_run(zone: Zone, frequency: Frequency, day: u32, after: DateTime<Utc>) -> DateTime<Utc> {
+    let today = zone.date_of(after);
+    let at_run_hour = |d| at_run_hour(zone, d);
     match frequency {
         Frequency::Weekly => (0..=7)
             .filter_map(|i| today.checked_add_days(Days::new(i)))
@@ -61,6 +68,30 @@ pub fn next_run(frequency: Frequency, day: u32, after: DateTime<Utc>) -> DateTim
             .find(|t| *t > after)
             .unwrap_or(after),
     }
+}
+
+/// After the agency's zone changed: each active schedule's next run moves
+/// to the run hour of the new clock. Returns how many moved.
+pub async fn follow_zone(
+    txn: &impl ConnectionTrait,
+    organisation_id: i32,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let schedules = report_schedule::Entity::find()
+        .filter(report_schedule::Column::OrganisationId.eq(organisation_id))
+        .filter(report_schedule::Column::Active.eq(true))
+        .all(txn)
+        .await?;
+    let count = schedules.len();
+    for s in schedules {
+        let frequency = Frequency::from_key(&s.frequency).unwrap_or(Frequency::Monthly);
+        let day = s.day as u32;
+        let mut am = s.into_active_model();
+        am.next_run_at = Set(next_run(zone, frequency, day, now));
+        am.update(txn).await?;
+    }
+    Ok(count)
 }
 
 /// What a run on `run_on` covers: the week or calendar month just ended,
@@ -136,10 +167,8 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Schedule
                 .filter(|r| r.schedule_id == s.id)
                 .filter_map(|r| people.get(&r.case_manager_user_id).cloned())
                 .collect(),
-            next_run_at: s.next_run_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-            last_delivered_at: last
-                .get(&s.id)
-                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            next_run_at: actor.zone.show(s.next_run_at),
+            last_delivered_at: last.get(&s.id).map(|t| actor.zone.show(*t)),
         })
         .collect())
 }
@@ -241,7 +270,7 @@ pub async fn add(
         kind: Set(kind.key().to_string()),
         frequency: Set(frequency.key().to_string()),
         day: Set(day),
-        next_run_at: Set(next_run(frequency, day as u32, now)),
+        next_run_at: Set(next_run(caller.zone, frequency, day as u32, now)),
         active: Set(true),
         created_by: Set(caller.user_id),
         created_at: Set(now),
@@ -366,7 +395,8 @@ async fn deliver(
         .await?
         .ok_or(AppError::NotFound)?;
     let agency = content_agency(txn, &org).await?;
-    let period = period_for(kind, frequency, now.date_naive());
+    let zone = org.zone();
+    let period = period_for(kind, frequency, zone.date_of(now));
     let recipients = report_schedule_recipient::Entity::find()
         .filter(report_schedule_recipient::Column::ScheduleId.eq(s.id))
         .all(txn)
@@ -379,7 +409,7 @@ async fn deliver(
         // since unassigned, suspended or shown less gets nothing.
         let as_them = Actor::agency_case_manager(
             id,
-            c.organisation_id,
+            &org,
             standing(txn, id, c.organisation_id).await? == Standing::Open,
         );
         let to = user::Entity::find_by_id(id).one(txn).await?;
@@ -446,7 +476,7 @@ async fn deliver(
         );
     }
     let mut am = s.clone().into_active_model();
-    am.next_run_at = Set(next_run(frequency, s.day as u32, now));
+    am.next_run_at = Set(next_run(zone, frequency, s.day as u32, now));
     am.update(txn).await?;
     Ok(mails)
 }
@@ -466,25 +496,49 @@ mod tests {
         // 2026-11-23 is a Monday.
         let monday_noon = t("2026-11-23T12:00:00Z");
         assert_eq!(
-            next_run(Frequency::Weekly, 1, monday_noon),
+            next_run(Zone::UTC, Frequency::Weekly, 1, monday_noon),
             t("2026-11-30T06:00:00Z")
         );
         assert_eq!(
-            next_run(Frequency::Weekly, 3, monday_noon),
+            next_run(Zone::UTC, Frequency::Weekly, 3, monday_noon),
             t("2026-11-25T06:00:00Z")
         );
         let monday_early = t("2026-11-23T05:00:00Z");
         assert_eq!(
-            next_run(Frequency::Weekly, 1, monday_early),
+            next_run(Zone::UTC, Frequency::Weekly, 1, monday_early),
             t("2026-11-23T06:00:00Z")
         );
         assert_eq!(
-            next_run(Frequency::Monthly, 1, monday_noon),
+            next_run(Zone::UTC, Frequency::Monthly, 1, monday_noon),
             t("2026-12-01T06:00:00Z")
         );
         assert_eq!(
-            next_run(Frequency::Monthly, 28, t("2026-12-28T06:00:00Z")),
+            next_run(Zone::UTC, Frequency::Monthly, 28, t("2026-12-28T06:00:00Z")),
             t("2027-01-28T06:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_run_keeps_its_local_hour_across_a_clock_change() {
+        // Chicago leaves daylight saving on 1 November 2026: 06:00 local is
+        // 11:00 UTC in October and 12:00 UTC in November.
+        let chicago = Zone::parse("America/Chicago").expect("zone");
+        let first = next_run(chicago, Frequency::Monthly, 1, t("2026-09-15T12:00:00Z"));
+        assert_eq!(first, t("2026-10-01T11:00:00Z"));
+        // The clocks went back at 02:00 that morning: 06:00 is CST.
+        let second = next_run(chicago, Frequency::Monthly, 1, first);
+        assert_eq!(second, t("2026-11-01T12:00:00Z"));
+        // Spring: Monday 2 March 06:00 CST, then Monday 9 March 06:00 CDT.
+        let monday = next_run(chicago, Frequency::Weekly, 1, t("2026-03-01T12:00:00Z"));
+        assert_eq!(monday, t("2026-03-02T12:00:00Z"));
+        assert_eq!(
+            next_run(chicago, Frequency::Weekly, 1, monday),
+            t("2026-03-09T11:00:00Z")
+        );
+        // The day is Chicago's: late Sunday evening there is Monday in UTC.
+        assert_eq!(
+            next_run(chicago, Frequency::Weekly, 1, t("2026-03-09T02:00:00Z")),
+            t("2026-03-09T11:00:00Z")
         );
     }
 

@@ -24,6 +24,7 @@ use crate::mail::OutgoingMail;
 use crate::reports::content::{Period, build, to_csv};
 use crate::reports::{ReportContent, ReportKind, ReportRow};
 use crate::server_context::ServerContext;
+use crate::zone::Zone;
 
 /// How a report came to be, as stored.
 pub const ON_DEMAND: &str = "on_demand";
@@ -152,6 +153,7 @@ pub async fn generate(
     Ok(row(
         &r,
         &c,
+        caller.zone,
         "On demand".into(),
         for_cm.then_some(me.display_name),
     ))
@@ -160,6 +162,7 @@ pub async fn generate(
 fn row(
     r: &report::Model,
     c: &client::Model,
+    zone: Zone,
     origin: String,
     for_name: Option<String>,
 ) -> ReportRow {
@@ -170,7 +173,7 @@ fn row(
         kind: ReportKind::from_key(&r.kind).unwrap_or(ReportKind::MonthlySummary),
         from: r.period_from.to_string(),
         to: r.period_to.to_string(),
-        created_at: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        created_at: zone.show(r.created_at),
         origin,
         prepared_for: for_name,
     }
@@ -222,7 +225,11 @@ pub async fn send(
     )?;
     can(caller, Action::Modify, &Resource::Client(&f))?;
     // What a case manager of this agency may see decides the content.
-    let cm_view = Actor::agency_case_manager(0, f.organisation_id, true);
+    let org = organisation::Entity::find_by_id(c.organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cm_view = Actor::agency_case_manager(0, &org, true);
     if !report_contents(&cm_view, &f).allows(kind.needs()) {
         return Err(AppError::invalid(
             "kind",
@@ -233,10 +240,6 @@ pub async fn send(
         ));
     }
     let mut mails = Vec::new();
-    let org = organisation::Entity::find_by_id(c.organisation_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let mut ids: Vec<i32> = recipients.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -358,7 +361,7 @@ pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<ReportRo
         if can(actor, Action::View, &this).is_err() {
             continue;
         }
-        out.push(row(r, c, origin(r, actor, &senders), None));
+        out.push(row(r, c, actor.zone, origin(r, actor, &senders), None));
     }
     Ok(out)
 }
@@ -409,7 +412,7 @@ pub async fn of_client(
             let for_name = r
                 .case_manager_user_id
                 .and_then(|id| people.get(&id).cloned());
-            row(r, &c, origin(r, actor, &people), for_name)
+            row(r, &c, actor.zone, origin(r, actor, &people), for_name)
         })
         .collect())
 }

@@ -137,8 +137,9 @@ async fn a_date_range_narrows_the_log_and_the_csv_holds_the_same_rows() {
         let admin = app.sign_in("admin@harbour.example").await;
         app.sign_in("sam@harbour.example").await;
         // The log is append-only, so every row here is from today: a range
-        // ending yesterday or starting tomorrow holds none of them.
-        let today = chrono::Utc::now().date_naive();
+        // ending yesterday or starting tomorrow holds none of them. Days
+        // are Harbour's (Chicago's).
+        let today = crate::helpers::harbour_zone().date_of(chrono::Utc::now());
         let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
         let count = |from: String, to: String| {
             let (app, admin) = (&app, &admin);
@@ -167,7 +168,7 @@ async fn a_date_range_narrows_the_log_and_the_csv_holds_the_same_rows() {
             .await;
         assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
         let lines: Vec<&str> = csv.body.lines().collect();
-        assert_eq!(lines[0], "id,when_utc,who,action,subject,detail,ip");
+        assert_eq!(lines[0], "id,when,who,action,subject,detail,ip");
         assert_eq!(lines.len(), 2, "{}", csv.body);
         assert!(lines[1].contains("Sam Scheduler") && lines[1].contains("Signed in"));
         // The export is itself in the log.

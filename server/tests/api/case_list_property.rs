@@ -63,6 +63,7 @@ fn actor(u: &user::Model, kind: OrgKind) -> Actor {
         organisation_kind: kind,
         role: u.role,
         portal_open: true,
+        zone: app::zone::Zone::UTC,
     }
 }
 

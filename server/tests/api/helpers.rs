@@ -418,3 +418,17 @@ pub async fn contents(app: &TestApp) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The demo agency's clock: Harbour is in America/Chicago.
+pub fn harbour_zone() -> app::zone::Zone {
+    app::zone::Zone::parse("America/Chicago").expect("zone")
+}
+
+/// The id in an `AppointmentSaved` reply.
+pub fn saved_id(body: &str) -> i32 {
+    let v: serde_json::Value = serde_json::from_str(body).expect("json");
+    v["id"]
+        .as_i64()
+        .and_then(|id| i32::try_from(id).ok())
+        .expect("id")
+}

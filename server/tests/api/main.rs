@@ -24,4 +24,5 @@ mod s3_storage;
 mod security;
 mod sessions;
 mod surface;
+mod time_zones;
 mod two_factor;

@@ -51,7 +51,7 @@ async fn every_role_and_action_gets_the_policy_answer_and_refusals_change_nothin
     on_both(|app| async move {
         let okafor = user_id(&app, "okafor@riverside.example").await;
         // A case manager of a practice with no doctor on the case.
-        let lakeside = server::users::ensure_org(&app.db, "lakeside", "Lakeside Clinic", app::orgs::OrgKind::Practice)
+        let lakeside = server::users::ensure_org(&app.db, "lakeside", "Lakeside Clinic", app::orgs::OrgKind::Practice, app::zone::Zone::UTC)
             .await
             .expect("org");
         server::users::ensure_user(

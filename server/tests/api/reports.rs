@@ -438,6 +438,14 @@ async fn bad_report_requests_get_clear_errors_and_change_nothing() {
 /// Adds a weekly Monthly Summary schedule for Alice to Erin and makes it
 /// due at `due`.
 async fn due_schedule(app: &TestApp, due: DateTime<Utc>) -> i32 {
+    let id = alice_summary_schedule(app, "weekly").await;
+    make_due(app, id, due).await;
+    id
+}
+
+/// Harbour's admin adds a Monthly Summary of Alice for Erin, run weekly or
+/// monthly on day 1 (Monday).
+pub(crate) async fn alice_summary_schedule(app: &TestApp, frequency: &str) -> i32 {
     let admin = app.sign_in("admin@harbour.example").await;
     let alice = client_id(app, "Alice Brown").await;
     let erin = user_id(app, "erin@northcounty.example").await;
@@ -447,7 +455,7 @@ async fn due_schedule(app: &TestApp, due: DateTime<Utc>) -> i32 {
             &[
                 ("client_id", &alice.to_string()),
                 ("kind", "monthly_summary"),
-                ("frequency", "weekly"),
+                ("frequency", frequency),
                 ("day", "1"),
                 ("recipients[0]", &erin.to_string()),
             ],
@@ -455,12 +463,10 @@ async fn due_schedule(app: &TestApp, due: DateTime<Utc>) -> i32 {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let id: i32 = r.body.trim().parse().expect("id");
-    make_due(app, id, due).await;
-    id
+    r.body.trim().parse().expect("id")
 }
 
-async fn make_due(app: &TestApp, id: i32, due: DateTime<Utc>) {
+pub(crate) async fn make_due(app: &TestApp, id: i32, due: DateTime<Utc>) {
     let s = report_schedule::Entity::find_by_id(id)
         .one(&app.db)
         .await

@@ -85,7 +85,7 @@ pub fn ActivityLogPage() -> impl IntoView {
                         view! {
                             <table aria-label="Activity">
                                 <thead><tr>
-                                    <th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th>
+                                    <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th>
                                     <th scope="col">"Subject"</th><th scope="col">"Details"</th><th scope="col">"From"</th>
                                 </tr></thead>
                                 <tbody>

@@ -1,7 +1,7 @@
 //! The activity log as its admins read it: filtered pages and the CSV
 //! export, both scoped to their own organisation.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -60,13 +60,13 @@ async fn rows(
             "The end date is before the start date.",
         ));
     }
+    // Days of the organisation's calendar.
+    let (from, to) = actor.zone.days(from, to);
     if let Some(f) = from {
-        find =
-            find.filter(activity_log::Column::CreatedAt.gte(f.and_time(NaiveTime::MIN).and_utc()));
+        find = find.filter(activity_log::Column::CreatedAt.gte(f));
     }
-    if let Some(t) = to.and_then(|t| t.succ_opt()) {
-        find =
-            find.filter(activity_log::Column::CreatedAt.lt(t.and_time(NaiveTime::MIN).and_utc()));
+    if let Some(t) = to {
+        find = find.filter(activity_log::Column::CreatedAt.lt(t));
     }
     if let Some(b) = before {
         find = find.filter(activity_log::Column::Id.lt(b));
@@ -119,9 +119,11 @@ async fn rows(
     Ok(find.all(db).await?)
 }
 
+/// The rows as people read them, `when` saying each one's time.
 async fn shown(
     db: &DatabaseConnection,
     rows: Vec<activity_log::Model>,
+    when: impl Fn(DateTime<Utc>) -> String,
 ) -> Result<Vec<LogRow>, AppError> {
     let names =
         crate::care::service::names(db, rows.iter().filter_map(|r| r.actor_user_id)).await?;
@@ -129,7 +131,7 @@ async fn shown(
         .into_iter()
         .map(|r| LogRow {
             id: r.id,
-            at: r.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            at: when(r.created_at),
             who: r
                 .actor_user_id
                 .and_then(|id| names.get(&id).cloned())
@@ -157,7 +159,7 @@ pub async fn page(
         rows.last().map(|r| r.id)
     });
     Ok(LogPage {
-        rows: shown(db, rows).await?,
+        rows: shown(db, rows, |t| actor.zone.show_seconds(t)).await?,
         next_before: next_before.flatten(),
     })
 }
@@ -168,8 +170,9 @@ pub async fn export_csv(
     caller: &Caller,
     filter: &LogFilter,
 ) -> Result<(String, usize), AppError> {
-    let rows = shown(db, rows(db, caller, filter, None, EXPORT_LIMIT).await?).await?;
-    let mut out = crate::csv::line(["id", "when_utc", "who", "action", "subject", "detail", "ip"]);
+    let found = rows(db, caller, filter, None, EXPORT_LIMIT).await?;
+    let rows = shown(db, found, |t| caller.zone.stamp(t)).await?;
+    let mut out = crate::csv::line(["id", "when", "who", "action", "subject", "detail", "ip"]);
     for r in &rows {
         out.push_str(&crate::csv::line([
             r.id.to_string().as_str(),

@@ -124,10 +124,6 @@ pub async fn list(
         .collect())
 }
 
-fn when(t: chrono::DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 #[tracing::instrument(skip_all)]
 pub async fn profile(
     db: &DatabaseConnection,
@@ -154,7 +150,7 @@ pub async fn profile(
             to: c.to_status,
             reason: c.reason.unwrap_or_default(),
             by,
-            at: when(c.changed_at),
+            at: actor.zone.show(c.changed_at),
         });
     }
     let now = Utc::now();
@@ -164,8 +160,8 @@ pub async fn profile(
         .one(db)
         .await?
         .map(|i| InvitationState {
-            sent_at: when(i.created_at),
-            expires_at: when(i.expires_at),
+            sent_at: actor.zone.show(i.created_at),
+            expires_at: actor.zone.show(i.expires_at),
             state: if i.used_at.is_some() {
                 "Accepted"
             } else if i.voided_at.is_some() {
@@ -407,7 +403,7 @@ fn invitation_text(
     settings: &portal_setting::Model,
     message: &str,
     link: &str,
-    expires: chrono::DateTime<Utc>,
+    expires: &str,
 ) -> String {
     let mut text = format!(
         "Hello {name},\n\n{brand} invites you to its Case Manager Portal, where you can see \
@@ -420,8 +416,7 @@ fn invitation_text(
     }
     text.push_str(&format!(
         "To create your account, open this link and choose a password:\n\n{link}\n\n\
-         The link works once and expires on {}.\n",
-        expires.format("%Y-%m-%d at %H:%M UTC")
+         The link works once and expires on {expires}.\n"
     ));
     text.push_str(&format!(
         "Your password needs at least {} characters{}; common passwords are refused.\n",
@@ -513,7 +508,13 @@ pub async fn invite(
             "{} invites you to its Case Manager Portal",
             settings.brand_name
         ),
-        text: invitation_text(&u.display_name, &settings, message, &link, expires),
+        text: invitation_text(
+            &u.display_name,
+            &settings,
+            message,
+            &link,
+            &org.zone().show(expires),
+        ),
     };
     // Queued with the invitation, sent after the commit: the write lock is
     // never held while a mail server answers, and a mail server that is

@@ -19,6 +19,7 @@ use crate::entities::{client, document, document_category};
 use crate::error::AppError;
 use crate::server_context::ServerContext;
 use crate::storage::{sha256_hex, sniff, stored_file_name};
+use crate::zone::Zone;
 
 pub async fn categories(
     db: &DatabaseConnection,
@@ -76,7 +77,7 @@ pub async fn set_category_sharing(
     Ok(())
 }
 
-fn row(d: document::Model, c: &document_category::Model) -> DocumentRow {
+fn row(d: document::Model, c: &document_category::Model, zone: Zone) -> DocumentRow {
     DocumentRow {
         id: d.id,
         name: d.original_name,
@@ -84,7 +85,7 @@ fn row(d: document::Model, c: &document_category::Model) -> DocumentRow {
         category_sharing: c.sharing,
         content_type: d.content_type,
         size_bytes: d.size_bytes,
-        uploaded_at: d.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        uploaded_at: zone.show(d.created_at),
         marked: d.shared,
         shared: c.sharing.shares(d.shared),
     }
@@ -116,7 +117,7 @@ pub async fn list(
                 &Resource::Document { client: &f, shared },
             )
             .ok()?;
-            Some(row(d, &cat))
+            Some(row(d, &cat, actor.zone))
         })
         .collect())
 }

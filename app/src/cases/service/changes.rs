@@ -464,7 +464,7 @@ pub async fn create(
         Some(d) => Some(
             NaiveDate::parse_from_str(&d, "%Y-%m-%d")
                 .ok()
-                .filter(|d| *d <= Utc::now().date_naive())
+                .filter(|d| *d <= caller.zone.date_of(Utc::now()))
                 .ok_or_else(|| {
                     AppError::invalid("patient_date_of_birth", "Enter a past date as YYYY-MM-DD.")
                 })?,

@@ -16,6 +16,7 @@ use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseDetail, HistoryEntry};
 use crate::entities::{activity_log, case, case_associate, user};
 use crate::error::AppError;
+use crate::zone::Zone;
 
 /// Shows a case to someone the policy lets see it. Reading changes
 /// nothing: receipt is recorded by [`acknowledge`], which the page calls
@@ -76,7 +77,7 @@ pub async fn open_case(
         can_receive: c.status == CaseStatus::Requested
             && can(actor, Action::Progress, &resource).is_ok(),
         can_refer: c.status.is_open() && can(actor, Action::Refer, &resource).is_ok(),
-        history: history(db, id).await?,
+        history: history(db, actor.zone, id).await?,
         patient_name: c.patient_name,
         patient_contact: c.patient_contact,
         reason: c.reason,
@@ -126,7 +127,11 @@ pub async fn acknowledge(
 
 /// The case's history, oldest first, each line naming who acted and for
 /// whom: "Accepted by Casey Staff (case manager) for Dr. Ana Ortiz".
-pub async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<HistoryEntry>, AppError> {
+pub async fn history(
+    db: &DatabaseConnection,
+    zone: Zone,
+    case_id: i32,
+) -> Result<Vec<HistoryEntry>, AppError> {
     let rows = activity_log::Entity::find()
         .filter(activity_log::Column::SubjectType.eq("case"))
         .filter(activity_log::Column::SubjectId.eq(case_id))
@@ -165,7 +170,7 @@ pub async fn history(db: &DatabaseConnection, case_id: i32) -> Result<Vec<Histor
                 .map(|u| format!(" for {}", u.display_name))
                 .unwrap_or_default();
             Some(HistoryEntry {
-                at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                at: zone.show(r.created_at),
                 text: format!("{what}{by}{for_whom}"),
             })
         })

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -17,6 +17,7 @@ use crate::cases::{CasePage, CaseRow};
 use crate::db::contains_pattern;
 use crate::entities::{case, case_link, doctor, user};
 use crate::error::AppError;
+use crate::zone::Zone;
 
 /// The links that select exactly the cases `actor` may see with `filter`,
 /// or `None` when they may see none.
@@ -44,13 +45,12 @@ fn scoped(actor: &Actor, filter: &CaseFilter) -> Option<Select<case_link::Entity
     if let Some(status) = filter.status {
         q = q.filter(case_link::Column::Status.eq(status));
     }
-    if let Some(from) = filter.from {
-        q = q.filter(
-            case_link::Column::UpdatedAt.gte(Utc.from_utc_datetime(&from.and_time(NaiveTime::MIN))),
-        );
+    // Days of the viewer's organisation's calendar.
+    let (from, to) = actor.zone.days(filter.from, filter.to);
+    if let Some(from) = from {
+        q = q.filter(case_link::Column::UpdatedAt.gte(from));
     }
-    if let Some(to) = filter.to {
-        let end = Utc.from_utc_datetime(&to.and_time(NaiveTime::MIN)) + Duration::days(1);
+    if let Some(end) = to {
         q = q.filter(case_link::Column::UpdatedAt.lt(end));
     }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -139,7 +139,7 @@ pub async fn list_page(
         .into_tuple()
         .one(db)
         .await?;
-    let rows = rows_for(db, ids.iter().map(|(id, _)| *id).collect()).await?;
+    let rows = rows_for(db, actor.zone, ids.iter().map(|(id, _)| *id).collect()).await?;
     Ok(CasePage {
         rows,
         next,
@@ -148,7 +148,11 @@ pub async fn list_page(
 }
 
 /// Builds list rows for case ids, in the given order.
-async fn rows_for(db: &DatabaseConnection, ids: Vec<i32>) -> Result<Vec<CaseRow>, AppError> {
+async fn rows_for(
+    db: &DatabaseConnection,
+    zone: Zone,
+    ids: Vec<i32>,
+) -> Result<Vec<CaseRow>, AppError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -177,7 +181,7 @@ async fn rows_for(db: &DatabaseConnection, ids: Vec<i32>) -> Result<Vec<CaseRow>
             urgency: c.urgency,
             referred_by: name(c.referred_by_doctor_id),
             referred_to: name(c.referred_to_doctor_id),
-            updated_at: c.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+            updated_at: zone.show(c.updated_at),
         })
         .collect())
 }

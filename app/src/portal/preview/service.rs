@@ -14,7 +14,7 @@ use crate::auth::admission::{Admission, Standing, admission};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::db::begin_write;
-use crate::entities::{client, client_assignment, document, document_category, user};
+use crate::entities::{client, client_assignment, document, document_category, organisation, user};
 use crate::error::AppError;
 
 fn sign_in_text(s: Standing) -> &'static str {
@@ -50,7 +50,11 @@ pub async fn preview(
         terms_pending,
     } = admission(db, cm.id, cm.organisation_id).await?;
     // The same decisions the portal makes, asked as the case manager.
-    let as_cm = Actor::agency_case_manager(cm.id, cm.organisation_id, standing == Standing::Open);
+    let agency = organisation::Entity::find_by_id(cm.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let as_cm = Actor::agency_case_manager(cm.id, &agency, standing == Standing::Open);
     let mut clients = Vec::new();
     for (a, c) in client_assignment::Entity::find()
         .filter(client_assignment::Column::CaseManagerUserId.eq(cm.id))
