@@ -361,18 +361,22 @@ pub async fn inbox(
         {
             continue;
         }
-        out.push(ThreadRow {
-            client_id: c.id,
-            client_name: c.full_name.clone(),
-            case_manager_id: cm,
-            case_manager_name: people.get(&cm).cloned().unwrap_or_default(),
-            last_at: actor.zone.show(last.created_at),
-            preview: last.body.chars().take(80).collect(),
-            unread,
-        });
+        out.push((
+            last.created_at,
+            ThreadRow {
+                client_id: c.id,
+                client_name: c.full_name.clone(),
+                case_manager_id: cm,
+                case_manager_name: people.get(&cm).cloned().unwrap_or_default(),
+                last_at: actor.zone.show(last.created_at),
+                preview: last.body.chars().take(80).collect(),
+                unread,
+            },
+        ));
     }
-    out.sort_by(|a, b| b.last_at.cmp(&a.last_at));
-    Ok(out)
+    // Newest conversation first, by the instant (the shown time is words).
+    out.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    Ok(out.into_iter().map(|(_, row)| row).collect())
 }
 
 pub async fn unread(db: &DatabaseConnection, actor: &Actor) -> Result<Option<i64>, AppError> {

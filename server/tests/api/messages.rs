@@ -195,6 +195,23 @@ async fn a_message_goes_to_the_agency_and_the_answer_comes_back() {
             logged.iter().all(|l| !l.detail.to_string().contains("2pm")),
             "the log names the conversation, not the words"
         );
+
+        // The inbox puts the newest conversation first, whatever the
+        // clients' order.
+        let carlos = client_id(&app, "Carlos Diaz").await;
+        for (client, newest) in [
+            (carlos, ["Carlos Diaz", "Alice Brown"]),
+            (alice, ["Alice Brown", "Carlos Diaz"]),
+        ] {
+            let (status, body) = send(&app, &erin, client, None, "One more thing.").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let order: Vec<Value> = inbox(&app, &admin)
+                .await
+                .iter()
+                .map(|t| t["client_name"].clone())
+                .collect();
+            assert_eq!(order, newest, "newest first");
+        }
         app
     })
     .await;
