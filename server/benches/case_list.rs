@@ -6,10 +6,10 @@
 //! `CASEPORT_BENCH_SIZES=10000,1000000` (the default), iterations with
 //! `CASEPORT_BENCH_ITERATIONS` (default 200).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 use app::auth::Role;
 use app::auth::policy::Actor;
@@ -17,12 +17,8 @@ use app::cases::CaseStatus;
 use app::cases::filters::CaseFilter;
 use server::bulk::{BulkSize, seed_bulk};
 
-const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
+mod common;
+use common::{ScratchPostgres, percentile, scratch_sqlite};
 
 async fn measure(
     db: &DatabaseConnection,
@@ -123,35 +119,14 @@ fn main() {
     rt.block_on(async {
         for &cases in &sizes {
             if backends.contains("sqlite") {
-                let dir = tempfile::tempdir().expect("tempdir");
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("bench.sqlite").display()
-                );
-                let db = app::db::connect(&url, 4).await.expect("sqlite");
+                let (_dir, db) = scratch_sqlite().await;
                 run("sqlite", db, cases, iterations).await;
             }
-            if backends.contains("postgres") {
-                let Ok(admin) = app::db::connect(PG_ADMIN_URL, 2).await else {
-                    eprintln!("PostgreSQL not reachable: skipped");
-                    continue;
-                };
-                let name = format!("caseport_bench_{cases}");
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create");
-                let db = app::db::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"), 4)
-                    .await
-                    .expect("pg");
-                run("postgres", db.clone(), cases, iterations).await;
-                let _ = db.close().await;
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
+            if backends.contains("postgres")
+                && let Some(pg) = ScratchPostgres::create(&format!("caseport_bench_{cases}")).await
+            {
+                run("postgres", pg.db.clone(), cases, iterations).await;
+                pg.drop().await;
             }
         }
     });

@@ -103,6 +103,7 @@ pub async fn seed_bulk(
             name: Set(format!("Bulk Practice {run}-{p}")),
             kind: Set(OrgKind::Practice),
             idle_timeout_minutes: Set(30),
+            time_zone: Set("UTC".into()),
             created_at: Set(now),
             ..Default::default()
         }
@@ -155,6 +156,9 @@ pub async fn seed_bulk(
     let statuses = CaseStatus::ALL;
     let mut id = next_id(db, "cases").await?;
     let mut remaining = size.cases as usize;
+    // A million cases take minutes: say how far it is, every few seconds.
+    let started = std::time::Instant::now();
+    let mut told = started;
     while remaining > 0 {
         let n = remaining.min(BATCH * 4);
         let mut cases = Vec::with_capacity(n);
@@ -220,6 +224,16 @@ pub async fn seed_bulk(
         }
         txn.commit().await?;
         remaining -= n;
+        if told.elapsed().as_secs() >= 5 || remaining == 0 {
+            told = std::time::Instant::now();
+            let done = size.cases as usize - remaining;
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+            tracing::info!(
+                "bulk cases: {done} of {} ({:.0}%), {rate:.0} cases/s",
+                size.cases,
+                100.0 * done as f64 / f64::from(size.cases.max(1))
+            );
+        }
     }
     fix_sequence(db, "cases").await?;
     // Fresh statistics, so the planner knows the new shape of the data.

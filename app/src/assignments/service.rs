@@ -85,6 +85,54 @@ pub async fn facts(
     })
 }
 
+/// Many clients with the facts the policy needs, in a fixed number of
+/// queries however many there are (lists that decide per client: inboxes,
+/// unread counts). Ids that name no client are left out.
+pub async fn clients_and_facts(
+    conn: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, (client::Model, ClientFacts)>, sea_orm::DbErr> {
+    let mut ids: Vec<i32> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let clients = client::Entity::find()
+        .filter(client::Column::Id.is_in(ids.clone()))
+        .all(conn)
+        .await?;
+    let mut assigned: HashMap<i32, Vec<i32>> = HashMap::new();
+    for a in client_assignment::Entity::find()
+        .filter(client_assignment::Column::ClientId.is_in(ids))
+        .all(conn)
+        .await?
+    {
+        assigned
+            .entry(a.client_id)
+            .or_default()
+            .push(a.case_manager_user_id);
+    }
+    let mut visible: HashMap<i32, Visibility> = HashMap::new();
+    for c in &clients {
+        if let std::collections::hash_map::Entry::Vacant(slot) = visible.entry(c.organisation_id) {
+            slot.insert(visibility(conn, c.organisation_id).await?);
+        }
+    }
+    Ok(clients
+        .into_iter()
+        .filter_map(|c| {
+            let f = ClientFacts {
+                organisation_id: c.organisation_id,
+                archived: c.archived_at.is_some(),
+                assigned_case_managers: assigned.remove(&c.id).unwrap_or_default(),
+                visible: *visible.get(&c.organisation_id)?,
+            };
+            Some((c.id, (c, f)))
+        })
+        .collect())
+}
+
 /// A client by id with the facts the policy needs; `NotFound` if none.
 pub async fn client_and_facts(
     conn: &impl sea_orm::ConnectionTrait,

@@ -12,16 +12,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::activity::service::{Entry, record};
 use crate::activity::{ActivityAction, Subject};
-use crate::assignments::service::client_and_facts;
+use crate::assignments::service::{client_and_facts, clients_and_facts};
 use crate::auth::Role;
 use crate::auth::caller::Caller;
-use crate::auth::policy::{
-    Action, Actor, ClientFacts, Resource, administers_own, can, conversation_with,
-};
+use crate::auth::policy::{Action, Actor, Resource, administers_own, can, conversation_with};
 use crate::care::service::names;
 use crate::db::begin_write;
 use crate::entities::{
-    client, client_team_lead, message, message_recipient, messaging_setting, organisation, user,
+    client_team_lead, message, message_recipient, messaging_setting, organisation, user,
 };
 use crate::error::AppError;
 use crate::mail::{Mailer, OutgoingMail};
@@ -59,43 +57,82 @@ async fn staff_of(
         .await?)
 }
 
-/// Who receives a case manager's messages about `client_id`. A team lead
-/// or recipient list that is unset or gone falls back to all admins, so a
-/// message never lands nowhere.
-async fn receivers(
-    conn: &impl ConnectionTrait,
-    organisation_id: i32,
-    client_id: i32,
+/// Where an agency's case-manager messages land: its routing setting with
+/// what it names, read once for any number of clients.
+struct Routes {
     routing: Routing,
-    staff: &[user::Model],
-) -> Result<Vec<i32>, AppError> {
-    let active = |id: i32| staff.iter().any(|u| u.id == id);
-    let chosen: Vec<i32> = match routing {
-        Routing::AllAdmins => Vec::new(),
-        Routing::TeamLead => client_team_lead::Entity::find_by_id(client_id)
-            .one(conn)
-            .await?
-            .map(|t| t.user_id)
-            .filter(|id| active(*id))
-            .into_iter()
-            .collect(),
-        Routing::Specific => message_recipient::Entity::find()
-            .filter(message_recipient::Column::OrganisationId.eq(organisation_id))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|r| r.user_id)
-            .filter(|id| active(*id))
-            .collect(),
-    };
-    if chosen.is_empty() {
-        return Ok(staff
-            .iter()
-            .filter(|u| u.role == Role::Admin)
-            .map(|u| u.id)
-            .collect());
+    /// The agency's active staff and admins.
+    staff: Vec<user::Model>,
+    /// Client → team lead, for the clients asked about.
+    team_leads: HashMap<i32, i32>,
+    /// The chosen recipients, when the agency names them.
+    specific: Vec<i32>,
+}
+
+impl Routes {
+    async fn load(
+        conn: &impl ConnectionTrait,
+        organisation_id: i32,
+        client_ids: &[i32],
+    ) -> Result<Routes, AppError> {
+        let routing = routing(conn, organisation_id).await?;
+        let staff = staff_of(conn, organisation_id).await?;
+        let team_leads = match routing {
+            Routing::TeamLead if !client_ids.is_empty() => client_team_lead::Entity::find()
+                .filter(client_team_lead::Column::ClientId.is_in(client_ids.to_vec()))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|t| (t.client_id, t.user_id))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        let specific = match routing {
+            Routing::Specific => message_recipient::Entity::find()
+                .filter(message_recipient::Column::OrganisationId.eq(organisation_id))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|r| r.user_id)
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Routes {
+            routing,
+            staff,
+            team_leads,
+            specific,
+        })
     }
-    Ok(chosen)
+
+    /// Who receives a case manager's messages about `client_id`. A team
+    /// lead or recipient list that is unset or gone falls back to all
+    /// admins, so a message never lands nowhere.
+    fn receivers(&self, client_id: i32) -> Vec<i32> {
+        let active = |id: &i32| self.staff.iter().any(|u| u.id == *id);
+        let chosen: Vec<i32> = match self.routing {
+            Routing::AllAdmins => Vec::new(),
+            Routing::TeamLead => self
+                .team_leads
+                .get(&client_id)
+                .copied()
+                .into_iter()
+                .collect(),
+            Routing::Specific => self.specific.clone(),
+        }
+        .into_iter()
+        .filter(active)
+        .collect();
+        if chosen.is_empty() {
+            return self
+                .staff
+                .iter()
+                .filter(|u| u.role == Role::Admin)
+                .map(|u| u.id)
+                .collect();
+        }
+        chosen
+    }
 }
 
 fn clean_body(body: &str) -> Result<String, AppError> {
@@ -177,10 +214,9 @@ pub async fn send(
         .ok_or(AppError::NotFound)?;
     let mut notices = Vec::new();
     if caller.role == Role::ExternalCaseManager {
-        let staff = staff_of(&txn, c.organisation_id).await?;
-        let route = routing(&txn, c.organisation_id).await?;
-        for id in receivers(&txn, c.organisation_id, c.id, route, &staff).await? {
-            if let Some(u) = staff.iter().find(|u| u.id == id) {
+        let routes = Routes::load(&txn, c.organisation_id, &[c.id]).await?;
+        for id in routes.receivers(c.id) {
+            if let Some(u) = routes.staff.iter().find(|u| u.id == id) {
                 notices.push(OutgoingMail {
                     to_name: u.display_name.clone(),
                     to: u.email.clone(),
@@ -328,14 +364,10 @@ pub async fn inbox(
             .or_insert((m, unread));
     }
     let on = enabled(db, actor.organisation_id).await?;
-    let route = routing(db, actor.organisation_id).await?;
-    let staff = staff_of(db, actor.organisation_id).await?;
-    let mut clients: HashMap<i32, (client::Model, ClientFacts)> = HashMap::new();
-    for (cid, _) in threads.keys() {
-        if let std::collections::hash_map::Entry::Vacant(slot) = clients.entry(*cid) {
-            slot.insert(client_and_facts(db, *cid).await?);
-        }
-    }
+    // A fixed number of queries, however many conversations.
+    let clients = clients_and_facts(db, threads.keys().map(|(cid, _)| *cid)).await?;
+    let ids: Vec<i32> = clients.keys().copied().collect();
+    let routes = Routes::load(db, actor.organisation_id, &ids).await?;
     let mut out = Vec::new();
     let people = names(db, threads.keys().map(|(_, cm)| *cm)).await?;
     for ((cid, cm), (last, unread)) in threads {
@@ -354,11 +386,7 @@ pub async fn inbox(
         {
             continue;
         }
-        if routed_only
-            && !receivers(db, c.organisation_id, c.id, route, &staff)
-                .await?
-                .contains(&actor.user_id)
-        {
+        if routed_only && !routes.receivers(c.id).contains(&actor.user_id) {
             continue;
         }
         out.push((
@@ -405,25 +433,24 @@ pub async fn unread(db: &DatabaseConnection, actor: &Actor) -> Result<Option<i64
                 .into_tuple()
                 .all(db)
                 .await?;
-            let route = routing(db, actor.organisation_id).await?;
-            let staff = staff_of(db, actor.organisation_id).await?;
+            let clients = clients_and_facts(db, waiting.iter().map(|(id, _)| *id)).await?;
+            let ids: Vec<i32> = clients.keys().copied().collect();
+            let routes = Routes::load(db, actor.organisation_id, &ids).await?;
             let mut n = 0;
             for (client_id, count) in waiting {
-                let (c, f) = client_and_facts(db, client_id).await?;
+                let Some((c, f)) = clients.get(&client_id) else {
+                    continue;
+                };
                 let visible = can(
                     actor,
                     Action::View,
                     &Resource::Messages {
-                        client: &f,
+                        client: f,
                         enabled: true,
                     },
                 )
                 .is_ok();
-                if visible
-                    && receivers(db, c.organisation_id, c.id, route, &staff)
-                        .await?
-                        .contains(&actor.user_id)
-                {
+                if visible && routes.receivers(c.id).contains(&actor.user_id) {
                     n += count;
                 }
             }
@@ -436,23 +463,24 @@ pub async fn unread(db: &DatabaseConnection, actor: &Actor) -> Result<Option<i64
                 .filter(message::Column::ReadAt.is_null())
                 .all(db)
                 .await?;
-            let mut n = 0;
-            for m in waiting {
-                let (_, f) = client_and_facts(db, m.client_id).await?;
-                if can(
-                    actor,
-                    Action::View,
-                    &Resource::Messages {
-                        client: &f,
-                        enabled: true,
-                    },
-                )
-                .is_ok()
-                {
-                    n += 1;
-                }
-            }
-            Ok(Some(n))
+            let clients = clients_and_facts(db, waiting.iter().map(|m| m.client_id)).await?;
+            let n = waiting
+                .iter()
+                .filter(|m| {
+                    clients.get(&m.client_id).is_some_and(|(_, f)| {
+                        can(
+                            actor,
+                            Action::View,
+                            &Resource::Messages {
+                                client: f,
+                                enabled: true,
+                            },
+                        )
+                        .is_ok()
+                    })
+                })
+                .count();
+            Ok(Some(n as i64))
         }
         _ => Ok(None),
     }

@@ -73,6 +73,7 @@ async fn org(db: &DatabaseConnection, slug: String, kind: OrgKind) -> organisati
         slug: Set(slug),
         kind: Set(kind),
         idle_timeout_minutes: Set(30),
+        time_zone: Set("UTC".into()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

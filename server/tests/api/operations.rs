@@ -221,6 +221,22 @@ async fn dangerous_commands_refuse_real_data_without_yes() {
         "{}",
         String::from_utf8_lossy(&forced.stderr)
     );
+    let bulk = caseport(&[
+        "seed-bulk",
+        "--cases",
+        "10",
+        "--doctors",
+        "2",
+        "--practices",
+        "1",
+        "--yes",
+    ]);
+    assert!(
+        bulk.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bulk.stderr)
+    );
+    assert!(String::from_utf8_lossy(&bulk.stdout).contains("generated 10 cases"));
 }
 
 /// The sweep removes expired sessions, challenges, links past their grace

@@ -57,6 +57,7 @@ async fn other_agency_client(app: &TestApp, erin: i32) -> i32 {
         name: Set("Bayview Care".into()),
         kind: Set(OrgKind::Agency),
         idle_timeout_minutes: Set(30),
+        time_zone: Set("UTC".into()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
