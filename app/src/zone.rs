@@ -53,8 +53,8 @@ impl Zone {
         self.0.name()
     }
 
-    /// Every zone an organisation can choose, by name. Links kept for old
-    /// names ("US/Eastern") are left out: each place appears once.
+    /// Every zone an organisation can choose, by name. The areas that hold
+    /// only old aliases ("US/Eastern", "Etc/GMT+5") are left out.
     pub fn choices() -> Vec<&'static str> {
         let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
             .iter()
