@@ -16,7 +16,11 @@ pub struct Zone(Tz);
 
 /// A local time that does not exist: the clocks jumped over it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{time} does not exist on {date} in {zone}: the clocks go forward then.")]
+#[error(
+    "{} does not exist on {} in {zone}: the clocks go forward then.",
+    .time.format("%H:%M"),
+    .date.format("%-d %b %Y")
+)]
 pub struct SkippedTime {
     pub date: NaiveDate,
     pub time: NaiveTime,
