@@ -58,6 +58,16 @@ impl AppointmentStatus {
         }
     }
 
+    /// The badge's tone; the label always goes with it.
+    pub fn tone(self) -> &'static str {
+        match self {
+            AppointmentStatus::Scheduled => "info",
+            AppointmentStatus::Completed => "success",
+            AppointmentStatus::Cancelled => "neutral",
+            AppointmentStatus::NoShow => "warning",
+        }
+    }
+
     pub fn from_key(key: &str) -> Option<AppointmentStatus> {
         Self::ALL.into_iter().find(|s| s.key() == key)
     }

@@ -42,6 +42,10 @@ pub struct CasePage {
     pub next: Option<String>,
     /// Cases matching the filter, all pages together.
     pub total: u64,
+    /// Cases per status for the same filter without its status: what each
+    /// link of the status summary would list.
+    #[serde(default)]
+    pub by_status: Vec<(CaseStatus, u64)>,
 }
 
 /// One line of a case's history timeline.

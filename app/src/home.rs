@@ -1,6 +1,8 @@
 //! The start page: what a signed-in user sees first depends on their role.
 
 use leptos::prelude::*;
+
+use crate::ui::PageTitle;
 use leptos_router::components::Redirect;
 
 use crate::admin::pages::{TimeZoneSection, UserDirectory};
@@ -38,6 +40,7 @@ pub fn HomePage() -> impl IntoView {
                             ),
                         };
                         view! {
+                            <PageTitle text={heading} />
                             <h1>{heading}</h1>
                             {body}
                         }

@@ -95,35 +95,92 @@ pub fn SiteHeader() -> impl IntoView {
                 minutes=me.idle_timeout_minutes
                 portal_slug=me.nav.portal.then(|| me.organisation_slug.clone())
             />
-            <div class="who" aria-label="Signed-in user">
-                <span data-testid="who-am-i">
-                    {me.display_name.clone()} " · " {me.role.label()} " · "
-                    {me.organisation_name.clone()}
-                </span>
-                {me.nav.agency_desk.then(|| view! {
-                        <nav aria-label="Agency">
-                            <A href="/clients">"Clients"</A>
-                            <A href="/case-managers">"Case managers"</A>
-                            <MessagesLink />
-                            {me.nav.agency_settings.then(|| view! {
-                                <A href="/settings">"Settings"</A>
-                                <A href="/activity">"Activity log"</A>
-                            })}
-                        </nav>
-                    })}
-                <A href="/account">"Account"</A>
-                <ActionForm action=logout>
-                    <button type="submit">"Sign out"</button>
-                </ActionForm>
+            <div class="who">
+                <PrimaryNav me=me.clone() />
+                <div class="user" role="group" aria-label="Signed-in user">
+                    <span class="identity" data-testid="who-am-i">
+                        <span class="name">{me.display_name.clone()}</span>
+                        <span class="org">
+                            <span class="visually-hidden">" · "</span>
+                            {me.role.label()} " · " {me.organisation_name.clone()}
+                        </span>
+                    </span>
+                    <A href="/account">"Account"</A>
+                    <ActionForm action=logout>
+                        <button type="submit" class="secondary">"Sign out"</button>
+                    </ActionForm>
+                </div>
             </div>
         }
         .into_any(),
-        None => view! { <A href="/login">"Sign in"</A> }.into_any(),
+        None => {
+            view! { <div class="who"><span></span><A href="/login">"Sign in"</A></div> }.into_any()
+        }
     };
     view! {
+        <a class="skip-link" href="#main-content" on:click=|ev| {
+            ev.prevent_default();
+            crate::ui::focus_by_id("main-content");
+        }>"Skip to main content"</a>
         <header class="site-header">
-            <A href="/" attr:class="brand">"Caseport"</A>
-            {signed_in}
+            <div class="bar">
+                <a href="/" class="brand">"Caseport"</a>
+                {signed_in}
+            </div>
         </header>
+    }
+}
+
+/// The links of the signed-in user's role, as the policy decided them
+/// (`Me.nav`). `A` marks the current one with `aria-current="page"`.
+#[component]
+fn PrimaryNav(me: Me) -> impl IntoView {
+    if me.nav.agency_desk {
+        view! {
+            <nav aria-label="Agency">
+                <ul>
+                    <li><A href="/clients">"Clients"</A></li>
+                    <li><A href="/case-managers">"Case managers"</A></li>
+                    <li><MessagesLink /></li>
+                    {me.nav.agency_settings.then(|| view! {
+                        <li><A href="/settings">"Settings"</A></li>
+                        <li><A href="/activity">"Activity log"</A></li>
+                    })}
+                </ul>
+            </nav>
+        }
+        .into_any()
+    } else if me.nav.portal {
+        let slug = me.organisation_slug.clone();
+        view! {
+            <nav aria-label="Main">
+                <ul>
+                    <li><A href=format!("/portal/{slug}") exact=true>"My clients"</A></li>
+                    <li><A href=format!("/portal/{slug}/reports")>"My reports"</A></li>
+                </ul>
+            </nav>
+        }
+        .into_any()
+    } else if me.role == crate::auth::Role::Admin {
+        view! {
+            <nav aria-label="Main">
+                <ul>
+                    <li><A href="/" exact=true>"Administration"</A></li>
+                </ul>
+            </nav>
+        }
+        .into_any()
+    } else {
+        view! {
+            <nav aria-label="Main">
+                <ul>
+                    <li><A href="/" exact=true>"Cases"</A></li>
+                    {(me.role != crate::auth::Role::Staff).then(|| view! {
+                        <li><A href="/cases/new">"New referral"</A></li>
+                    })}
+                </ul>
+            </nav>
+        }
+        .into_any()
     }
 }

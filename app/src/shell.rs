@@ -17,7 +17,7 @@ use crate::cases::pages::{CasePage, NewCasePage};
 use crate::home::HomePage;
 use crate::layout::{PageUser, SiteHeader};
 use crate::portal::routes::{InvitationPage, PortalClientRoute, PortalPage, PortalReportsRoute};
-use crate::ui::NotFound;
+use crate::ui::{FocusOnNavigate, NotFound};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -55,7 +55,8 @@ pub fn App() -> impl IntoView {
         <Title text="Caseport" />
         <Router>
             <SiteHeader />
-            <main id="main">
+            <FocusOnNavigate />
+            <main id="main-content" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />

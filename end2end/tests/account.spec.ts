@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { hydrated, signIn } from './helper';
 
 test('a user ends their session on another device from the account page', async ({ browser }) => {

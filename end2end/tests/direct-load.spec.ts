@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { hydrated, signIn } from './helper';
 
 // Every page opened by a full page load (a bookmark, a link in an e-mail,

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { hydrated, signIn, signOut } from './helper';
 
 test('the show-password button works only once the page has hydrated', async ({ page }) => {

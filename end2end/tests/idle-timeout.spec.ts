@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { hydrated, signIn } from './helper';
 
 async function setIdleTimeout(page: Page, minutes: number) {
@@ -23,7 +23,14 @@ test('an idle session counts down, can be kept alive, and then signs out saying 
     const dialog = sam.getByRole('alertdialog', { name: 'Stay signed in?' });
     await expect(dialog).toBeVisible({ timeout: 45_000 });
     await expect(dialog).toContainText(/signed out in \d+ seconds?/);
-    await dialog.getByRole('button', { name: 'Stay signed in' }).click();
+    // Focus moves into the dialog and stays there; Escape answers "stay".
+    const stay = dialog.getByRole('button', { name: 'Stay signed in' });
+    await expect(stay).toBeFocused();
+    await sam.keyboard.press('Tab');
+    await expect(dialog.getByRole('button', { name: 'Sign out now' })).toBeFocused();
+    await sam.keyboard.press('Tab');
+    await expect(stay).toBeFocused();
+    await sam.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
     await expect(sam.getByLabel('Signed-in user')).toContainText('Sam Scheduler');
     // Left alone this time, the page signs out and says why.

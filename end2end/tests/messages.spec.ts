@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { erinOpens, hydrated, signIn } from './helper';
 
 test('a case manager and the agency exchange messages without reloading', async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { hydrated, mailedLink, signIn } from './helper';
 
 test('a user who forgot their password resets it from the mailed link and signs in', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { hydrated, mailedLink, signIn } from './helper';
 
 /** The invitation link in the newest message to `email`. */

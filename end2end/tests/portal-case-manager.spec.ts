@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures';
 import { chicagoDay, downloaded, hydrated, mailedLink, signIn, DEMO_PASSWORD } from './helper';
 
 /** Frank signs in on the agency's branded portal page, in a browser of his own. */

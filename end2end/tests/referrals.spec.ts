@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import { hydrated, signIn, signOut } from './helper';
 
 async function home(page: Page, heading: string) {
@@ -108,6 +108,14 @@ test('the case manager accepts, rejects, refers and edits, and the history names
   await page.getByRole('checkbox', { name: 'Select Noah Schmidt' }).check();
   await page.getByLabel('Rejection reason').selectOption({ label: 'Outside my specialty' });
   await page.getByRole('button', { name: 'Reject selected' }).click();
+  // A bulk reject asks first; Cancel changes nothing.
+  const confirm = page.getByRole('dialog', { name: 'Reject 1 case?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(casesTable(page).getByRole('row', { name: /Noah Schmidt/ })).toContainText('Requested');
+  await page.getByRole('button', { name: 'Reject selected' }).click();
+  await confirm.getByRole('button', { name: 'Reject 1 case' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Rejected' })).toBeVisible();
   await expect(casesTable(page).getByRole('row', { name: /Noah Schmidt/ })).toContainText('Rejected');
 });
@@ -152,4 +160,84 @@ test('a new referral becomes Received when the receiving doctor opens it, and on
   // Receipt keeps the version: acting on the case as it was shown works.
   await page.getByRole('group', { name: 'Case actions' }).getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('Accepted');
+});
+
+test('a new referral with a mistake gets an error summary that leads to the field, then goes through', async ({ page }) => {
+  await signIn(page, 'okafor@riverside.example');
+  await home(page, 'My cases');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New referral' }).click();
+  await expect(page.getByRole('heading', { name: 'New referral' })).toBeVisible();
+  await expect(page).toHaveTitle('New referral · Caseport');
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'New referral' });
+  await form.getByLabel('Patient name').fill('Zofia Łukasiewicz');
+  await form.getByLabel('Date of birth').fill('2999-01-01');
+  await form.getByLabel('Reason for referral').fill('Second opinion on an ECG');
+  const by = form.getByLabel('Referring doctor');
+  await by.selectOption((await by.locator('option', { hasText: 'Ben Okafor' }).getAttribute('value'))!);
+  const to = form.getByLabel('Refer to', { exact: true });
+  await to.selectOption((await to.locator('option', { hasText: 'Li Chen' }).getAttribute('value'))!);
+  await form.getByRole('button', { name: 'Send referral' }).click();
+
+  // The summary takes focus and names the field; its link leads there.
+  const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+  await expect(summary).toBeFocused();
+  await expect(form.getByLabel('Date of birth')).toHaveAttribute('aria-invalid', 'true');
+  await summary.getByRole('link', { name: 'Enter a past date as YYYY-MM-DD.' }).click();
+  await expect(form.getByLabel('Date of birth')).toBeFocused();
+
+  await form.getByLabel('Date of birth').fill('1961-04-12');
+  await form.getByRole('button', { name: 'Send referral' }).click();
+  await expect(page.getByRole('heading', { name: 'Zofia Łukasiewicz' })).toBeVisible();
+  await expect(page).toHaveTitle('Zofia Łukasiewicz · Caseport');
+  await expect(page.getByTestId('case-status')).toHaveText('Requested');
+});
+
+/** The status summary's links as status → count, read off the page. */
+async function summary(page: Page): Promise<Map<string, number>> {
+  const links = page.getByRole('navigation', { name: 'Cases by status' }).getByRole('link');
+  await expect(links.first()).toBeVisible();
+  const counts = new Map<string, number>();
+  for (const text of await links.allInnerTexts()) {
+    const [count, label] = text.trim().split(/\s+(.*)/s);
+    counts.set(label.trim(), Number(count));
+  }
+  return counts;
+}
+
+/** Following each status link lists exactly as many cases as it counted. */
+async function summaryMatchesRows(page: Page) {
+  const counts = await summary(page);
+  let sum = 0;
+  for (const [label, count] of counts) {
+    if (label !== 'All statuses') sum += count;
+    await page.getByRole('navigation', { name: 'Cases by status' }).getByRole('link', { name: label }).click();
+    await expect(page.getByRole('navigation', { name: 'Cases by status' }).getByRole('link', { name: label }))
+      .toHaveAttribute('aria-current', 'true');
+    await expect(page.getByTestId('case-count')).toHaveText(`${count} cases`);
+    await expect(casesTable(page).locator('tbody tr')).toHaveCount(count);
+  }
+  expect(counts.get('All statuses')).toBe(sum);
+  return counts;
+}
+
+test('the status summary counts what each status lists, and follows a change', async ({ page }) => {
+  await signIn(page, 'casey@riverside.example');
+  await home(page, 'Practice cases');
+  await hydrated(page);
+  const before = await summaryMatchesRows(page);
+
+  // Zofia Łukasiewicz's referral (sent by Dr. Okafor above) is cancelled.
+  await page.goto('/?status=requested');
+  await casesTable(page).getByRole('link', { name: 'Zofia Łukasiewicz' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Cancel referral' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('Cancelled');
+
+  await page.goto('/');
+  await hydrated(page);
+  const after = await summaryMatchesRows(page);
+  expect(after.get('Requested') ?? 0).toBe((before.get('Requested') ?? 0) - 1);
+  expect(after.get('Cancelled') ?? 0).toBe((before.get('Cancelled') ?? 0) + 1);
+  expect(after.get('All statuses')).toBe(before.get('All statuses'));
 });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { addWeeklyReport, chicagoDay as day, downloaded, erinOpens, hydrated, mailedLink, pdfText, signIn } from './helper';
 
 test.describe.configure({ mode: 'serial' });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { chicagoDay, downloaded, erinOpens, hydrated, pdfText, signIn } from './helper';
 
 test.describe.configure({ mode: 'serial' });

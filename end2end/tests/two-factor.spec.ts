@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createHmac } from 'node:crypto';
 import { DEMO_PASSWORD, hydrated, signIn, signOut } from './helper';
 

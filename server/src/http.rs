@@ -14,6 +14,7 @@ mod input_guard;
 pub mod metrics;
 mod reports;
 mod session;
+mod styles;
 
 use axum::Router;
 use axum::extract::FromRef;
@@ -97,6 +98,7 @@ pub fn router(
         // The bundles, served here rather than by Leptos' file handler,
         // which passes on the path alone: the browser's If-Modified-Since
         // then reaches the files and an unchanged bundle is a 304.
+        .route("/style/{name}", axum::routing::get(styles::serve))
         .nest_service("/pkg", tower_http::services::ServeDir::new(bundles::folder(&leptos_options)))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();

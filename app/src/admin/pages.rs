@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::{PageTitle, TableScroll};
+
 use crate::admin::OrgUser;
 use crate::admin::api::{
     AddUser, SetCaseManager, SetTimeZone, SetUserActive, get_time_zone, list_org_users,
@@ -39,7 +41,7 @@ pub fn UserDirectory() -> impl IntoView {
                     Ok(rows) => view! {
                         <h2>"Users"</h2>
                         {problem}
-                        <table aria-label="Users">
+                        <TableScroll label="Users"><table aria-label="Users">
                             <thead><tr>
                                 <th scope="col">"Name"</th><th scope="col">"E-mail"</th>
                                 <th scope="col">"Role"</th><th scope="col">"Status"</th>
@@ -48,7 +50,7 @@ pub fn UserDirectory() -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|u| view! { <UserRow u set_active set_cm /> }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                         <AddUserForm add />
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -206,6 +208,7 @@ pub fn TimeZoneSection() -> impl IntoView {
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
+        <PageTitle text="Administration" />
         <h1>"Administration"</h1>
         <UserDirectory />
         <TimeZoneSection />

@@ -58,7 +58,7 @@ pub fn IdleWatch(
     watch(minutes, portal_slug, warning, deadline);
     #[cfg(not(feature = "hydrate"))]
     let _ = (minutes, portal_slug, deadline);
-    let stay = move |_| {
+    let stay = move |_: ()| {
         warning.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
@@ -72,18 +72,69 @@ pub fn IdleWatch(
             let _ = window().location().set_href("/login");
         }
     });
+    // Focus moves into the dialog when it opens and back where it was when
+    // it closes; Tab stays inside it and Escape answers "stay".
+    let stay_button = NodeRef::<leptos::html::Button>::new();
+    let leave_button = NodeRef::<leptos::html::Button>::new();
+    #[cfg(feature = "hydrate")]
+    {
+        let open = Memo::new(move |_| warning.get().is_some());
+        let before = StoredValue::new_local(None::<leptos::web_sys::Element>);
+        Effect::new(move |_| {
+            if open.get() {
+                before.set_value(document().active_element());
+                // The dialog is drawn in this same turn: focus it next.
+                leptos::task::spawn_local(async move {
+                    if let Some(b) = stay_button.get_untracked() {
+                        let _ = b.focus();
+                    }
+                });
+            } else if let Some(el) = before.get_value() {
+                use wasm_bindgen::JsCast;
+                if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+                before.set_value(None);
+            }
+        });
+    }
+    let keys = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            stay(());
+        }
+        "Tab" => {
+            ev.prevent_default();
+            let (Some(a), Some(b)) = (stay_button.get_untracked(), leave_button.get_untracked())
+            else {
+                return;
+            };
+            let on_first = document()
+                .active_element()
+                .is_some_and(|e| e.id() == "idle-stay");
+            if on_first {
+                let _ = b.focus();
+            } else {
+                let _ = a.focus();
+            }
+        }
+        _ => {}
+    };
     move || {
         warning.get().map(|secs| {
             view! {
                 <div class="idle-dialog" role="alertdialog" aria-modal="true"
-                    aria-labelledby="idle-title" aria-describedby="idle-text">
+                    aria-labelledby="idle-title" aria-describedby="idle-text" on:keydown=keys>
                     <h2 id="idle-title">"Stay signed in?"</h2>
                     <p id="idle-text">{format!(
                         "You have been inactive for a while. For your clients' privacy you will be signed out in {secs} second{}.",
                         if secs == 1 { "" } else { "s" }
                     )}</p>
-                    <button type="button" on:click=stay>"Stay signed in"</button>
-                    <button type="button" on:click=move |_| { sign_out.dispatch(Logout {}); }>"Sign out now"</button>
+                    <div class="actions">
+                        <button type="button" id="idle-stay" node_ref=stay_button on:click=move |_| stay(())>"Stay signed in"</button>
+                        <button type="button" class="secondary" node_ref=leave_button
+                            on:click=move |_| { sign_out.dispatch(Logout {}); }>"Sign out now"</button>
+                    </div>
                 </div>
             }
         })

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::{PageTitle, TableScroll};
+
 use crate::auth::Me;
 use crate::auth::api::{Login, Logout, who_am_i};
 use crate::error::AppError;
@@ -118,6 +120,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <section class="login">
+            <PageTitle text="Sign in to Caseport" />
             <h1>"Sign in to Caseport"</h1>
             <crate::auth::idle::TimedOutNotice />
             <SignInFlow done_href="/">
@@ -169,6 +172,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
     };
     view! {
+        <PageTitle text="Choose your password" />
         <h1>"Choose your password"</h1>
         <p>"Your account was set up with a temporary password. Choose your own to continue: at least 12 characters."</p>
         <ActionForm action=change attr:aria-label="Change password">
@@ -193,6 +197,7 @@ pub fn AccountPage() -> impl IntoView {
     let end = ServerAction::<EndSessions>::new();
     let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
     view! {
+        <PageTitle text="Your account" />
         <h1>"Your account"</h1>
         <ChangeEmailSection />
         <crate::auth::two_factor::pages::TwoFactorSection />
@@ -201,7 +206,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match sessions.await {
                     Ok(rows) => view! {
-                        <table aria-label="Sessions">
+                        <TableScroll label="Sessions"><table aria-label="Sessions">
                             <thead><tr>
                                 <th scope="col">"Started"</th><th scope="col">"Last active"</th>
                                 <th scope="col">"Address"</th><th scope="col">"Browser"</th><th scope="col">""</th>
@@ -225,7 +230,7 @@ pub fn AccountPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                     }.into_any(),
                     Err(e) => view! { <crate::ui::ErrorNotice error=e /> }.into_any(),
                 }

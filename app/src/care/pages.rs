@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::TableScroll;
+
 use crate::care::MonthHours;
 use crate::care::api::{
     AddAppointment, AddAssessment, AddNote, SetAppointmentStatus, UpdateAppointment, care_record,
@@ -30,30 +32,30 @@ fn field_error<T>(
 #[component]
 pub fn HoursTable(months: Vec<MonthHours>) -> impl IntoView {
     view! {
-        <table aria-label="Monthly hours">
+        <TableScroll label="Monthly hours"><table aria-label="Monthly hours">
             <thead><tr>
-                <th scope="col">"Month"</th><th scope="col">"Authorised"</th><th scope="col">"Scheduled"</th>
-                <th scope="col">"Completed"</th><th scope="col">"Remaining"</th>
+                <th scope="col">"Month"</th><th scope="col" class="num">"Authorised"</th><th scope="col" class="num">"Scheduled"</th>
+                <th scope="col" class="num">"Completed"</th><th scope="col" class="num">"Remaining"</th>
             </tr></thead>
             <tbody>
                 {months.into_iter().rev().map(|m| view! {
                     <tr>
-                        <th scope="row">{m.month}</th>
-                        <td>{hours(m.authorised_minutes)}</td>
-                        <td>{hours(m.scheduled_minutes)}</td>
-                        <td>{hours(m.completed_minutes)}</td>
-                        <td>{hours(m.remaining_minutes)}</td>
+                        <th scope="row">{crate::care::hours::month_label(&m.month)}</th>
+                        <td class="num">{hours(m.authorised_minutes)}</td>
+                        <td class="num">{hours(m.scheduled_minutes)}</td>
+                        <td class="num">{hours(m.completed_minutes)}</td>
+                        <td class="num">{hours(m.remaining_minutes)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
 }
 
 #[component]
 pub fn AssessmentList(rows: Vec<AssessmentRow>) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p>"No assessments yet."</p> }.into_any();
+        return view! { <p class="empty">"No assessments yet."</p> }.into_any();
     }
     view! {
         <ul class="assessments" aria-label="Assessments">
@@ -78,15 +80,15 @@ pub fn AppointmentTable(
     #[prop(optional)] on_edit: Option<Callback<AppointmentRow>>,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p>"No appointments."</p> }.into_any();
+        return view! { <p class="empty">"No appointments in this period."</p> }.into_any();
     }
     let show_staff = on_status.is_some() || rows.iter().any(|r| r.staff.is_some());
     view! {
-        <table aria-label="Appointments">
+        <TableScroll label="Appointments"><table aria-label="Appointments">
             <thead><tr>
                 <th scope="col">"Starts"</th><th scope="col">"Ends"</th><th scope="col">"Service"</th>
                 {show_staff.then(|| view! { <th scope="col">"Staff"</th> })}
-                <th scope="col">"Hours"</th><th scope="col">"Status"</th>
+                <th scope="col" class="num">"Hours"</th><th scope="col">"Status"</th>
                 {on_edit.is_some().then(|| view! { <th scope="col">"Change"</th> })}
             </tr></thead>
             <tbody>
@@ -112,7 +114,7 @@ pub fn AppointmentTable(
                                 }).collect_view()}
                             </select>
                         }.into_any(),
-                        None => view! { <span>{a.status.label()}</span> }.into_any(),
+                        None => view! { <span class=format!("badge {}", a.status.tone())>{a.status.label()}</span> }.into_any(),
                     };
                     view! {
                         <tr>
@@ -120,14 +122,14 @@ pub fn AppointmentTable(
                             <td>{a.ends.clone()}</td>
                             <td>{a.service_type}</td>
                             {show_staff.then(|| view! { <td>{a.staff.unwrap_or_default()}</td> })}
-                            <td>{hours(i64::from(a.minutes))}</td>
+                            <td class="num">{hours(i64::from(a.minutes))}</td>
                             <td>{status}</td>
                             {edit}
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
     .into_any()
 }

@@ -43,6 +43,18 @@ impl CaseStatus {
             CaseStatus::Cancelled => "Cancelled",
         }
     }
+
+    /// The badge's tone: what the status asks of the reader. The label is
+    /// always shown with it, so colour never carries the meaning alone.
+    pub fn tone(self) -> &'static str {
+        match self {
+            CaseStatus::Requested | CaseStatus::Received => "info",
+            CaseStatus::Accepted | CaseStatus::InProgress => "success",
+            CaseStatus::OnHold => "warning",
+            CaseStatus::Rejected => "danger",
+            CaseStatus::Completed | CaseStatus::Cancelled => "neutral",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,6 +81,15 @@ impl Urgency {
             Urgency::Routine => "Routine",
             Urgency::Urgent => "Urgent",
             Urgency::Emergency => "Emergency",
+        }
+    }
+
+    /// The badge's classes: tone and a shape of its own for each level.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Urgency::Routine => "badge neutral",
+            Urgency::Urgent => "badge warning urgent",
+            Urgency::Emergency => "badge danger emergency",
         }
     }
 }

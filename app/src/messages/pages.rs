@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::{PageTitle, TableScroll};
+
 use crate::error::AppError;
 use crate::messages::api::{
     SendMessage, SetTeamLead, UpdateMessaging, client_conversations, conversation, inbox,
@@ -90,7 +92,7 @@ fn thread_table(
         return view! { <p>"No conversations."</p> }.into_any();
     }
     view! {
-        <table aria-label=label>
+        <TableScroll label=label><table aria-label=label>
             <thead><tr>
                 <th scope="col">"Client"</th><th scope="col">"Case manager"</th>
                 <th scope="col">"Last message"</th><th scope="col">"Unread"</th><th scope="col">"Open"</th>
@@ -110,7 +112,7 @@ fn thread_table(
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
     .into_any()
 }
@@ -129,6 +131,7 @@ pub fn MessagesPage() -> impl IntoView {
     // The filters offer whoever appears in the unfiltered inbox.
     let everyone = Resource::new(|| (), |_| inbox(0, 0));
     view! {
+        <PageTitle text="Case Manager Messages" />
         <h1>"Case Manager Messages"</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -141,16 +144,20 @@ pub fn MessagesPage() -> impl IntoView {
                 cms.dedup();
                 view! {
                     <form class="filters" aria-label="Filter the messages" on:submit=|ev| ev.prevent_default()>
-                        <label for="inbox-client">"Client"</label>
-                        <select id="inbox-client" on:change:target=move |ev| client.set(ev.target().value().parse().unwrap_or(0))>
-                            <option value="0">"All clients"</option>
-                            {clients.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
-                        </select>
-                        <label for="inbox-cm">"Case manager"</label>
-                        <select id="inbox-cm" on:change:target=move |ev| cm.set(ev.target().value().parse().unwrap_or(0))>
-                            <option value="0">"All case managers"</option>
-                            {cms.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
-                        </select>
+                        <div class="field">
+                            <label for="inbox-client">"Client"</label>
+                            <select id="inbox-client" on:change:target=move |ev| client.set(ev.target().value().parse().unwrap_or(0))>
+                                <option value="0">"All clients"</option>
+                                {clients.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="inbox-cm">"Case manager"</label>
+                            <select id="inbox-cm" on:change:target=move |ev| cm.set(ev.target().value().parse().unwrap_or(0))>
+                                <option value="0">"All case managers"</option>
+                                {cms.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                            </select>
+                        </div>
                     </form>
                 }
             })}

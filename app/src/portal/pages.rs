@@ -3,6 +3,8 @@
 //! shows.
 
 use leptos::prelude::*;
+
+use crate::ui::{PageTitle, TableScroll};
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -39,6 +41,7 @@ pub fn TermsGate() -> impl IntoView {
             {move || Suspend::new(async move {
                 match terms.await {
                     Ok(t) => view! {
+                        <PageTitle text="Terms of use" />
                         <h1>"Terms of use"</h1>
                         <p>"Please read and accept the agency's terms of use before you continue."</p>
                         <div class="terms" role="document" aria-label="Terms of use">{t.text}</div>
@@ -96,37 +99,43 @@ pub fn PortalClientList(slug: String) -> impl IntoView {
     let slug_for_rows = slug.clone();
     view! {
         <form class="filters" aria-label="Filter my clients" on:submit=|ev| ev.prevent_default()>
-            <label for="filter-name">"Client name"</label>
-            <input id="filter-name" type="search" prop:value=move || name.get()
-                on:input:target=move |ev| {
-                    name.set(ev.target().value());
-                    let go = go_name.clone();
-                    debounced(typed, move || {
-                        let mut f = filter.get_untracked();
-                        f.name = name.get_untracked();
-                        go(f);
-                    });
-                } />
-            <label for="filter-relationship">"Relationship"</label>
-            <select id="filter-relationship" on:change:target=move |ev| {
-                let mut f = filter.get_untracked();
-                f.relationship = ev.target().value();
-                go_rel(f);
-            }>
-                <option value="" selected=move || filter.read().relationship.is_empty()>"Any"</option>
-                {Relationship::ALL.into_iter().map(|r| view! {
-                    <option value=r.key() selected=move || filter.read().relationship == r.key()>{r.label()}</option>
-                }).collect_view()}
-            </select>
-            <label for="filter-upcoming">
-                <input id="filter-upcoming" type="checkbox" prop:checked=move || filter.read().upcoming
-                    on:change:target=move |ev| {
-                        let mut f = filter.get_untracked();
-                        f.upcoming = ev.target().checked();
-                        go_up(f);
+            <div class="field">
+                <label for="filter-name">"Client name"</label>
+                <input id="filter-name" type="search" prop:value=move || name.get()
+                    on:input:target=move |ev| {
+                        name.set(ev.target().value());
+                        let go = go_name.clone();
+                        debounced(typed, move || {
+                            let mut f = filter.get_untracked();
+                            f.name = name.get_untracked();
+                            go(f);
+                        });
                     } />
-                "Has upcoming appointments"
-            </label>
+            </div>
+            <div class="field">
+                <label for="filter-relationship">"Relationship"</label>
+                <select id="filter-relationship" on:change:target=move |ev| {
+                    let mut f = filter.get_untracked();
+                    f.relationship = ev.target().value();
+                    go_rel(f);
+                }>
+                    <option value="" selected=move || filter.read().relationship.is_empty()>"Any"</option>
+                    {Relationship::ALL.into_iter().map(|r| view! {
+                        <option value=r.key() selected=move || filter.read().relationship == r.key()>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-upcoming">
+                    <input id="filter-upcoming" type="checkbox" prop:checked=move || filter.read().upcoming
+                        on:change:target=move |ev| {
+                            let mut f = filter.get_untracked();
+                            f.upcoming = ev.target().checked();
+                            go_up(f);
+                        } />
+                    "Has upcoming appointments"
+                </label>
+            </div>
         </form>
         <Transition fallback=|| view! { <p>"Loading clients…"</p> }>
             {move || {
@@ -138,7 +147,7 @@ pub fn PortalClientList(slug: String) -> impl IntoView {
                         }
                         Ok(rows) if rows.is_empty() => view! { <p>"No clients match these filters."</p> }.into_any(),
                         Ok(rows) => view! {
-                            <table aria-label="My clients">
+                            <TableScroll label="My clients"><table aria-label="My clients">
                                 <thead><tr>
                                     <th scope="col">"Client"</th><th scope="col">"Relationship"</th>
                                     <th scope="col">"Next appointment"</th><th scope="col">"Hours this month"</th>
@@ -153,7 +162,7 @@ pub fn PortalClientList(slug: String) -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></TableScroll>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -225,6 +234,7 @@ pub fn PortalClientPage(
                             aria-current=reports_now.then_some("page")>"Reports"</a>
                     });
                     let messaging = c.messaging;
+                    let title = format!("{} · {} portal", c.full_name, face.brand_name);
                     let messages_link = messaging.then(|| view! {
                         <a href=format!("/portal/{slug}/clients/{cid}?tab=messages")
                             aria-current=messages_now.then_some("page")>"Messages"</a>
@@ -232,6 +242,7 @@ pub fn PortalClientPage(
                     view! {
                         {branding(face)}
                         <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
+                        <PageTitle text=title />
                         <h1>{c.full_name.clone()}</h1>
                         <p>{format!("You are this client's {} case manager.", c.relationship.label())}</p>
                         <p class="zone-note">{c.zone.clone()}</p>
@@ -282,15 +293,21 @@ fn ScheduleTab(client_id: i32) -> impl IntoView {
         <section aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">"Schedule"</h2>
             <form class="filters" aria-label="Filter the schedule" on:submit=|ev| ev.prevent_default()>
-                <label for="schedule-from">"From"</label>
-                <input id="schedule-from" type="date" bind:value=from />
-                <label for="schedule-to">"To"</label>
-                <input id="schedule-to" type="date" bind:value=to />
-                <label for="schedule-status">"Status"</label>
-                <select id="schedule-status" on:change:target=move |ev| status.set(ev.target().value())>
-                    <option value="">"Any"</option>
-                    {AppointmentStatus::ALL.into_iter().map(|s| view! { <option value=s.key()>{s.label()}</option> }).collect_view()}
-                </select>
+                <div class="field">
+                    <label for="schedule-from">"From"</label>
+                    <input id="schedule-from" type="date" bind:value=from />
+                </div>
+                <div class="field">
+                    <label for="schedule-to">"To"</label>
+                    <input id="schedule-to" type="date" bind:value=to />
+                </div>
+                <div class="field">
+                    <label for="schedule-status">"Status"</label>
+                    <select id="schedule-status" on:change:target=move |ev| status.set(ev.target().value())>
+                        <option value="">"Any"</option>
+                        {AppointmentStatus::ALL.into_iter().map(|s| view! { <option value=s.key()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </div>
             </form>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -391,7 +408,7 @@ fn DocumentsTab(client_id: i32) -> impl IntoView {
                     match rows.await {
                         Ok(rows) if rows.is_empty() => view! { <p>"No documents are shared with you."</p> }.into_any(),
                         Ok(rows) => view! {
-                            <table aria-label="Shared documents">
+                            <TableScroll label="Shared documents"><table aria-label="Shared documents">
                                 <thead><tr><th scope="col">"Document"</th><th scope="col">"Category"</th><th scope="col">"Added"</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|d| view! {
@@ -402,7 +419,7 @@ fn DocumentsTab(client_id: i32) -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></TableScroll>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }

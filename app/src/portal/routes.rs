@@ -4,6 +4,8 @@
 //! hands over to `pages`.
 
 use leptos::prelude::*;
+
+use crate::ui::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::case_managers::api::{AcceptInvitation, invitation};
@@ -20,7 +22,13 @@ fn slug() -> impl Fn() -> String + Copy {
 
 #[component]
 fn Branding(face: PortalFace) -> impl IntoView {
-    let style = format!("border-top: 6px solid {}", face.brand_colour);
+    // The agency's colour fills the bar; its text is black or white,
+    // whichever reads better on it.
+    let style = format!(
+        "--brand: {}; --brand-ink: {}",
+        face.brand_colour,
+        crate::ui::ink_on(&face.brand_colour)
+    );
     let logo = face
         .has_logo
         .then(|| view! { <img src=format!("/portal/{}/logo", face.slug) alt=format!("{} logo", face.brand_name) height="48" /> });
@@ -50,6 +58,7 @@ pub fn PortalPage() -> impl IntoView {
                 if !face.enabled {
                     return view! {
                         <Branding face=face.clone() />
+                        <PageTitle text="The Case Manager Portal is turned off" />
                         <h1>"The Case Manager Portal is turned off"</h1>
                         <p>{format!("{} has turned its Case Manager Portal off. Please contact the agency.", face.brand_name)}</p>
                         <p>{face.contact_details.clone()}</p>
@@ -62,6 +71,7 @@ pub fn PortalPage() -> impl IntoView {
                     }
                     return view! {
                         <Branding face=face.clone() />
+                        <PageTitle text=format!("My clients · {} portal", face.brand_name) />
                         <h1>"My clients"</h1>
                         <p>{format!("Signed in as {}", me.display_name)}</p>
                         <nav aria-label="Portal"><a href=format!("/portal/{}/reports", face.slug)>"Reports"</a></nav>
@@ -73,7 +83,9 @@ pub fn PortalPage() -> impl IntoView {
                     _ => None,
                 };
                 view! {
+                    <section class="login portal-sign-in">
                     <Branding face=face.clone() />
+                    <PageTitle text={format!("{} Case Manager Portal", face.brand_name)} />
                     <h1>{format!("{} Case Manager Portal", face.brand_name)}</h1>
                     <crate::auth::idle::TimedOutNotice />
                     {(!face.welcome_message.is_empty()).then(|| view! { <p class="welcome">{face.welcome_message.clone()}</p> })}
@@ -89,6 +101,7 @@ pub fn PortalPage() -> impl IntoView {
                         <p><a href="/password-reset">"Forgot your password?"</a></p>
                     </crate::auth::pages::SignInFlow>
                     {(!face.contact_details.is_empty()).then(|| view! { <p class="contact">{face.contact_details.clone()}</p> })}
+                    </section>
                 }.into_any()
             })}
         </Suspense>
@@ -114,6 +127,7 @@ pub fn InvitationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 if let Some(Ok(_)) = accept.value().get() {
                     return view! {
+                        <PageTitle text="Your account is ready" />
                         <h1>"Your account is ready"</h1>
                         <p role="status">"You can now sign in with your e-mail address and the password you chose."</p>
                         <a href=format!("/portal/{}", slug())>"Go to the sign-in page"</a>
@@ -121,6 +135,7 @@ pub fn InvitationPage() -> impl IntoView {
                 }
                 match info.await {
                     Ok(i) => view! {
+                        <PageTitle text={format!("Join the {} Case Manager Portal", i.agency)} />
                         <h1>{format!("Join the {} Case Manager Portal", i.agency)}</h1>
                         <p>{format!("Welcome, {}. Choose a password for {}.", i.name, i.email)}</p>
                         <p class="hint">{format!("At least {} characters{}; common passwords are refused.", i.password_min_length,
@@ -142,6 +157,7 @@ pub fn InvitationPage() -> impl IntoView {
                         </ActionForm>
                     }.into_any(),
                     Err(e) => view! {
+                        <PageTitle text="Invitation" />
                         <h1>"Invitation"</h1>
                         <p role="alert">{e.to_string()}</p>
                     }.into_any(),

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::{PageTitle, TableScroll};
+
 use crate::reports::api::{
     AddReportSchedule, GenerateReport, SendReport, StopReportSchedule, client_reports,
     report_schedules,
@@ -26,7 +28,7 @@ pub fn ReportTable(rows: Vec<ReportRow>, #[prop(optional)] staff: bool) -> impl 
         return view! { <p>"No reports yet."</p> }.into_any();
     }
     view! {
-        <table aria-label="Reports">
+        <TableScroll label="Reports"><table aria-label="Reports">
             <thead><tr>
                 <th scope="col">"Report"</th>
                 <th scope="col">"Client"</th>
@@ -49,7 +51,7 @@ pub fn ReportTable(rows: Vec<ReportRow>, #[prop(optional)] staff: bool) -> impl 
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
     .into_any()
 }
@@ -201,6 +203,7 @@ pub fn ClientReportsSection(client_id: i32, recipients: Vec<Recipient>) -> impl 
 #[component]
 pub fn MyReports(rows: Resource<Result<Vec<ReportRow>, crate::error::AppError>>) -> impl IntoView {
     view! {
+        <PageTitle text="Reports" />
         <h1>"Reports"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -273,7 +276,7 @@ fn AutomatedReports(
                     match rows.await {
                         Ok(rows) if rows.is_empty() => view! { <p>"No automated reports yet."</p> }.into_any(),
                         Ok(rows) => view! {
-                            <table aria-label="Automated reports">
+                            <TableScroll label="Automated reports"><table aria-label="Automated reports">
                                 <thead><tr>
                                     <th scope="col">"Client"</th><th scope="col">"Report"</th><th scope="col">"When"</th>
                                     <th scope="col">"To"</th><th scope="col">"Next run"</th><th scope="col">"Last sent"</th><th scope="col">"Stop"</th>
@@ -297,7 +300,7 @@ fn AutomatedReports(
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></TableScroll>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }

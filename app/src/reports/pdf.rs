@@ -1,12 +1,15 @@
 //! Draws a [`ReportContent`] as a printable A4 PDF with the agency's
-//! colour and name at the top. Text uses the PDF standard fonts, so no
-//! font file ships with Caseport; they cover Windows-1252 (Western European
-//! letters, dashes, quotes, €), and printpdf writes `?` for anything else.
-//! CPU-bound: callers run it on a blocking thread.
+//! colour and name at the top. Text is set in Noto Sans (SIL Open Font
+//! License, `app/assets/fonts/OFL.txt`), built into the binary and
+//! subset into each PDF: the PDF standard fonts cover only Windows-1252,
+//! and names in Polish, Czech, Turkish, Vietnamese or Cyrillic came out
+//! as `?`. CPU-bound: callers run it on a blocking thread.
+
+use std::sync::LazyLock;
 
 use printpdf::{
-    BuiltinFont, Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 
 use crate::error::AppError;
@@ -23,6 +26,54 @@ const LINE: f32 = 4.6;
 /// uses it to estimate how many characters fit a column.
 const GLYPH: f32 = 0.52;
 const PT_PER_MM: f32 = 2.8346;
+
+static REGULAR: LazyLock<Option<ParsedFont>> = LazyLock::new(|| {
+    ParsedFont::from_bytes(
+        include_bytes!("../../assets/fonts/NotoSans-Regular.ttf"),
+        0,
+        &mut Vec::new(),
+    )
+});
+static BOLD: LazyLock<Option<ParsedFont>> = LazyLock::new(|| {
+    ParsedFont::from_bytes(
+        include_bytes!("../../assets/fonts/NotoSans-Bold.ttf"),
+        0,
+        &mut Vec::new(),
+    )
+});
+
+/// The two weights the report uses.
+#[derive(Clone, Copy)]
+enum Face {
+    Regular,
+    Bold,
+}
+
+/// The fonts as added to one document.
+struct Fonts {
+    regular: FontId,
+    bold: FontId,
+}
+
+impl Fonts {
+    fn add(doc: &mut PdfDocument) -> Result<Fonts, AppError> {
+        let (Some(regular), Some(bold)) = (REGULAR.as_ref(), BOLD.as_ref()) else {
+            tracing::error!("the report font could not be read");
+            return Err(AppError::Internal);
+        };
+        Ok(Fonts {
+            regular: doc.add_font(regular),
+            bold: doc.add_font(bold),
+        })
+    }
+
+    fn handle(&self, face: Face) -> PdfFontHandle {
+        PdfFontHandle::External(match face {
+            Face::Regular => self.regular.clone(),
+            Face::Bold => self.bold.clone(),
+        })
+    }
+}
 
 fn colour(hex: &str) -> Color {
     let hex = hex.trim().trim_start_matches('#');
@@ -90,6 +141,7 @@ struct Writer {
     pages: Vec<Vec<Op>>,
     y: f32,
     footer: String,
+    fonts: Fonts,
 }
 
 impl Writer {
@@ -101,12 +153,13 @@ impl Writer {
         &mut self.pages[last]
     }
 
-    fn text(&mut self, s: &str, x: f32, y: f32, font: BuiltinFont, size: f32, fill: Color) {
+    fn text(&mut self, s: &str, x: f32, y: f32, face: Face, size: f32, fill: Color) {
+        let font = self.fonts.handle(face);
         self.ops().extend([
             Op::SetFillColor { col: fill },
             Op::StartTextSection,
             Op::SetFont {
-                font: PdfFontHandle::Builtin(font),
+                font,
                 size: Pt(size),
             },
             Op::SetTextCursor {
@@ -156,6 +209,7 @@ impl Writer {
     fn finish(mut self) -> Vec<PdfPage> {
         let total = self.pages.len();
         let footer = self.footer.clone();
+        let font = self.fonts.handle(Face::Regular);
         for n in 0..total {
             let label = format!("{footer} · Page {} of {total}", n + 1);
             let ops = &mut self.pages[n];
@@ -163,7 +217,7 @@ impl Writer {
                 Op::SetFillColor { col: grey() },
                 Op::StartTextSection,
                 Op::SetFont {
-                    font: PdfFontHandle::Builtin(BuiltinFont::Helvetica),
+                    font: font.clone(),
                     size: Pt(7.5),
                 },
                 Op::SetTextCursor {
@@ -207,25 +261,11 @@ fn widths(s: &Section) -> Vec<f32> {
 fn table(w: &mut Writer, s: &Section) {
     w.room(16.0);
     w.y -= 7.0;
-    w.text(
-        &s.heading,
-        MARGIN,
-        w.y,
-        BuiltinFont::HelveticaBold,
-        12.5,
-        black(),
-    );
+    w.text(&s.heading, MARGIN, w.y, Face::Bold, 12.5, black());
     w.y -= 3.0;
     if s.rows.is_empty() {
         w.y -= LINE;
-        w.text(
-            &s.empty,
-            MARGIN,
-            w.y,
-            BuiltinFont::HelveticaOblique,
-            BODY_PT,
-            grey(),
-        );
+        w.text(&s.empty, MARGIN, w.y, Face::Regular, BODY_PT, grey());
         w.y -= 2.0;
         return;
     }
@@ -234,7 +274,7 @@ fn table(w: &mut Writer, s: &Section) {
         w.y -= LINE;
         let mut x = MARGIN;
         for (c, width) in s.columns.iter().zip(&cols) {
-            w.text(c, x, w.y, BuiltinFont::HelveticaBold, BODY_PT, black());
+            w.text(c, x, w.y, Face::Bold, BODY_PT, black());
             x += width;
         }
         w.y -= 1.6;
@@ -261,7 +301,7 @@ fn table(w: &mut Writer, s: &Section) {
                     text,
                     x,
                     top - LINE * (i as f32 + 1.0),
-                    BuiltinFont::Helvetica,
+                    Face::Regular,
                     BODY_PT,
                     black(),
                 );
@@ -277,10 +317,12 @@ fn table(w: &mut Writer, s: &Section) {
 /// The report as PDF bytes.
 pub fn render(r: &ReportContent) -> Result<Vec<u8>, AppError> {
     let title = format!("{} — {}", r.kind.label(), r.client_name);
+    let mut doc = PdfDocument::new(&title);
     let mut w = Writer {
         pages: vec![Vec::new()],
         y: PAGE_H,
         footer: format!("{} · Confidential: contains health information", r.agency),
+        fonts: Fonts::add(&mut doc)?,
     };
     // The agency's colour as a band across the top, its name on it.
     w.ops().extend([
@@ -300,30 +342,21 @@ pub fn render(r: &ReportContent) -> Result<Vec<u8>, AppError> {
             },
         },
     ]);
-    let white = Color::Rgb(Rgb::new(1.0, 1.0, 1.0, None));
-    w.text(
-        &r.agency,
-        MARGIN,
-        PAGE_H - 14.0,
-        BuiltinFont::HelveticaBold,
-        16.0,
-        white,
-    );
+    // Black or white, whichever reads better on the agency's colour.
+    let ink = if crate::ui::dark_text_on(&r.brand_colour) {
+        black()
+    } else {
+        Color::Rgb(Rgb::new(1.0, 1.0, 1.0, None))
+    };
+    w.text(&r.agency, MARGIN, PAGE_H - 14.0, Face::Bold, 16.0, ink);
     w.y = PAGE_H - 34.0;
-    w.text(
-        r.kind.label(),
-        MARGIN,
-        w.y,
-        BuiltinFont::HelveticaBold,
-        20.0,
-        black(),
-    );
+    w.text(r.kind.label(), MARGIN, w.y, Face::Bold, 20.0, black());
     w.y -= 8.0;
     w.text(
         &format!("Client: {}", r.client_name),
         MARGIN,
         w.y,
-        BuiltinFont::Helvetica,
+        Face::Regular,
         11.0,
         black(),
     );
@@ -332,7 +365,7 @@ pub fn render(r: &ReportContent) -> Result<Vec<u8>, AppError> {
         &format!("Period: {} to {}", r.from, r.to),
         MARGIN,
         w.y,
-        BuiltinFont::Helvetica,
+        Face::Regular,
         11.0,
         black(),
     );
@@ -341,13 +374,12 @@ pub fn render(r: &ReportContent) -> Result<Vec<u8>, AppError> {
         Some(name) => format!("Prepared for {name} on {}. {}", r.generated_at, r.zone),
         None => format!("Made on {}. {}", r.generated_at, r.zone),
     };
-    w.text(&made, MARGIN, w.y, BuiltinFont::Helvetica, 9.0, grey());
+    w.text(&made, MARGIN, w.y, Face::Regular, 9.0, grey());
     w.y -= 4.0;
     for s in &r.sections {
         table(&mut w, s);
     }
     let pages = w.finish();
-    let mut doc = PdfDocument::new(&title);
     let mut warnings = Vec::new();
     let bytes = doc
         .with_pages(pages)
@@ -409,6 +441,20 @@ mod tests {
             assert!(text.contains(&format!("Visit {i}:")), "row {i} missing");
         }
         assert!(text.contains(&format!("Page {pages} of {pages}")));
+    }
+
+    #[test]
+    fn names_in_any_european_script_print_as_written() {
+        let mut r = report(2);
+        r.client_name = "Łucja Dvořák Şükrü Nguyễn Thị Ánh Ольга".into();
+        r.agency = "Agência Ñandú".into();
+        let (_, text) = text_of(&render(&r).expect("renders"));
+        assert!(
+            text.contains("Łucja Dvořák Şükrü Nguyễn Thị Ánh Ольга"),
+            "{text}"
+        );
+        assert!(text.contains("Agência Ñandú"), "{text}");
+        assert!(!text.contains('?'), "{text}");
     }
 
     #[test]

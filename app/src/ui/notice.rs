@@ -1,6 +1,8 @@
 //! How a page says that something is missing or went wrong.
 
 use leptos::prelude::*;
+
+use crate::ui::PageTitle;
 use leptos_router::components::A;
 
 use crate::error::AppError;
@@ -13,6 +15,7 @@ pub fn NotFound() -> impl IntoView {
     crate::server_context::set_status(http::StatusCode::NOT_FOUND);
     view! {
         <section class="not-found">
+            <PageTitle text="Page not found" />
             <h1>"Page not found"</h1>
             <p>"There is nothing here, or you do not have access to it."</p>
             <A href="/">"Back to the start page"</A>

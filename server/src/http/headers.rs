@@ -33,7 +33,8 @@ pub async fn security_headers(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let cacheable = req.uri().path().starts_with("/pkg/");
+    let cacheable =
+        req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/style/");
     // A fresh nonce per response: the page renders it into its scripts
     // (see `http::router`), and only those scripts run.
     let nonce = hex::encode(rand::random::<[u8; 16]>());

@@ -1,6 +1,8 @@
 //! The screens of `activity::log`.
 
 use leptos::prelude::*;
+
+use crate::ui::{PageTitle, TableScroll};
 use leptos_router::hooks::use_query_map;
 
 use crate::activity::ActivityAction;
@@ -43,33 +45,42 @@ pub fn ActivityLogPage() -> impl IntoView {
     let typed = RwSignal::new(filter.get_untracked().text);
     let generation = RwSignal::new(0u64);
     view! {
+        <PageTitle text="Activity log" />
         <h1>"Activity log"</h1>
-        <form method="get" action="/activity" aria-label="Filter the activity log">
-            <label for="log-action">"Action"</label>
-            <select id="log-action" name="action"
-                on:change:target=move |ev| { let v = ev.target().value(); go(&|f| f.action = v.clone()) }>
-                <option value="" selected=move || filter.with(|f| f.action.is_empty())>"Any"</option>
-                {ActivityAction::ALL.iter().map(|a| {
-                    let key = a.key();
-                    let value = key.clone();
-                    view! { <option value=value selected=move || filter.with(|f| f.action == key)>{a.label()}</option> }
-                }).collect_view()}
-            </select>
-            <label for="log-text">"Person, client or e-mail"</label>
-            <input id="log-text" name="q" type="search" prop:value=move || typed.get()
-                on:input:target=move |ev| {
-                    typed.set(ev.target().value());
-                    crate::ui::debounced(generation, move || {
-                        let v = typed.get_untracked();
-                        go(&|f| f.text = v.clone());
-                    });
-                } />
-            <label for="log-from">"From"</label>
-            <input id="log-from" name="from" type="date" prop:value=move || filter.with(|f| f.from.clone())
-                on:change:target=move |ev| { let v = ev.target().value(); go(&|f| f.from = v.clone()) } />
-            <label for="log-to">"To"</label>
-            <input id="log-to" name="to" type="date" prop:value=move || filter.with(|f| f.to.clone())
-                on:change:target=move |ev| { let v = ev.target().value(); go(&|f| f.to = v.clone()) } />
+        <form class="filters" method="get" action="/activity" aria-label="Filter the activity log">
+            <div class="field">
+                <label for="log-action">"Action"</label>
+                <select id="log-action" name="action"
+                    on:change:target=move |ev| { let v = ev.target().value(); go(&|f| f.action = v.clone()) }>
+                    <option value="" selected=move || filter.with(|f| f.action.is_empty())>"Any"</option>
+                    {ActivityAction::ALL.iter().map(|a| {
+                        let key = a.key();
+                        let value = key.clone();
+                        view! { <option value=value selected=move || filter.with(|f| f.action == key)>{a.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="log-text">"Person, client or e-mail"</label>
+                <input id="log-text" name="q" type="search" prop:value=move || typed.get()
+                    on:input:target=move |ev| {
+                        typed.set(ev.target().value());
+                        crate::ui::debounced(generation, move || {
+                            let v = typed.get_untracked();
+                            go(&|f| f.text = v.clone());
+                        });
+                    } />
+            </div>
+            <div class="field">
+                <label for="log-from">"From"</label>
+                <input id="log-from" name="from" type="date" prop:value=move || filter.with(|f| f.from.clone())
+                    on:change:target=move |ev| { let v = ev.target().value(); go(&|f| f.from = v.clone()) } />
+            </div>
+            <div class="field">
+                <label for="log-to">"To"</label>
+                <input id="log-to" name="to" type="date" prop:value=move || filter.with(|f| f.to.clone())
+                    on:change:target=move |ev| { let v = ev.target().value(); go(&|f| f.to = v.clone()) } />
+            </div>
             <button type="submit">"Filter"</button>
         </form>
         <p><a href=move || format!("/activity/export.csv?{}", filter.with(LogFilter::query)) download="">
@@ -83,7 +94,7 @@ pub fn ActivityLogPage() -> impl IntoView {
                             format!("/activity?{}&before={b}", filter.with_untracked(LogFilter::query))
                         });
                         view! {
-                            <table aria-label="Activity">
+                            <TableScroll label="Activity"><table aria-label="Activity">
                                 <thead><tr>
                                     <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th>
                                     <th scope="col">"Subject"</th><th scope="col">"Details"</th><th scope="col">"From"</th>
@@ -96,7 +107,7 @@ pub fn ActivityLogPage() -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></TableScroll>
                             {next.map(|href| view! { <a href=href>"Older entries"</a> })}
                         }.into_any()
                     }

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::ui::{PageTitle, TableScroll};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::agency::AccessStatus;
@@ -29,6 +31,7 @@ pub fn CaseManagerDirectoryPage() -> impl IntoView {
     }
     let rows = Resource::new(move || query.get(), list_case_managers);
     view! {
+        <PageTitle text="Case managers" />
         <h1>"Case managers"</h1>
         <label for="cm-search">"Search case managers"</label>
         <input id="cm-search" type="search" bind:value=text />
@@ -36,7 +39,7 @@ pub fn CaseManagerDirectoryPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(rows) => view! {
-                        <table aria-label="Case managers">
+                        <TableScroll label="Case managers"><table aria-label="Case managers">
                             <thead><tr>
                                 <th scope="col">"Name"</th><th scope="col">"E-mail"</th>
                                 <th scope="col">"Organisation"</th><th scope="col">"Portal access"</th>
@@ -51,7 +54,7 @@ pub fn CaseManagerDirectoryPage() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -186,6 +189,7 @@ pub fn CaseManagerPage() -> impl IntoView {
                 let error = Signal::derive(move || update.value().get().and_then(Result::err));
                 let revoked = p.row.access == AccessStatus::Revoked;
                 view! {
+                    <PageTitle text={p.row.name.clone()} />
                     <h1>{p.row.name.clone()}</h1>
                     {outcome}
                     <section aria-labelledby="details-heading">
@@ -246,14 +250,14 @@ pub fn CaseManagerPage() -> impl IntoView {
                             </form>
                             <p class="hint">"Suspended: cannot sign in, can be re-activated. Revoked: permanent; only a new invitation lets them back in. A change ends their open sessions at once."</p>
                         })}
-                        <table aria-label="Access history">
+                        <TableScroll label="Access history"><table aria-label="Access history">
                             <thead><tr><th scope="col">"When"</th><th scope="col">"Change"</th><th scope="col">"Reason"</th><th scope="col">"By"</th></tr></thead>
                             <tbody>
                                 {p.history.into_iter().map(|h| view! {
                                     <tr><td>{h.at}</td><td>{format!("{} → {}", h.from.label(), h.to.label())}</td><td>{h.reason}</td><td>{h.by}</td></tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                     </section>
                     <section aria-labelledby="clients-heading">
                         <h2 id="clients-heading">"Clients"</h2>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::ui::{PageTitle, TableScroll};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::AccessStatus;
@@ -26,6 +28,7 @@ pub fn AgencyClientsPage() -> impl IntoView {
         |(q, a)| list_agency_clients(q, a),
     );
     view! {
+        <PageTitle text="Clients" />
         <h1>"Clients"</h1>
         <label for="client-search">"Search clients"</label>
         <input id="client-search" type="search" bind:value=text />
@@ -37,7 +40,7 @@ pub fn AgencyClientsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(rows) => view! {
-                        <table aria-label="Clients">
+                        <TableScroll label="Clients"><table aria-label="Clients">
                             <thead><tr><th scope="col">"Client"</th><th scope="col">"Case managers"</th><th scope="col">"Status"</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|c| view! {
@@ -48,7 +51,7 @@ pub fn AgencyClientsPage() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -114,6 +117,7 @@ pub fn AgencyClientPage() -> impl IntoView {
                 let chosen_cm = RwSignal::new(cms.first().map(|m| m.id).unwrap_or(0));
                 let chosen_rel = RwSignal::new(Relationship::Primary);
                 view! {
+                    <PageTitle text={c.full_name.clone()} />
                     <h1>{c.full_name.clone()}</h1>
                     {notice}
                     {problem}
@@ -129,7 +133,7 @@ pub fn AgencyClientPage() -> impl IntoView {
                     <TeamLeadPicker client_id=cid />
                     <section aria-labelledby="cms-heading">
                         <h2 id="cms-heading">"Case Managers"</h2>
-                        <table aria-label="Assigned case managers">
+                        <TableScroll label="Assigned case managers"><table aria-label="Assigned case managers">
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"Relationship"</th><th scope="col">"Portal access"</th><th scope="col">"Actions"</th></tr></thead>
                             <tbody>
                                 {c.assignments.into_iter().map(|a| {
@@ -147,7 +151,7 @@ pub fn AgencyClientPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                         <form aria-label="Assign a case manager" on:submit=move |ev| {
                             ev.prevent_default();
                             assign.dispatch(AssignCaseManager { client_id: cid, case_manager_id: chosen_cm.get(), relationship: chosen_rel.get() });

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::TableScroll;
+
 use crate::agency::Sharing;
 use crate::agency::documents::api::{
     SetCategorySharing, SetDocumentShared, client_documents, document_categories,
@@ -16,7 +18,7 @@ pub fn CategorySettings() -> impl IntoView {
             {move || Suspend::new(async move {
                 match cats.await {
                     Ok(rows) => view! {
-                        <table aria-label="Document categories">
+                        <TableScroll label="Document categories"><table aria-label="Document categories">
                             <thead><tr><th scope="col">"Category"</th><th scope="col">"Shared with case managers"</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|c| {
@@ -40,7 +42,7 @@ pub fn CategorySettings() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></TableScroll>
                         <p class="hint">"Never: always private, even if a document is marked. Always: shared automatically. Manual: per document."</p>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -66,7 +68,9 @@ pub fn ClientDocuments(client_id: i32, client_name: String) -> impl IntoView {
             {move || share.value().get().and_then(Result::err).map(|e| view! { <p role="alert">{e.to_string()}</p> })}
             <form aria-label="Upload a document" method="post" action=action enctype="multipart/form-data">
                 <label for="doc-file">"File"</label>
-                <input id="doc-file" name="file" type="file" required />
+                <p class="hint" id="doc-file-hint">"PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or plain text. Caseport checks what the file really is, whatever its name says."</p>
+                <input id="doc-file" name="file" type="file" required aria-describedby="doc-file-hint"
+                    accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.txt,.csv,.md,.log" />
                 <label for="doc-category">"Category"</label>
                 <select id="doc-category" name="category_id">
                     <Suspense fallback=|| ()>
@@ -90,7 +94,7 @@ pub fn ClientDocuments(client_id: i32, client_name: String) -> impl IntoView {
                     match docs.await {
                         Ok(rows) if rows.is_empty() => view! { <p>"No documents yet."</p> }.into_any(),
                         Ok(rows) => view! {
-                            <table aria-label=format!("Documents of {client_name}")>
+                            <TableScroll label={format!("Documents of {client_name}")}><table aria-label=format!("Documents of {client_name}")>
                                 <thead><tr>
                                     <th scope="col">"Name"</th><th scope="col">"Category"</th>
                                     <th scope="col">"Uploaded"</th><th scope="col">"Case managers"</th>
@@ -133,7 +137,7 @@ pub fn ClientDocuments(client_id: i32, client_name: String) -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></TableScroll>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }

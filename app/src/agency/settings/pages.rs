@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::ui::PageTitle;
+
 use crate::agency::documents::pages::CategorySettings;
 use crate::agency::settings::api::{UpdatePortalSettings, get_portal_settings};
 use crate::agency::settings::{PortalSettings, SettingsChange};
@@ -21,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
         None => None,
     };
     view! {
+        <PageTitle text="Settings" />
         <h1>"Settings"</h1>
         {outcome}
         <Suspense fallback=|| view! { <p>"Loading settings…"</p> }>

@@ -5,6 +5,8 @@ use crate::auth::reset::api::{
 };
 use crate::error::AppError;
 use leptos::prelude::*;
+
+use crate::ui::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 /// `/password-reset`: ask for a link; with `?token=…`, choose the new
@@ -26,6 +28,7 @@ pub fn PasswordResetPage() -> impl IntoView {
 fn RequestForm() -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     view! {
+        <PageTitle text="Reset your password" />
         <h1>"Reset your password"</h1>
         {move || match request.value().get() {
             Some(Ok(())) => Some(view! {
@@ -59,6 +62,7 @@ fn NewPasswordForm(token: String) -> impl IntoView {
         }
     };
     view! {
+        <PageTitle text="Choose a new password" />
         <h1>"Choose a new password"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {

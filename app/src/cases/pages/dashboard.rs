@@ -9,8 +9,8 @@ use crate::cases::api::{BulkTransition, list_cases, practice_doctors};
 use crate::cases::filters::CaseFilter;
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseSide, CaseStatus};
-use crate::ui::ErrorNotice;
 use crate::ui::encode;
+use crate::ui::{ConfirmDialog, ErrorNotice, TableScroll};
 
 /// How long typing must pause before the list follows.
 const DEBOUNCE_MS: u32 = 300;
@@ -100,78 +100,83 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
         <section class="case-dashboard">
             <form class="filters" aria-label="Filter cases" on:submit=|ev| ev.prevent_default()>
                 {(role == Role::PracticeCaseManager).then(|| view! {
-                    <label for="filter-doctor">"Doctor"</label>
-                    <Suspense fallback=|| ()>
-                        <select id="filter-doctor"
-                            on:change:target=move |ev| {
-                                let v = ev.target().value();
-                                set_doctor(&|f| f.doctor = v.parse().ok());
-                            }
-                        >
-                            <option value="" selected=move || filter.read().doctor.is_none()>"All doctors"</option>
-                            {move || Suspend::new(async move {
-                                doctors.await.into_iter().map(|d| {
-                                    let id = d.user_id;
-                                    view! {
-                                        <option value=id.to_string() selected=move || filter.read().doctor == Some(id)>
-                                            {d.name}
-                                        </option>
-                                    }
-                                }).collect_view()
-                            })}
-                        </select>
-                    </Suspense>
+                    <div class="field">
+                        <label for="filter-doctor">"Doctor"</label>
+                        <Suspense fallback=|| ()>
+                            <select id="filter-doctor"
+                                on:change:target=move |ev| {
+                                    let v = ev.target().value();
+                                    set_doctor(&|f| f.doctor = v.parse().ok());
+                                }
+                            >
+                                <option value="" selected=move || filter.read().doctor.is_none()>"All doctors"</option>
+                                {move || Suspend::new(async move {
+                                    doctors.await.into_iter().map(|d| {
+                                        let id = d.user_id;
+                                        view! {
+                                            <option value=id.to_string() selected=move || filter.read().doctor == Some(id)>
+                                                {d.name}
+                                            </option>
+                                        }
+                                    }).collect_view()
+                                })}
+                            </select>
+                        </Suspense>
+                    </div>
                 })}
-                <label for="filter-status">"Status"</label>
-                <select id="filter-status" on:change:target=move |ev| {
-                    let v = ev.target().value();
-                    set_status(&|f| f.status = CaseStatus::from_key(&v));
-                }>
-                    <option value="" selected=move || filter.read().status.is_none()>"Any status"</option>
-                    {CaseStatus::ALL.into_iter().map(|s| view! {
-                        <option value=s.key() selected=move || filter.read().status == Some(s)>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-                <label for="filter-side">"Role on the case"</label>
-                <select id="filter-side" on:change:target=move |ev| {
-                    let v = ev.target().value();
-                    set_side(&|f| f.side = CaseSide::from_key(&v));
-                }>
-                    <option value="" selected=move || filter.read().side.is_none()>"Any role"</option>
-                    {CaseSide::ALL.into_iter().map(|s| view! {
-                        <option value=s.key() selected=move || filter.read().side == Some(s)>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-                <label for="filter-from">"Updated from"</label>
-                <input id="filter-from" type="date"
-                    prop:value=move || filter.read().from.map(|d| d.to_string()).unwrap_or_default()
-                    on:change:target=move |ev| {
+                <div class="field">
+                    <label for="filter-status">"Status"</label>
+                    <select id="filter-status" on:change:target=move |ev| {
                         let v = ev.target().value();
-                        set_from(&|f| f.from = v.parse().ok());
-                    }
-                />
-                <label for="filter-to">"Updated to"</label>
-                <input id="filter-to" type="date"
-                    prop:value=move || filter.read().to.map(|d| d.to_string()).unwrap_or_default()
-                    on:change:target=move |ev| {
+                        set_status(&|f| f.status = CaseStatus::from_key(&v));
+                    }>
+                        <option value="" selected=move || filter.read().status.is_none()>"Any status"</option>
+                        {CaseStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=move || filter.read().status == Some(s)>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-side">"Role on the case"</label>
+                    <select id="filter-side" on:change:target=move |ev| {
                         let v = ev.target().value();
-                        set_to(&|f| f.to = v.parse().ok());
-                    }
-                />
-                <label for="filter-q">"Search patient or reason"</label>
-                <input id="filter-q" type="search" autocomplete="off"
-                    prop:value=move || text.get()
-                    on:input:target=move |ev| on_type(ev.target().value())
-                />
+                        set_side(&|f| f.side = CaseSide::from_key(&v));
+                    }>
+                        <option value="" selected=move || filter.read().side.is_none()>"Any role"</option>
+                        {CaseSide::ALL.into_iter().map(|s| view! {
+                            <option value=s.key() selected=move || filter.read().side == Some(s)>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-from">"Updated from"</label>
+                    <input id="filter-from" type="date"
+                        prop:value=move || filter.read().from.map(|d| d.to_string()).unwrap_or_default()
+                        on:change:target=move |ev| {
+                            let v = ev.target().value();
+                            set_from(&|f| f.from = v.parse().ok());
+                        }
+                    />
+                </div>
+                <div class="field">
+                    <label for="filter-to">"Updated to"</label>
+                    <input id="filter-to" type="date"
+                        prop:value=move || filter.read().to.map(|d| d.to_string()).unwrap_or_default()
+                        on:change:target=move |ev| {
+                            let v = ev.target().value();
+                            set_to(&|f| f.to = v.parse().ok());
+                        }
+                    />
+                </div>
+                <div class="field wide">
+                    <label for="filter-q">"Search patient or reason"</label>
+                    <input id="filter-q" type="search" autocomplete="off"
+                        prop:value=move || text.get()
+                        on:input:target=move |ev| on_type(ev.target().value())
+                    />
+                </div>
             </form>
-            <p class="toolbar">
-                <A href="/cases/new">"New referral"</A>
-                " "
-                <a href=move || format!("/cases/export.csv?{}", filter.get().to_query_string()) download="cases.csv">
-                    "Export CSV"
-                </a>
-            </p>
-            <Transition fallback=|| view! { <p>"Loading cases…"</p> }>
+            <Transition fallback=|| view! { <LoadingRows /> }>
                 {move || Suspend::new(async move {
                     match cases.await {
                         Ok(page) => {
@@ -181,12 +186,22 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
                                 format!("/?{qs}{sep}after={}", encode(&cursor))
                             });
                             view! {
-                                <p data-testid="case-count" aria-live="polite">{format!("{} cases", page.total)}</p>
+                                <StatusSummary counts=page.by_status.clone() filter=filter.get_untracked() />
+                                <div class="toolbar">
+                                    <p data-testid="case-count" aria-live="polite">{format!("{} cases", page.total)}</p>
+                                    <span class="spacer"></span>
+                                    <A href="/cases/new" attr:class="button">"New referral"</A>
+                                    <a class="button secondary" href=move || format!("/cases/export.csv?{}", filter.get().to_query_string()) download="cases.csv">
+                                        "Export CSV"
+                                    </a>
+                                </div>
                                 <CaseTable rows=page.rows bulk selectable=role != Role::Staff />
-                                {next.map(|href| view! { <A href=href>"Next page"</A> })}
-                                {after.get_untracked().map(|_| view! {
-                                    " " <a href=move || format!("/?{}", filter.get().to_query_string())>"First page"</a>
-                                })}
+                                <p class="actions">
+                                    {after.get_untracked().map(|_| view! {
+                                        <a class="button secondary" href=move || format!("/?{}", filter.get().to_query_string())>"First page"</a>
+                                    })}
+                                    {next.map(|href| view! { <A href=href attr:class="button secondary">"Next page"</A> })}
+                                </p>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -197,8 +212,63 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
     }
 }
 
+/// A count per status for the current filters; each one is a link that
+/// applies that status (and "All" drops it).
+#[component]
+fn StatusSummary(counts: Vec<(CaseStatus, u64)>, filter: CaseFilter) -> impl IntoView {
+    if counts.is_empty() {
+        return ().into_any();
+    }
+    let all: u64 = counts.iter().map(|(_, n)| n).sum();
+    let current = filter.status;
+    let href = move |status: Option<CaseStatus>| {
+        let qs = CaseFilter {
+            status,
+            ..filter.clone()
+        }
+        .to_query_string();
+        if qs.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/?{qs}")
+        }
+    };
+    let item = move |status: Option<CaseStatus>, label: &'static str, n: u64| {
+        // A plain link: `A` would mark every one of them current, as they
+        // share the path and differ only in the query.
+        let here = (current == status).then_some("true");
+        view! {
+            <li>
+                <a href=href(status) aria-current=here>
+                    <span class="count">{n}</span>
+                    <span class="label">{label}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav aria-label="Cases by status">
+            <ul class="status-summary">
+                {item(None, "All statuses", all)}
+                {counts.into_iter().map(|(s, n)| item(Some(s), s.label(), n)).collect_view()}
+            </ul>
+        </nav>
+    }
+    .into_any()
+}
+
+/// Placeholder rows while the first page loads.
+#[component]
+fn LoadingRows() -> impl IntoView {
+    view! {
+        <div class="skeleton" role="status" aria-label="Loading cases">
+            <span></span><span></span><span></span><span></span><span></span><span></span>
+        </div>
+    }
+}
+
 /// A table of cases; with `selectable`, rows can be picked for a bulk
-/// accept or reject.
+/// accept or reject (a reject asks first).
 #[component]
 pub fn CaseTable(
     rows: Vec<CaseRow>,
@@ -206,10 +276,17 @@ pub fn CaseTable(
     selectable: bool,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p>"No cases match."</p> }.into_any();
+        return view! {
+            <div class="empty">
+                <strong>"No cases match"</strong>
+                "Clear a filter or choose another status above. New referrals appear here as soon as they are sent."
+            </div>
+        }
+        .into_any();
     }
     let selected: RwSignal<Vec<(i32, i32)>> = RwSignal::new(Vec::new());
     let reason = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
     let run = move |transition: Transition| {
         let items = selected.get_untracked();
         let reason = RejectionReason::from_key(&reason.get_untracked());
@@ -219,6 +296,15 @@ pub fn CaseTable(
             reason,
             note: None,
         });
+    };
+    let count = move || selected.read().len();
+    let cases_word = move || {
+        let n = count();
+        if n == 1 {
+            "1 case".to_string()
+        } else {
+            format!("{n} cases")
+        }
     };
     let outcomes = move || {
         bulk.value().get().map(|r| match r {
@@ -234,23 +320,30 @@ pub fn CaseTable(
     };
     view! {
         {selectable.then(|| view! {
-            <div class="bulk" role="group" aria-label="Selected cases">
-                <button type="button" on:click=move |_| run(Transition::Accept)
-                    disabled=move || selected.read().is_empty()>"Accept selected"</button>
+            <div class="bulk actions" role="group" aria-label="Selected cases" hidden=move || count() == 0>
+                <strong>{move || format!("{} selected", cases_word())}</strong>
+                <button type="button" on:click=move |_| run(Transition::Accept)>"Accept selected"</button>
                 <label for="bulk-reason">"Rejection reason"</label>
                 <select id="bulk-reason" on:change:target=move |ev| reason.set(ev.target().value())>
                     <option value="">"Choose a reason"</option>
                     {RejectionReason::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
                 </select>
-                <button type="button" on:click=move |_| run(Transition::Reject)
-                    disabled=move || selected.read().is_empty()>"Reject selected"</button>
+                <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Reject selected"</button>
             </div>
+            <ConfirmDialog
+                open=confirming
+                title=Signal::derive(move || format!("Reject {}?", cases_word()))
+                body=Signal::derive(move || "The referring doctors see the rejection and its reason on the case.".to_string())
+                confirm=Signal::derive(move || format!("Reject {}", cases_word()))
+                on_confirm=Callback::new(move |_| run(Transition::Reject))
+            />
             {outcomes}
         })}
+        <TableScroll label="Cases">
         <table aria-label="Cases">
             <thead>
                 <tr>
-                    {selectable.then(|| view! { <th scope="col">"Select"</th> })}
+                    {selectable.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
                     <th scope="col">"Patient"</th>
                     <th scope="col">"Reason"</th>
                     <th scope="col">"Status"</th>
@@ -264,8 +357,9 @@ pub fn CaseTable(
                 {rows.into_iter().map(|r| {
                     let key = (r.id, r.version);
                     let label = format!("Select {}", r.patient_name);
+                    let row_class = if r.urgency == crate::cases::Urgency::Routine { "" } else { "urgent-row" };
                     view! {
-                        <tr>
+                        <tr class=row_class>
                             {selectable.then(|| view! {
                                 <td>
                                     <input type="checkbox" aria-label=label
@@ -281,16 +375,17 @@ pub fn CaseTable(
                             })}
                             <td><A href=format!("/cases/{}", r.id)>{r.patient_name}</A></td>
                             <td>{r.reason}</td>
-                            <td>{r.status.label()}</td>
-                            <td>{r.urgency.label()}</td>
+                            <td><span class=format!("badge {}", r.status.tone())>{r.status.label()}</span></td>
+                            <td><span class=r.urgency.badge()>{r.urgency.label()}</span></td>
                             <td>{r.referred_by}</td>
                             <td>{r.referred_to}</td>
-                            <td>{r.updated_at}</td>
+                            <td><time>{r.updated_at}</time></td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
+        </TableScroll>
     }
     .into_any()
 }

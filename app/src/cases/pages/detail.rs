@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::ui::PageTitle;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -100,52 +102,76 @@ fn CaseView(
         })
         .collect_view();
     let can_reject = c.allowed.contains(&Transition::Reject);
+    let has_actions = !c.allowed.is_empty();
     view! {
         <article class="case">
-            <h1>{c.patient_name.clone()}</h1>
-            <dl>
-                <dt>"Status"</dt><dd data-testid="case-status">{c.status.label()}</dd>
-                {c.rejection.clone().map(|r| view! { <dt>"Rejection reason"</dt><dd>{r}</dd> })}
-                <dt>"Urgency"</dt><dd>{c.urgency.label()}</dd>
-                <dt>"Reason"</dt><dd>{c.reason.clone()}</dd>
-                <dt>"Referred by"</dt><dd>{c.referred_by.clone()}</dd>
-                <dt>"Referred to"</dt><dd>{c.referred_to.clone()}</dd>
-                <dt>"Associated"</dt><dd>{c.associates.join(", ")}</dd>
-                <dt>"Date of birth"</dt><dd>{c.patient_date_of_birth.clone().unwrap_or_default()}</dd>
-                <dt>"Contact"</dt><dd>{c.patient_contact.clone().unwrap_or_default()}</dd>
-                <dt>"Notes"</dt><dd>{c.notes.clone().unwrap_or_default()}</dd>
-                {c.parent_case_id.map(|p| view! {
-                    <dt>"Referred on from"</dt><dd><A href=format!("/cases/{p}")>{format!("Case #{p}")}</A></dd>
-                })}
-            </dl>
-            <div role="group" aria-label="Case actions">{buttons}</div>
-            {can_reject.then(|| view! {
-                <fieldset>
-                    <legend>"Reject"</legend>
-                    <label for="reject-reason">"Reason"</label>
-                    <select id="reject-reason" on:change:target=move |ev| reason.set(ev.target().value())>
-                        <option value="">"Choose a reason"</option>
-                        {RejectionReason::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
-                    </select>
-                    <label for="reject-note">"Note for the referring doctor"</label>
-                    <input id="reject-note" on:input:target=move |ev| reject_note.set(ev.target().value()) />
-                    <button type="button" on:click=move |_| {
-                        transition.dispatch(TransitionCase {
-                            id,
-                            version,
-                            transition: Transition::Reject,
-                            reason: RejectionReason::from_key(&reason.get_untracked()),
-                            note: Some(reject_note.get_untracked()),
-                        });
-                    }>"Reject case"</button>
-                </fieldset>
-            })}
-            {c.can_modify.then(|| view! { <EditCase c=c.clone() modify /> })}
-            {c.can_refer.then(|| view! { <ReferOn id version refer /> })}
-            <h2>"History"</h2>
-            <ol aria-label="History" class="history">
-                {c.history.into_iter().map(|h| view! { <li>{h.text}", "<time>{h.at}</time></li> }).collect_view()}
-            </ol>
+            <nav aria-label="Breadcrumb" class="breadcrumbs">
+                <ol><li><A href="/">"Cases"</A></li><li><span aria-current="page">{format!("Case #{id}")}</span></li></ol>
+            </nav>
+            <div class="headline">
+                <PageTitle text={c.patient_name.clone()} />
+                <h1>{c.patient_name.clone()}</h1>
+                <span class=format!("badge {}", c.status.tone())>{c.status.label()}</span>
+                <span class=c.urgency.badge()>{c.urgency.label()}</span>
+            </div>
+            <div class="case-layout">
+                <div>
+                    {view! { <section class="panel" aria-labelledby="details-heading">
+                        <h2 id="details-heading">"Details"</h2>
+                        <dl>
+                            <dt>"Status"</dt><dd data-testid="case-status">{c.status.label()}</dd>
+                            {c.rejection.clone().map(|r| view! { <dt>"Rejection reason"</dt><dd>{r}</dd> })}
+                            <dt>"Urgency"</dt><dd>{c.urgency.label()}</dd>
+                            <dt>"Reason"</dt><dd>{c.reason.clone()}</dd>
+                            <dt>"Referred by"</dt><dd>{c.referred_by.clone()}</dd>
+                            <dt>"Referred to"</dt><dd>{c.referred_to.clone()}</dd>
+                            <dt>"Associated"</dt><dd>{c.associates.join(", ")}</dd>
+                            <dt>"Date of birth"</dt><dd>{c.patient_date_of_birth.clone().unwrap_or_default()}</dd>
+                            <dt>"Contact"</dt><dd>{c.patient_contact.clone().unwrap_or_default()}</dd>
+                            <dt>"Notes"</dt><dd>{c.notes.clone().unwrap_or_default()}</dd>
+                            {c.parent_case_id.map(|p| view! {
+                                <dt>"Referred on from"</dt><dd><A href=format!("/cases/{p}")>{format!("Case #{p}")}</A></dd>
+                            })}
+                        </dl>
+                    </section> }.into_any()}
+                    {has_actions.then(|| view! {
+                        <section class="panel" aria-labelledby="decide-heading">
+                            <h2 id="decide-heading">"Decide"</h2>
+                            <div role="group" aria-label="Case actions">{buttons}</div>
+                            {can_reject.then(|| view! {
+                                <fieldset>
+                                    <legend>"Reject"</legend>
+                                    <label for="reject-reason">"Reason"</label>
+                                    <select id="reject-reason" on:change:target=move |ev| reason.set(ev.target().value())>
+                                        <option value="">"Choose a reason"</option>
+                                        {RejectionReason::ALL.into_iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
+                                    </select>
+                                    <label for="reject-note">"Note for the referring doctor"</label>
+                                    <input id="reject-note" on:input:target=move |ev| reject_note.set(ev.target().value()) />
+                                    <button type="button" class="danger" on:click=move |_| {
+                                        transition.dispatch(TransitionCase {
+                                            id,
+                                            version,
+                                            transition: Transition::Reject,
+                                            reason: RejectionReason::from_key(&reason.get_untracked()),
+                                            note: Some(reject_note.get_untracked()),
+                                        });
+                                    }>"Reject case"</button>
+                                </fieldset>
+                            })}
+                        </section>
+                    }.into_any())}
+                    {c.can_modify.then(|| view! { <section class="panel"><EditCase c=c.clone() modify /></section> }.into_any())}
+                    {c.can_refer.then(|| view! { <section class="panel"><ReferOn id version refer /></section> }.into_any())}
+                </div>
+                {view! { <section class="panel" aria-labelledby="history-heading">
+                    <h2 id="history-heading">"History"</h2>
+                    {c.history.is_empty().then(|| view! { <p class="muted">"No changes yet."</p> })}
+                    <ol aria-label="History" class="history">
+                        {c.history.into_iter().map(|h| view! { <li>{h.text}<span class="visually-hidden">", "</span><time>{h.at}</time></li> }).collect_view()}
+                    </ol>
+                </section> }.into_any()}
+            </div>
         </article>
     }
 }

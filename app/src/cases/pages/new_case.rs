@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 
+use crate::ui::{ErrorSummary, PageTitle};
+
 use crate::cases::NewCase;
 use crate::cases::Urgency;
 use crate::cases::api::{CreateCase, doctor_directory, practice_doctors};
-use crate::error::AppError;
 
 /// A new referral. Doctors refer as themselves; a practice case manager
 /// picks which of their practice's doctors refers.
@@ -32,14 +33,26 @@ pub fn NewCasePage() -> impl IntoView {
             _ => String::new(),
         }
     };
-    let general_error = move || match create.value().get() {
-        Some(Err(AppError::Validation(_))) | None | Some(Ok(_)) => None,
-        Some(Err(e)) => Some(view! { <p role="alert">{e.to_string()}</p> }),
+    let failed = Signal::derive(move || create.value().get().and_then(Result::err));
+    let invalid = move |field: &'static str| {
+        move || {
+            failed
+                .get()
+                .is_some_and(|e| !e.field_messages(field).is_empty())
+                .to_string()
+        }
     };
     let opt = |s: String| if s.trim().is_empty() { None } else { Some(s) };
     view! {
+        <PageTitle text="New referral" />
         <h1>"New referral"</h1>
-        {general_error}
+        <ErrorSummary error=failed fields=&[
+            ("patient_name", "new-patient"),
+            ("patient_date_of_birth", "new-dob"),
+            ("reason", "new-reason"),
+            ("referred_by", "new-by"),
+            ("referred_to", "new-to"),
+        ] />
         <form class="new-case" aria-label="New referral" on:submit=move |ev| {
             ev.prevent_default();
             create.dispatch(CreateCase { case: NewCase {
@@ -55,16 +68,16 @@ pub fn NewCasePage() -> impl IntoView {
             }});
         }>
             <label for="new-patient">"Patient name"</label>
-            <input id="new-patient" required on:input:target=move |ev| patient.set(ev.target().value()) />
-            <span class="field-error">{field_error("patient_name")}</span>
+            <input id="new-patient" aria-invalid=invalid("patient_name") aria-describedby="new-patient-error" required on:input:target=move |ev| patient.set(ev.target().value()) />
+            <span class="field-error" id="new-patient-error">{field_error("patient_name")}</span>
             <label for="new-dob">"Date of birth"</label>
-            <input id="new-dob" type="date" on:input:target=move |ev| dob.set(ev.target().value()) />
-            <span class="field-error">{field_error("patient_date_of_birth")}</span>
+            <input id="new-dob" aria-invalid=invalid("patient_date_of_birth") aria-describedby="new-dob-error" type="date" on:input:target=move |ev| dob.set(ev.target().value()) />
+            <span class="field-error" id="new-dob-error">{field_error("patient_date_of_birth")}</span>
             <label for="new-contact">"Patient contact"</label>
             <input id="new-contact" on:input:target=move |ev| contact.set(ev.target().value()) />
             <label for="new-reason">"Reason for referral"</label>
-            <textarea id="new-reason" required on:input:target=move |ev| reason.set(ev.target().value())></textarea>
-            <span class="field-error">{field_error("reason")}</span>
+            <textarea id="new-reason" aria-invalid=invalid("reason") aria-describedby="new-reason-error" required on:input:target=move |ev| reason.set(ev.target().value())></textarea>
+            <span class="field-error" id="new-reason-error">{field_error("reason")}</span>
             <label for="new-urgency">"Urgency"</label>
             <select id="new-urgency" on:change:target=move |ev| {
                 if let Some(u) = Urgency::from_key(&ev.target().value()) { urgency.set(u); }
@@ -72,7 +85,7 @@ pub fn NewCasePage() -> impl IntoView {
                 {Urgency::ALL.into_iter().map(|u| view! { <option value=u.key()>{u.label()}</option> }).collect_view()}
             </select>
             <label for="new-by">"Referring doctor"</label>
-            <select id="new-by" on:change:target=move |ev| by.set(ev.target().value())>
+            <select id="new-by" aria-invalid=invalid("referred_by") aria-describedby="new-by-error" on:change:target=move |ev| by.set(ev.target().value())>
                 <option value="">"Choose a doctor"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -82,9 +95,9 @@ pub fn NewCasePage() -> impl IntoView {
                     })}
                 </Suspense>
             </select>
-            <span class="field-error">{field_error("referred_by")}</span>
+            <span class="field-error" id="new-by-error">{field_error("referred_by")}</span>
             <label for="new-to">"Refer to"</label>
-            <select id="new-to" on:change:target=move |ev| to.set(ev.target().value())>
+            <select id="new-to" aria-invalid=invalid("referred_to") aria-describedby="new-to-error" on:change:target=move |ev| to.set(ev.target().value())>
                 <option value="">"Choose a doctor"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -94,7 +107,7 @@ pub fn NewCasePage() -> impl IntoView {
                     })}
                 </Suspense>
             </select>
-            <span class="field-error">{field_error("referred_to")}</span>
+            <span class="field-error" id="new-to-error">{field_error("referred_to")}</span>
             <fieldset>
                 <legend>"Associated doctors"</legend>
                 <Suspense fallback=|| ()>

@@ -13,7 +13,7 @@ use sea_orm::{
 use crate::auth::Role;
 use crate::auth::policy::Actor;
 use crate::cases::filters::CaseFilter;
-use crate::cases::{CasePage, CaseRow};
+use crate::cases::{CasePage, CaseRow, CaseStatus};
 use crate::db::contains_pattern;
 use crate::entities::{case, case_link, doctor, user};
 use crate::error::AppError;
@@ -144,7 +144,43 @@ pub async fn list_page(
         rows,
         next,
         total: u64::try_from(total.unwrap_or(0)).unwrap_or(0),
+        by_status: status_counts(db, actor, filter).await?,
     })
+}
+
+/// Cases per status under `filter` with any status: the status summary
+/// above the list. A case's links all carry its status, so counting
+/// distinct cases per status counts each case once.
+async fn status_counts(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &CaseFilter,
+) -> Result<Vec<(CaseStatus, u64)>, AppError> {
+    let any_status = CaseFilter {
+        status: None,
+        ..filter.clone()
+    };
+    let Some(q) = scoped(actor, &any_status) else {
+        return Ok(Vec::new());
+    };
+    let counts: Vec<(CaseStatus, i64)> = q
+        .select_only()
+        .column(case_link::Column::Status)
+        .expr(Func::count_distinct(Expr::col((
+            case_link::Entity,
+            case_link::Column::CaseId,
+        ))))
+        .group_by(case_link::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(CaseStatus::ALL
+        .into_iter()
+        .filter_map(|s| {
+            let n = counts.iter().find(|(c, _)| *c == s)?.1;
+            Some((s, u64::try_from(n).ok()?))
+        })
+        .collect())
 }
 
 /// Builds list rows for case ids, in the given order.

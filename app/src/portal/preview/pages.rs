@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::TableScroll;
+
 use crate::portal::preview::api::preview_portal;
 use crate::ui::ErrorNotice;
 
@@ -28,7 +30,7 @@ pub fn PortalPreviewSection(case_manager_id: i32) -> impl IntoView {
                         Ok(Some(p)) => view! {
                             <p data-testid="preview-sign-in">{p.sign_in}</p>
                             {p.terms_pending.then(|| view! { <p>"They will be asked to accept the terms of use first."</p> })}
-                            <table aria-label="What they see">
+                            <TableScroll label="What they see"><table aria-label="What they see">
                                 <thead><tr>
                                     <th scope="col">"Client"</th><th scope="col">"Relationship"</th>
                                     <th scope="col">"Visible"</th><th scope="col">"Tabs"</th><th scope="col">"Documents"</th>
@@ -44,7 +46,7 @@ pub fn PortalPreviewSection(case_manager_id: i32) -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></TableScroll>
                         }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
