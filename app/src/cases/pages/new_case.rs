@@ -116,6 +116,7 @@ pub fn NewCasePage() -> impl IntoView {
                             let id = d.user_id;
                             let input_id = format!("assoc-{id}");
                             view! {
+                                <div class="choice">
                                 <input type="checkbox" id=input_id.clone() on:change:target=move |ev| {
                                     let on = ev.target().checked();
                                     associated.update(|a| {
@@ -124,6 +125,7 @@ pub fn NewCasePage() -> impl IntoView {
                                     });
                                 } />
                                 <label for=input_id>{format!("{} ({})", d.name, d.practice)}</label>
+                                </div>
                             }
                         }).collect_view()
                     })}
