@@ -5,15 +5,21 @@
 mod colour;
 mod dialog;
 mod error_summary;
+mod field;
 mod notice;
 mod page;
 mod timers;
+mod upload;
 mod url;
 
-pub use colour::{dark_text_on, ink_on};
+pub use colour::{dark_text_on, ink_on, rgb};
 pub use dialog::ConfirmDialog;
 pub use error_summary::{ErrorSummary, focus_by_id};
+pub use field::{FieldError, FormErrors};
 pub use notice::{ErrorNotice, NotFound, error_for};
-pub use page::{FocusOnNavigate, PageTitle, TableScroll};
+pub use page::{Breadcrumbs, FocusOnNavigate, PageTitle, TableScroll};
 pub use timers::{debounced, polling};
+#[cfg(feature = "hydrate")]
+pub use upload::send_form;
+pub use upload::{Sent, size_label};
 pub use url::{encode, replace_query};

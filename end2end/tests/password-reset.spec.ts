@@ -15,6 +15,17 @@ test('a user who forgot their password resets it from the mailed link and signs 
   await page.goto(link);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
   await hydrated(page);
+  // Two different passwords: a summary at the top names the problem and takes the user to the field.
+  await page.getByLabel('New password', { exact: true }).fill('harbour lights forty two');
+  await page.getByLabel('Repeat the new password').fill('harbour lights forty three');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+  await expect(summary).toContainText('The two passwords differ.');
+  await expect(page.getByLabel('Repeat the new password')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Repeat the new password')).toHaveAccessibleDescription('The two passwords differ.');
+  await summary.getByRole('link', { name: 'The two passwords differ.' }).click();
+  await expect(page.getByLabel('Repeat the new password')).toBeFocused();
+
   await page.getByLabel('New password', { exact: true }).fill('harbour lights forty two');
   await page.getByLabel('Repeat the new password').fill('harbour lights forty two');
   await page.getByRole('button', { name: 'Change password' }).click();

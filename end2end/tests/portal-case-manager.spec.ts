@@ -31,7 +31,7 @@ test('a case manager accepts the terms, filters their clients, and reads a clien
   });
   await upload.getByLabel('Category').selectOption({ label: 'Care Plans (Always)' });
   await upload.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('status')).toHaveText('Document uploaded.');
+  await expect(page.getByRole('status').filter({ hasText: 'Document uploaded' })).toHaveText('Document uploaded: Dorothy care plan.pdf.');
   await hydrated(page);
   // …and reschedule the next visit as respite care.
   await page.getByRole('button', { name: /Edit the appointment on/ }).first().click();

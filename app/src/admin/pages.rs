@@ -9,6 +9,7 @@ use crate::admin::api::{
 use crate::auth::Role;
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
+use crate::ui::{ErrorSummary, FieldError, FormErrors};
 
 /// The organisation's users, for its admins, with role and access changes.
 #[component]
@@ -114,39 +115,40 @@ fn UserRow(
 
 #[component]
 fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
-    let field = move |name: &'static str| {
-        move || match add.value().get() {
-            Some(Err(e)) => e.field_messages(name).join(" "),
-            _ => String::new(),
-        }
-    };
-    let other = move || {
-        match add.value().get() {
-        Some(Err(AppError::Validation(_))) | None => None,
-        Some(Ok(u)) => Some(view! { <p role="status">{format!("Added {}. They choose their own password at first sign-in.", u.display_name)}</p> }.into_any()),
-        Some(Err(e)) => Some(view! { <p role="alert">{e.to_string()}</p> }.into_any()),
-    }
+    let errors = FormErrors::of(move || add.value().get());
+    // A failure shows in the summary below.
+    let added = move || {
+        add.value().get().and_then(Result::ok).map(|u| view! {
+            <p role="status">{format!("Added {}. They choose their own password at first sign-in.", u.display_name)}</p>
+        })
     };
     view! {
         <h2>"Add a person"</h2>
-        {other}
+        {added}
+        <ErrorSummary error=errors.signal() fields=&[
+            ("name", "add-name"),
+            ("email", "add-email"),
+            ("role", "add-role"),
+            ("initial_password", "add-password"),
+        ] />
         <ActionForm action=add attr:aria-label="Add a person">
             <label for="add-name">"Full name"</label>
-            <input id="add-name" name="name" required />
-            <span class="field-error">{field("name")}</span>
+            <input id="add-name" name="name" aria-invalid=errors.invalid("name") aria-describedby="add-name-error" required />
+            <FieldError errors field="name" id="add-name-error" />
             <label for="add-email">"E-mail"</label>
-            <input id="add-email" name="email" type="email" required />
-            <span class="field-error">{field("email")}</span>
+            <input id="add-email" name="email" type="email" aria-invalid=errors.invalid("email") aria-describedby="add-email-error" required />
+            <FieldError errors field="email" id="add-email-error" />
             <label for="add-role">"Role"</label>
-            <select id="add-role" name="role">
+            <select id="add-role" name="role" aria-invalid=errors.invalid("role") aria-describedby="add-role-error">
                 <option value="doctor">"Doctor"</option>
                 <option value="staff">"Staff"</option>
             </select>
+            <FieldError errors field="role" id="add-role-error" />
             <label for="add-specialty">"Specialty (doctors)"</label>
             <input id="add-specialty" name="specialty" />
             <label for="add-password">"Initial password"</label>
-            <input id="add-password" name="initial_password" type="password" autocomplete="new-password" required />
-            <span class="field-error">{field("initial_password")}</span>
+            <input id="add-password" name="initial_password" type="password" autocomplete="new-password" aria-invalid=errors.invalid("initial_password") aria-describedby="add-password-error" required />
+            <FieldError errors field="initial_password" id="add-password-error" />
             <button type="submit">"Add person"</button>
         </ActionForm>
     }

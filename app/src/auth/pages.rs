@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::{PageTitle, TableScroll};
+use crate::ui::{ErrorSummary, FieldError, FormErrors, PageTitle, TableScroll};
 
 use crate::auth::Me;
 use crate::auth::api::{Login, Logout, who_am_i};
@@ -165,26 +165,26 @@ pub fn ChangePasswordPage() -> impl IntoView {
             let _ = window().location().set_href("/");
         }
     });
-    let field = move |name: &'static str| {
-        move || match change.value().get() {
-            Some(Err(e)) => e.field_messages(name).join(" "),
-            _ => String::new(),
-        }
-    };
+    let errors = FormErrors::of(move || change.value().get());
     view! {
         <PageTitle text="Choose your password" />
         <h1>"Choose your password"</h1>
         <p>"Your account was set up with a temporary password. Choose your own to continue: at least 12 characters."</p>
+        <ErrorSummary error=errors.signal() fields=&[
+            ("current", "pw-current"),
+            ("new", "pw-new"),
+            ("confirm", "pw-confirm"),
+        ] />
         <ActionForm action=change attr:aria-label="Change password">
             <label for="pw-current">"Current password"</label>
-            <input id="pw-current" name="current" type="password" autocomplete="current-password" required />
-            <span class="field-error">{field("current")}</span>
+            <input id="pw-current" name="current" type="password" autocomplete="current-password" aria-invalid=errors.invalid("current") aria-describedby="pw-current-error" required />
+            <FieldError errors field="current" id="pw-current-error" />
             <label for="pw-new">"New password"</label>
-            <input id="pw-new" name="new" type="password" autocomplete="new-password" required />
-            <span class="field-error">{field("new")}</span>
+            <input id="pw-new" name="new" type="password" autocomplete="new-password" aria-invalid=errors.invalid("new") aria-describedby="pw-new-error" required />
+            <FieldError errors field="new" id="pw-new-error" />
             <label for="pw-confirm">"Repeat new password"</label>
-            <input id="pw-confirm" name="confirm" type="password" autocomplete="new-password" required />
-            <span class="field-error">{field("confirm")}</span>
+            <input id="pw-confirm" name="confirm" type="password" autocomplete="new-password" aria-invalid=errors.invalid("confirm") aria-describedby="pw-confirm-error" required />
+            <FieldError errors field="confirm" id="pw-confirm-error" />
             <button type="submit">"Save password"</button>
         </ActionForm>
     }
@@ -246,32 +246,28 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn ChangeEmailSection() -> impl IntoView {
     use crate::auth::api::ChangeEmail;
-    use crate::ui::error_for;
     let change = ServerAction::<ChangeEmail>::new();
+    let errors = FormErrors::of(move || change.value().get());
+    // A failure shows in the summary above the form.
     let outcome = move || {
-        match change.value().get() {
-        Some(Ok(())) => Some(view! {
+        matches!(change.value().get(), Some(Ok(()))).then(|| view! {
             <p role="status">"Your e-mail address is changed. Sign in with the new one from now on."</p>
-        }.into_any()),
-        Some(Err(e)) => {
-            let text = [error_for(&e, "email"), e.field_messages("password").join(" ")]
-                .into_iter()
-                .filter(|t| !t.is_empty() && t != "Please correct the highlighted fields.")
-                .collect::<Vec<_>>()
-                .join(" ");
-            Some(view! { <p role="alert" class="error">{text}</p> }.into_any())
-        }
-        None => None,
-    }
+        })
     };
     view! {
         <section aria-labelledby="email-heading">
             <h2 id="email-heading">"E-mail address"</h2>
+            <ErrorSummary error=errors.signal() fields=&[
+                ("email", "new-email"),
+                ("password", "email-password"),
+            ] />
             <ActionForm action=change attr:aria-label="Change e-mail address">
                 <label for="new-email">"New e-mail address"</label>
-                <input id="new-email" name="email" type="email" autocomplete="email" required />
+                <input id="new-email" name="email" type="email" autocomplete="email" aria-invalid=errors.invalid("email") aria-describedby="new-email-error" required />
+                <FieldError errors field="email" id="new-email-error" />
                 <label for="email-password">"Password, to change your e-mail"</label>
-                <input id="email-password" name="password" type="password" autocomplete="current-password" required />
+                <input id="email-password" name="password" type="password" autocomplete="current-password" aria-invalid=errors.invalid("password") aria-describedby="email-password-error" required />
+                <FieldError errors field="password" id="email-password-error" />
                 <button type="submit">"Change e-mail address"</button>
             </ActionForm>
             {outcome}

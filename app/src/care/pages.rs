@@ -16,6 +16,7 @@ use crate::care::{
 };
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
+use crate::ui::{ErrorSummary, FieldError, FormErrors};
 
 /// A form field's messages from the latest failed attempt.
 fn field_error<T>(
@@ -193,7 +194,7 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
             last_saved.set(Some(r));
         }
     });
-    let appt_result = move || last_saved.get();
+    let appt_errors = FormErrors::of(move || last_saved.get());
     let appt_notice = move || {
         last_saved
             .get()
@@ -249,6 +250,12 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 })}
             </Transition>
 
+            <ErrorSummary error=appt_errors.signal() fields=&[
+                ("date", "appt-date"),
+                ("start", "appt-start"),
+                ("end", "appt-end"),
+                ("service_type", "appt-service"),
+            ] />
             <form aria-label=move || if editing.get().is_some() { "Change the appointment" } else { "Add an appointment" }
                 on:submit=move |ev| {
                 ev.prevent_default();
@@ -265,17 +272,17 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 }
             }>
                 <label for="appt-date">"Date"</label>
-                <input id="appt-date" type="date" bind:value=appt.0 required />
-                <span class="field-error">{field_error(appt_result, "date")}</span>
+                <input id="appt-date" type="date" bind:value=appt.0 aria-invalid=appt_errors.invalid("date") aria-describedby="appt-date-error" required />
+                <FieldError errors=appt_errors field="date" id="appt-date-error" />
                 <label for="appt-start">"Start"</label>
-                <input id="appt-start" type="time" bind:value=appt.1 required />
-                <span class="field-error">{field_error(appt_result, "start")}</span>
+                <input id="appt-start" type="time" bind:value=appt.1 aria-invalid=appt_errors.invalid("start") aria-describedby="appt-start-error" required />
+                <FieldError errors=appt_errors field="start" id="appt-start-error" />
                 <label for="appt-end">"End"</label>
-                <input id="appt-end" type="time" bind:value=appt.2 required />
-                <span class="field-error">{field_error(appt_result, "end")}</span>
+                <input id="appt-end" type="time" bind:value=appt.2 aria-invalid=appt_errors.invalid("end") aria-describedby="appt-end-error" required />
+                <FieldError errors=appt_errors field="end" id="appt-end-error" />
                 <label for="appt-service">"Service"</label>
-                <input id="appt-service" bind:value=appt.3 required maxlength="80" />
-                <span class="field-error">{field_error(appt_result, "service_type")}</span>
+                <input id="appt-service" bind:value=appt.3 required maxlength="80" aria-invalid=appt_errors.invalid("service_type") aria-describedby="appt-service-error" />
+                <FieldError errors=appt_errors field="service_type" id="appt-service-error" />
                 <button type="submit">{move || if editing.get().is_some() { "Save changes" } else { "Add appointment" }}</button>
                 {move || editing.get().is_some().then(|| view! {
                     <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::{PageTitle, TableScroll};
+use crate::ui::{Breadcrumbs, PageTitle, TableScroll};
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -241,7 +241,7 @@ pub fn PortalClientPage(
                     });
                     view! {
                         {branding(face)}
-                        <p><a href=format!("/portal/{slug}")>"← My clients"</a></p>
+                        <Breadcrumbs trail=vec![("My clients", format!("/portal/{slug}"))] current=c.full_name.clone() />
                         <PageTitle text=title />
                         <h1>{c.full_name.clone()}</h1>
                         <p>{format!("You are this client's {} case manager.", c.relationship.label())}</p>

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::PageTitle;
+use crate::ui::{ErrorSummary, FieldError, FormErrors, PageTitle};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::case_managers::api::{AcceptInvitation, invitation};
@@ -116,12 +116,7 @@ pub fn InvitationPage() -> impl IntoView {
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
     let info = Resource::new(token, invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
-    let field = move |f: &'static str| {
-        move || match accept.value().get() {
-            Some(Err(e)) => e.field_messages(f).join(" "),
-            _ => String::new(),
-        }
-    };
+    let errors = FormErrors::of(move || accept.value().get());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -140,19 +135,18 @@ pub fn InvitationPage() -> impl IntoView {
                         <p>{format!("Welcome, {}. Choose a password for {}.", i.name, i.email)}</p>
                         <p class="hint">{format!("At least {} characters{}; common passwords are refused.", i.password_min_length,
                             if i.password_require_classes { ", with upper- and lower-case letters and a digit" } else { "" })}</p>
-                        {move || match accept.value().get() {
-                            Some(Err(e)) if !matches!(e, crate::error::AppError::Validation(_)) =>
-                                Some(view! { <p role="alert">{e.to_string()}</p> }),
-                            _ => None,
-                        }}
+                        <ErrorSummary error=errors.signal() fields=&[
+                            ("password", "new-password"),
+                            ("confirm", "confirm-password"),
+                        ] />
                         <ActionForm action=accept attr:aria-label="Create your account">
                             <input type="hidden" name="token" value=token() />
                             <label for="new-password">"Password"</label>
-                            <input id="new-password" type="password" name="password" autocomplete="new-password" required />
-                            <span class="field-error">{field("password")}</span>
+                            <input id="new-password" type="password" name="password" autocomplete="new-password" aria-invalid=errors.invalid("password") aria-describedby="new-password-error" required />
+                            <FieldError errors field="password" id="new-password-error" />
                             <label for="confirm-password">"Repeat the password"</label>
-                            <input id="confirm-password" type="password" name="confirm" autocomplete="new-password" required />
-                            <span class="field-error">{field("confirm")}</span>
+                            <input id="confirm-password" type="password" name="confirm" autocomplete="new-password" aria-invalid=errors.invalid("confirm") aria-describedby="confirm-password-error" required />
+                            <FieldError errors field="confirm" id="confirm-password-error" />
                             <button type="submit">"Create account"</button>
                         </ActionForm>
                     }.into_any(),

@@ -76,17 +76,9 @@ impl Fonts {
 }
 
 fn colour(hex: &str) -> Color {
-    let hex = hex.trim().trim_start_matches('#');
-    let channel = |i: usize| {
-        hex.get(i..i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .map(|v| f32::from(v) / 255.0)
-    };
-    let (r, g, b) = match (hex.len(), channel(0), channel(2), channel(4)) {
-        (6, Some(r), Some(g), Some(b)) => (r, g, b),
-        _ => (0.12, 0.31, 0.47),
-    };
-    Color::Rgb(Rgb::new(r, g, b, None))
+    let [r, g, b] = crate::ui::rgb(hex.trim()).unwrap_or([0x1f, 0x4f, 0x78]);
+    let c = |v: u8| f32::from(v) / 255.0;
+    Color::Rgb(Rgb::new(c(r), c(g), c(b), None))
 }
 
 fn black() -> Color {

@@ -1,21 +1,29 @@
 //! Text on a colour someone else chose (an agency's brand colour): black
 //! or white, whichever contrasts more (WCAG relative luminance).
 
-/// `#rrggbb` → its relative luminance, 0 (black) to 1 (white).
-pub fn luminance(hex: &str) -> Option<f64> {
+/// `#rrggbb` → its red, green and blue; anything else → `None`. The one
+/// reader of colours typed into the settings (pages, PDFs, validation).
+pub fn rgb(hex: &str) -> Option<[u8; 3]> {
     let hex = hex.strip_prefix('#')?;
-    if hex.len() != 6 {
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
-    let channel = |i: usize| -> Option<f64> {
-        let v = f64::from(u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?) / 255.0;
-        Some(if v <= 0.04045 {
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// `#rrggbb` → its relative luminance, 0 (black) to 1 (white).
+pub fn luminance(hex: &str) -> Option<f64> {
+    let linear = |c: u8| {
+        let v = f64::from(c) / 255.0;
+        if v <= 0.04045 {
             v / 12.92
         } else {
             ((v + 0.055) / 1.055).powf(2.4)
-        })
+        }
     };
-    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+    let [r, g, b] = rgb(hex)?;
+    Some(0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b))
 }
 
 /// The contrast ratio of two luminances, 1 to 21.
@@ -42,6 +50,16 @@ pub fn ink_on(background: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_only_six_digit_hex_colours() {
+        assert_eq!(rgb("#1d4ED8"), Some([0x1d, 0x4e, 0xd8]));
+        assert_eq!(rgb("1d4ed8"), None);
+        assert_eq!(rgb("#1d4ed"), None);
+        assert_eq!(rgb("#1d4ed8;"), None);
+        assert_eq!(rgb("#+d4ed8"), None);
+        assert_eq!(rgb("#é4ed8"), None);
+    }
 
     #[test]
     fn picks_the_readable_ink() {

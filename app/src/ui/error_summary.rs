@@ -33,12 +33,20 @@ pub fn ErrorSummary(
                         .map(move |m| (Some(*id), m))
                 })
                 .collect();
+            // A field the form does not list still says what is wrong.
+            if let AppError::Validation(map) = &e {
+                for (field, messages) in map {
+                    if !fields.iter().any(|(f, _)| f == field) {
+                        items.extend(messages.iter().map(|m| (None, m.clone())));
+                    }
+                }
+            }
             if items.is_empty() {
                 items.push((None, e.to_string()));
             }
             view! {
-                <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" node_ref=node>
-                    <h2 id="error-summary-title">"There is a problem"</h2>
+                <div class="error-summary" role="alert" tabindex="-1" node_ref=node>
+                    <h2>"There is a problem"</h2>
                     <ul>
                         {items.into_iter().map(|(id, message)| match id {
                             Some(id) => view! {

@@ -11,6 +11,25 @@ pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     view! { <Title text=format!("{text} · Caseport") /> }
 }
 
+/// Where a page sits: links to the pages above it, then the page itself.
+/// `trail` is (label, href) from the top down.
+#[component]
+pub fn Breadcrumbs(
+    trail: Vec<(&'static str, String)>,
+    #[prop(into)] current: String,
+) -> impl IntoView {
+    view! {
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <ol>
+                {trail.into_iter().map(|(label, href)| view! {
+                    <li><leptos_router::components::A href=href>{label}</leptos_router::components::A></li>
+                }).collect_view()}
+                <li><span aria-current="page">{current}</span></li>
+            </ol>
+        </nav>
+    }
+}
+
 /// A wide table scrolls inside this box, not the page (1.4.10 reflow).
 /// It is a labelled, focusable region so keyboard users can scroll it too
 /// (the "Inclusive Components" data-table pattern).

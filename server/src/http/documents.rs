@@ -116,7 +116,18 @@ pub async fn upload(
             AppError::Internal.to_string(),
         )
             .into_response(),
-        Err(e) => back(format!("upload_error={}", encode(&problem(&e)))),
+        // The field lets the page tie the message to its input.
+        Err(e) => {
+            let field = match &e {
+                AppError::Validation(map) => map.keys().next().cloned().unwrap_or_default(),
+                _ => String::new(),
+            };
+            back(format!(
+                "upload_error={}&upload_field={}",
+                encode(&problem(&e)),
+                encode(&field)
+            ))
+        }
     }
 }
 

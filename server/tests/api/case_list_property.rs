@@ -8,7 +8,7 @@
 //! come from the generated world, not from the link table the list reads,
 //! so a link built wrong shows up too. Runs on SQLite and on PostgreSQL.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, Utc};
 use proptest::prelude::*;
@@ -161,7 +161,8 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
             notes: Set(None),
             referred_by_doctor_id: Set(doctors[*by].2),
             referred_to_doctor_id: Set(doctors[*to].2),
-            status: Set(CaseStatus::Requested),
+            // Every status, so the status summary has something to count.
+            status: Set(CaseStatus::ALL[i % CaseStatus::ALL.len()]),
             version: Set(1),
             created_at: Set(when),
             updated_at: Set(when),
@@ -253,16 +254,23 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
 }
 
 /// Every case the list shows `actor`, page by page (small pages, so
-/// paging is exercised); the first page's total must count them all.
+/// paging is exercised); the first page's total must count them all, and
+/// its status summary the listed cases of each status.
 async fn listed(db: &DatabaseConnection, actor: &Actor, filter: &CaseFilter) -> BTreeSet<i32> {
     let mut out = BTreeSet::new();
     let mut after: Option<String> = None;
     let mut total = None;
+    let mut summary = None;
+    let mut statuses: HashMap<CaseStatus, u64> = HashMap::new();
     loop {
         let page = app::cases::service::list_page(db, actor, filter, after.as_deref(), 4)
             .await
             .expect("list");
         total.get_or_insert(page.total);
+        summary.get_or_insert(page.by_status.clone());
+        for r in &page.rows {
+            *statuses.entry(r.status).or_default() += 1;
+        }
         out.extend(page.rows.iter().map(|r| r.id));
         match page.next {
             Some(n) => after = Some(n),
@@ -270,6 +278,10 @@ async fn listed(db: &DatabaseConnection, actor: &Actor, filter: &CaseFilter) -> 
         }
     }
     assert_eq!(total, Some(out.len() as u64), "total");
+    if filter.status.is_none() {
+        let summary: HashMap<CaseStatus, u64> = summary.unwrap_or_default().into_iter().collect();
+        assert_eq!(summary, statuses, "status summary");
+    }
     out
 }
 

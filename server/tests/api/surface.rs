@@ -18,6 +18,7 @@ const READ_ONLY: &[&str] = &[
     "/api/agency/clients",
     "/api/agency/clients/profile",
     "/api/agency/documents",
+    "/api/agency/documents/limit",
     "/api/auth/two-factor/status",
     "/api/auth/idle",
     "/api/auth/me",

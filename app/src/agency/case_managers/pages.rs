@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::{PageTitle, TableScroll};
+use crate::ui::{Breadcrumbs, PageTitle, TableScroll};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::agency::AccessStatus;
@@ -11,6 +11,24 @@ use crate::agency::case_managers::api::{
 };
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
+use crate::ui::{ErrorSummary, FormErrors};
+
+/// Server field → input id, for the summary of each details form. The
+/// ids are `DetailsFields`' `{prefix}-{field}`.
+const ADD_FIELDS: &[(&str, &str)] = &[
+    ("name", "add-name"),
+    ("email", "add-email"),
+    ("phone", "add-phone"),
+    ("employer", "add-employer"),
+    ("notes", "add-notes"),
+];
+const EDIT_FIELDS: &[(&str, &str)] = &[
+    ("name", "edit-name"),
+    ("email", "edit-email"),
+    ("phone", "edit-phone"),
+    ("employer", "edit-employer"),
+    ("notes", "edit-notes"),
+];
 
 /// The directory: a live filter and the add form.
 #[component]
@@ -67,19 +85,12 @@ pub fn CaseManagerDirectoryPage() -> impl IntoView {
 #[component]
 fn DetailsFields(
     state: RwSignal<CaseManagerInput>,
-    error: Signal<Option<AppError>>,
+    errors: FormErrors,
     prefix: &'static str,
 ) -> impl IntoView {
-    let field = move |f: &'static str| {
-        move || {
-            error
-                .get()
-                .map(|e| e.field_messages(f).join(" "))
-                .unwrap_or_default()
-        }
-    };
     let input = move |f: &'static str, label: &'static str, kind: &'static str| {
         let id = format!("{prefix}-{f}");
+        let error_id = format!("{id}-error");
         let get = move || {
             state.with(|s| match f {
                 "name" => s.name.clone(),
@@ -91,7 +102,8 @@ fn DetailsFields(
         };
         view! {
             <label for=id.clone()>{label}</label>
-            <input id=id type=kind prop:value=get on:input=move |ev| {
+            <input id=id type=kind aria-invalid=errors.invalid(f) aria-describedby=error_id.clone()
+                prop:value=get on:input=move |ev| {
                 let v = event_target_value(&ev);
                 state.update(|s| match f {
                     "name" => s.name = v,
@@ -101,7 +113,8 @@ fn DetailsFields(
                     _ => s.notes = v,
                 });
             } />
-            <span class="field-error">{field(f)}</span>
+            // `FieldError`'s markup; its id is built here, so not `&'static`.
+            <span class="field-error" id=error_id>{move || errors.message(f)}</span>
         }
     };
     view! {
@@ -123,15 +136,15 @@ fn AddCaseManagerForm() -> impl IntoView {
             navigate(&format!("/case-managers/{id}"), Default::default());
         }
     });
-    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let errors = FormErrors::of(move || add.value().get());
     view! {
         <h2>"Add a case manager"</h2>
-        {move || error.get().filter(|e| !matches!(e, AppError::Validation(_))).map(|e| view! { <p role="alert">{e.to_string()}</p> })}
+        <ErrorSummary error=errors.signal() fields=ADD_FIELDS />
         <form aria-label="Add a case manager" on:submit=move |ev| {
             ev.prevent_default();
             add.dispatch(AddCaseManager { input: state.get() });
         }>
-            <DetailsFields state error prefix="add" />
+            <DetailsFields state errors prefix="add" />
             <button type="submit">"Add case manager"</button>
         </form>
     }
@@ -167,7 +180,7 @@ pub fn CaseManagerPage() -> impl IntoView {
             update.value().get(),
         ) {
             (Some(Err(e)), _, _) | (_, Some(Err(e)), _) => bad(e),
-            (_, _, Some(Err(e))) if !matches!(e, AppError::Validation(_)) => bad(e),
+            // A failed save of the details shows in their summary.
             (Some(Ok(())), _, _) => ok("Invitation sent."),
             (_, Some(Ok(())), _) => ok("Portal access changed."),
             (_, _, Some(Ok(()))) => ok("Details saved."),
@@ -186,19 +199,21 @@ pub fn CaseManagerPage() -> impl IntoView {
                 let message = RwSignal::new(String::new());
                 let status = RwSignal::new(p.row.access);
                 let reason = RwSignal::new(String::new());
-                let error = Signal::derive(move || update.value().get().and_then(Result::err));
+                let errors = FormErrors::of(move || update.value().get());
                 let revoked = p.row.access == AccessStatus::Revoked;
                 view! {
                     <PageTitle text={p.row.name.clone()} />
+                    <Breadcrumbs trail=vec![("Case managers", "/case-managers".to_string())] current=p.row.name.clone() />
                     <h1>{p.row.name.clone()}</h1>
                     {outcome}
                     <section aria-labelledby="details-heading">
                         <h2 id="details-heading">"Details"</h2>
+                        <ErrorSummary error=errors.signal() fields=EDIT_FIELDS />
                         <form aria-label="Details" on:submit=move |ev| {
                             ev.prevent_default();
                             update.dispatch(UpdateCaseManager { id: cm, input: state.get() });
                         }>
-                            <DetailsFields state error prefix="edit" />
+                            <DetailsFields state errors prefix="edit" />
                             <button type="submit">"Save details"</button>
                         </form>
                     </section>

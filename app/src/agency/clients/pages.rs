@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::{PageTitle, TableScroll};
+use crate::ui::{Breadcrumbs, PageTitle, TableScroll};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::agency::AccessStatus;
@@ -118,6 +118,7 @@ pub fn AgencyClientPage() -> impl IntoView {
                 let chosen_rel = RwSignal::new(Relationship::Primary);
                 view! {
                     <PageTitle text={c.full_name.clone()} />
+                    <Breadcrumbs trail=vec![("Clients", "/clients".to_string())] current=c.full_name.clone() />
                     <h1>{c.full_name.clone()}</h1>
                     {notice}
                     {problem}

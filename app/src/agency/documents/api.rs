@@ -16,6 +16,16 @@ pub async fn client_documents(client_id: i32) -> Result<Vec<DocumentRow>, AppErr
     .await
 }
 
+/// The agency's staff: the largest file a document upload may carry, in
+/// bytes (the upload form checks it before sending anything).
+#[server(endpoint = "agency/documents/limit", input = leptos::server_fn::codec::GetUrl)]
+pub async fn upload_limit() -> Result<u64, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        super::service::upload_limit(ctx, caller)
+    })
+    .await
+}
+
 /// Staff: mark a document shared with case managers or not.
 #[server(endpoint = "agency/documents/share", input = leptos::server_fn::codec::Json)]
 pub async fn set_document_shared(document_id: i32, shared: bool) -> Result<(), AppError> {

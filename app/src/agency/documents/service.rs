@@ -122,6 +122,12 @@ pub async fn list(
         .collect())
 }
 
+/// The upload size limit, for the agency's staff (who upload).
+pub fn upload_limit(ctx: &ServerContext, actor: &Actor) -> Result<u64, AppError> {
+    directory(actor, Action::View)?;
+    Ok(u64::try_from(ctx.storage.max_upload_bytes).unwrap_or(u64::MAX))
+}
+
 /// A new document, checked before anything is stored.
 pub struct Upload {
     pub client_id: i32,

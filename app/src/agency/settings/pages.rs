@@ -9,14 +9,28 @@ use crate::agency::{DataKind, Visibility};
 use crate::messages::pages::CommunicationSettings;
 use crate::reports::pages::AutomatedReportsSection;
 use crate::ui::ErrorNotice;
+use crate::ui::{ErrorSummary, FieldError, FormErrors};
 
 /// Settings → Features, Case Manager Portal, Documents.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let update = ServerAction::<UpdatePortalSettings>::new();
     let settings = Resource::new(move || update.version().get(), |_| get_portal_settings());
+    // Whether the latest save came from the Security form, which shows its
+    // own failures in a summary. Kept here: the forms are rebuilt after
+    // every save.
+    let security_sent = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(security) = update.input().with(|i| {
+            i.as_ref()
+                .map(|i| matches!(i.change, SettingsChange::Security { .. }))
+        }) {
+            security_sent.set(security);
+        }
+    });
     let outcome = move || match update.value().get() {
         Some(Ok(_)) => Some(view! { <p role="status">"Settings saved."</p> }.into_any()),
+        Some(Err(_)) if security_sent.get() => None,
         Some(Err(e)) => {
             Some(view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any())
         }
@@ -35,7 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <VisibilitySettings v=s.visibility update />
                         <AppearanceSettings s=s.clone() update />
                         <TermsSettings s=s.clone() update />
-                        <SecuritySettings s update />
+                        <SecuritySettings s update security_sent />
                         <CommunicationSettings />
                         <AutomatedReportsSection />
                         <h2>"Documents"</h2>
@@ -182,6 +196,7 @@ fn TermsSettings(s: PortalSettings, update: ServerAction<UpdatePortalSettings>) 
 fn SecuritySettings(
     s: PortalSettings,
     update: ServerAction<UpdatePortalSettings>,
+    security_sent: RwSignal<bool>,
 ) -> impl IntoView {
     let idle = RwSignal::new(s.idle_timeout_minutes.to_string());
     let min = RwSignal::new(s.password_min_length.to_string());
@@ -190,13 +205,19 @@ fn SecuritySettings(
     let cm_2fa = RwSignal::new(s.require_two_factor_case_managers);
     let days = RwSignal::new(s.invitation_valid_days.to_string());
     let number = |s: RwSignal<String>| s.get().trim().parse::<i32>().unwrap_or(-1);
-    let field = move |f: &'static str| {
-        move || match update.value().get() {
-            Some(Err(e)) => e.field_messages(f).join(" "),
-            _ => String::new(),
+    let errors = FormErrors::of(move || {
+        if security_sent.get() {
+            update.value().get()
+        } else {
+            None
         }
-    };
+    });
     view! {
+        <ErrorSummary error=errors.signal() fields=&[
+            ("idle_timeout_minutes", "idle"),
+            ("password_min_length", "min-length"),
+            ("invitation_valid_days", "invite-days"),
+        ] />
         <form aria-label="Security" on:submit=move |ev| {
             ev.prevent_default();
             update.dispatch(UpdatePortalSettings { change: SettingsChange::Security {
@@ -211,11 +232,13 @@ fn SecuritySettings(
             <fieldset>
                 <legend>"Security"</legend>
                 <label for="idle">"Session timeout (minutes of inactivity)"</label>
-                <input id="idle" type="number" min="1" max="480" bind:value=idle />
-                <span class="field-error">{field("idle_timeout_minutes")}</span>
+                <input id="idle" type="number" min="1" max="480" bind:value=idle
+                    aria-invalid=errors.invalid("idle_timeout_minutes") aria-describedby="idle-error" />
+                <FieldError errors field="idle_timeout_minutes" id="idle-error" />
                 <label for="min-length">"Minimum password length"</label>
-                <input id="min-length" type="number" min="8" max="128" bind:value=min />
-                <span class="field-error">{field("password_min_length")}</span>
+                <input id="min-length" type="number" min="8" max="128" bind:value=min
+                    aria-invalid=errors.invalid("password_min_length") aria-describedby="min-length-error" />
+                <FieldError errors field="password_min_length" id="min-length-error" />
                 <label for="classes">
                     <input id="classes" type="checkbox" bind:checked=classes />
                     "Require upper-case and lower-case letters and a digit"
@@ -229,8 +252,9 @@ fn SecuritySettings(
                     "Require two-factor sign-in for case managers"
                 </label>
                 <label for="invite-days">"Invitations expire after (days)"</label>
-                <input id="invite-days" type="number" min="1" max="30" bind:value=days />
-                <span class="field-error">{field("invitation_valid_days")}</span>
+                <input id="invite-days" type="number" min="1" max="30" bind:value=days
+                    aria-invalid=errors.invalid("invitation_valid_days") aria-describedby="invite-days-error" />
+                <FieldError errors field="invitation_valid_days" id="invite-days-error" />
             </fieldset>
             <button type="submit">"Save security settings"</button>
         </form>

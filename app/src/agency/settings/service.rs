@@ -205,8 +205,7 @@ fn in_range(
 /// `#rrggbb`: the colour ends up in a style attribute, so nothing else.
 fn colour(value: &str) -> Result<String, AppError> {
     let v = value.trim();
-    let ok = v.len() == 7 && v.starts_with('#') && v[1..].bytes().all(|b| b.is_ascii_hexdigit());
-    if ok {
+    if crate::ui::rgb(v).is_some() {
         Ok(v.to_ascii_lowercase())
     } else {
         Err(AppError::invalid(

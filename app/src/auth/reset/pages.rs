@@ -3,10 +3,9 @@
 use crate::auth::reset::api::{
     RequestPasswordReset, ResetPassword, SendPasswordReset, check_password_reset,
 };
-use crate::error::AppError;
 use leptos::prelude::*;
 
-use crate::ui::PageTitle;
+use crate::ui::{ErrorSummary, FieldError, FormErrors, PageTitle};
 use leptos_router::hooks::use_query_map;
 
 /// `/password-reset`: ask for a link; with `?token=…`, choose the new
@@ -55,12 +54,7 @@ fn NewPasswordForm(token: String) -> impl IntoView {
         check_password_reset,
     );
     let reset = ServerAction::<ResetPassword>::new();
-    let field = move |f: &'static str| {
-        move || match reset.value().get() {
-            Some(Err(e)) => e.field_messages(f).join(" "),
-            _ => String::new(),
-        }
-    };
+    let errors = FormErrors::of(move || reset.value().get());
     view! {
         <PageTitle text="Choose a new password" />
         <h1>"Choose a new password"</h1>
@@ -78,18 +72,18 @@ fn NewPasswordForm(token: String) -> impl IntoView {
                         Ok(i) => view! {
                             <p>{format!("For {}. At least {} characters{}; common passwords are refused.", i.email, i.password_min_length,
                                 if i.password_require_classes { ", with upper- and lower-case letters and a digit" } else { "" })}</p>
-                            {move || match reset.value().get() {
-                                Some(Err(e)) if !matches!(e, AppError::Validation(_)) => Some(view! { <p role="alert">{e.to_string()}</p> }),
-                                _ => None,
-                            }}
+                            <ErrorSummary error=errors.signal() fields=&[
+                                ("password", "reset-password"),
+                                ("confirm", "reset-confirm"),
+                            ] />
                             <ActionForm action=reset attr:aria-label="Choose a new password">
                                 <input type="hidden" name="token" value=token.clone() />
                                 <label for="reset-password">"New password"</label>
-                                <input id="reset-password" type="password" name="password" autocomplete="new-password" required />
-                                <span class="field-error">{field("password")}</span>
+                                <input id="reset-password" type="password" name="password" autocomplete="new-password" aria-invalid=errors.invalid("password") aria-describedby="reset-password-error" required />
+                                <FieldError errors field="password" id="reset-password-error" />
                                 <label for="reset-confirm">"Repeat the new password"</label>
-                                <input id="reset-confirm" type="password" name="confirm" autocomplete="new-password" required />
-                                <span class="field-error">{field("confirm")}</span>
+                                <input id="reset-confirm" type="password" name="confirm" autocomplete="new-password" aria-invalid=errors.invalid("confirm") aria-describedby="reset-confirm-error" required />
+                                <FieldError errors field="confirm" id="reset-confirm-error" />
                                 <button type="submit">"Change password"</button>
                             </ActionForm>
                         }.into_any(),

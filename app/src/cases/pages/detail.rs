@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::PageTitle;
+use crate::ui::{Breadcrumbs, PageTitle};
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -11,6 +11,7 @@ use crate::cases::api::{
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseChanges, CaseDetail};
 use crate::ui::{ErrorNotice, NotFound};
+use crate::ui::{ErrorSummary, FieldError, FormErrors};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -53,14 +54,13 @@ pub fn CasePage() -> impl IntoView {
             let _ = window().location().set_href(&format!("/cases/{new_id}"));
         }
     });
+    // The edit and refer forms show their own errors in a summary.
     let problem = move || {
-        let err = transition
+        transition
             .value()
             .get()
             .and_then(Result::err)
-            .or_else(|| modify.value().get().and_then(Result::err))
-            .or_else(|| refer.value().get().and_then(Result::err));
-        err.map(|e| view! { <p role="alert" class="error">{e.to_string()}</p> })
+            .map(|e| view! { <p role="alert" class="error">{e.to_string()}</p> })
     };
     view! {
         <Suspense fallback=|| view! { <p>"Loading case…"</p> }>
@@ -105,9 +105,7 @@ fn CaseView(
     let has_actions = !c.allowed.is_empty();
     view! {
         <article class="case">
-            <nav aria-label="Breadcrumb" class="breadcrumbs">
-                <ol><li><A href="/">"Cases"</A></li><li><span aria-current="page">{format!("Case #{id}")}</span></li></ol>
-            </nav>
+            <Breadcrumbs trail=vec![("Cases", "/".to_string())] current=format!("Case #{id}") />
             <div class="headline">
                 <PageTitle text={c.patient_name.clone()} />
                 <h1>{c.patient_name.clone()}</h1>
@@ -183,7 +181,13 @@ fn EditCase(c: CaseDetail, modify: ServerAction<ModifyCase>) -> impl IntoView {
     let contact = RwSignal::new(c.patient_contact.clone().unwrap_or_default());
     let notes = RwSignal::new(c.notes.clone().unwrap_or_default());
     let (id, version) = (c.id, c.version);
+    let errors = FormErrors::of(move || modify.value().get());
     view! {
+        <ErrorSummary error=errors.signal() fields=&[
+            ("reason", "edit-reason"),
+            ("patient_contact", "edit-contact"),
+            ("notes", "edit-notes"),
+        ] />
         <form class="edit-case" aria-label="Edit case" on:submit=move |ev| {
             ev.prevent_default();
             modify.dispatch(ModifyCase {
@@ -199,8 +203,10 @@ fn EditCase(c: CaseDetail, modify: ServerAction<ModifyCase>) -> impl IntoView {
         }>
             <h2>"Edit"</h2>
             <label for="edit-reason">"Reason for referral"</label>
-            <textarea id="edit-reason" prop:value=move || reason.get()
+            <textarea id="edit-reason" aria-invalid=errors.invalid("reason") aria-describedby="edit-reason-error"
+                prop:value=move || reason.get()
                 on:input:target=move |ev| reason.set(ev.target().value())></textarea>
+            <FieldError errors field="reason" id="edit-reason-error" />
             <label for="edit-urgency">"Urgency"</label>
             <select id="edit-urgency" on:change:target=move |ev| {
                 if let Some(u) = Urgency::from_key(&ev.target().value()) { urgency.set(u); }
@@ -210,11 +216,15 @@ fn EditCase(c: CaseDetail, modify: ServerAction<ModifyCase>) -> impl IntoView {
                 }).collect_view()}
             </select>
             <label for="edit-contact">"Patient contact"</label>
-            <input id="edit-contact" prop:value=move || contact.get()
+            <input id="edit-contact" aria-invalid=errors.invalid("patient_contact") aria-describedby="edit-contact-error"
+                prop:value=move || contact.get()
                 on:input:target=move |ev| contact.set(ev.target().value()) />
+            <FieldError errors field="patient_contact" id="edit-contact-error" />
             <label for="edit-notes">"Notes"</label>
-            <textarea id="edit-notes" prop:value=move || notes.get()
+            <textarea id="edit-notes" aria-invalid=errors.invalid("notes") aria-describedby="edit-notes-error"
+                prop:value=move || notes.get()
                 on:input:target=move |ev| notes.set(ev.target().value())></textarea>
+            <FieldError errors field="notes" id="edit-notes-error" />
             <button type="submit">"Save changes"</button>
         </form>
     }
@@ -225,7 +235,12 @@ fn ReferOn(id: i32, version: i32, refer: ServerAction<ReferCase>) -> impl IntoVi
     let doctors = Resource::new(|| (), |_| doctor_directory(String::new()));
     let to = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let errors = FormErrors::of(move || refer.value().get());
     view! {
+        <ErrorSummary error=errors.signal() fields=&[
+            ("to_doctor", "refer-to"),
+            ("note", "refer-note"),
+        ] />
         <form class="refer" aria-label="Refer on" on:submit=move |ev| {
             ev.prevent_default();
             if let Ok(to_doctor) = to.get_untracked().parse() {
@@ -234,7 +249,7 @@ fn ReferOn(id: i32, version: i32, refer: ServerAction<ReferCase>) -> impl IntoVi
         }>
             <h2>"Refer on"</h2>
             <label for="refer-to">"Refer to doctor"</label>
-            <select id="refer-to" on:change:target=move |ev| to.set(ev.target().value())>
+            <select id="refer-to" aria-invalid=errors.invalid("to_doctor") aria-describedby="refer-to-error" on:change:target=move |ev| to.set(ev.target().value())>
                 <option value="">"Choose a doctor"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -244,8 +259,10 @@ fn ReferOn(id: i32, version: i32, refer: ServerAction<ReferCase>) -> impl IntoVi
                     })}
                 </Suspense>
             </select>
+            <FieldError errors field="to_doctor" id="refer-to-error" />
             <label for="refer-note">"Note for the new doctor"</label>
-            <input id="refer-note" on:input:target=move |ev| note.set(ev.target().value()) />
+            <input id="refer-note" aria-invalid=errors.invalid("note") aria-describedby="refer-note-error" on:input:target=move |ev| note.set(ev.target().value()) />
+            <FieldError errors field="note" id="refer-note-error" />
             <button type="submit">"Refer"</button>
         </form>
     }

@@ -1,0 +1,51 @@
+//! A form's failed submit, field by field: which inputs are invalid and
+//! the inline message under each, tied to its input by
+//! `aria-describedby`. The summary at the top of the form is
+//! [`ErrorSummary`](super::ErrorSummary), fed the same signal.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The error of a form's last submit, if it failed.
+#[derive(Clone, Copy)]
+pub struct FormErrors(Signal<Option<AppError>>);
+
+impl FormErrors {
+    /// From an action's last value: only a failure counts.
+    pub fn of<T: Send + Sync + 'static>(
+        value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+    ) -> Self {
+        FormErrors(Signal::derive(move || value().and_then(Result::err)))
+    }
+
+    pub fn signal(self) -> Signal<Option<AppError>> {
+        self.0
+    }
+
+    /// `"true"` while the last submit named `field`; for `aria-invalid`.
+    pub fn invalid(self, field: &'static str) -> impl Fn() -> &'static str + Copy {
+        move || {
+            if self.message(field).is_empty() {
+                "false"
+            } else {
+                "true"
+            }
+        }
+    }
+
+    /// What is wrong with `field`, or an empty string.
+    pub fn message(self, field: &'static str) -> String {
+        self.0
+            .get()
+            .map(|e| e.field_messages(field).join(" "))
+            .unwrap_or_default()
+    }
+}
+
+/// The inline message under one input. Give the input
+/// `aria-describedby=id` and `aria-invalid=errors.invalid(field)`.
+#[component]
+pub fn FieldError(errors: FormErrors, field: &'static str, id: &'static str) -> impl IntoView {
+    view! { <span class="field-error" id=id>{move || errors.message(field)}</span> }
+}
