@@ -24,6 +24,14 @@ if ! command -v haproxy >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >/dev/null
 fi
 
+# brotli, to report the wasm's brotli size (scripts/wasm-size.sh).
+if ! command -v brotli >/dev/null 2>&1; then
+  log "installing Debian brotli"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq brotli >/dev/null
+fi
+
 if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   log "adding wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown

@@ -56,6 +56,9 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "wasm has no server-only crates"
 scripts/check-wasm-deps.sh
 
+step "wasm size (release build of the wasm only)"
+scripts/wasm-size.sh
+
 step "unit and integration tests"
 cargo test -p app --features ssr
 cargo test -p migration -p server

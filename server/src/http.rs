@@ -53,6 +53,14 @@ pub fn leptos_options() -> LeptosOptions {
     if options.output_name.is_empty() {
         options.output_name = OUTPUT_NAME.into();
     }
+    // cargo-leptos names the bundles by their content and lists the names
+    // in a file beside the binary; Leptos reads it there. Whether it is
+    // there decides, not the environment: a binary started on its own
+    // (`caseport serve`, a service unit) must ask for the files that exist.
+    options.hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(&*options.hash_file)))
+        .is_some_and(|path| path.is_file());
     options
 }
 

@@ -28,18 +28,34 @@ fn content_security_policy(nonce: &str) -> String {
     )
 }
 
+/// `caseport.<hash>.wasm`: cargo-leptos' names for bundles built with
+/// `hash-files`, the hash 22 characters of URL-safe base64.
+fn is_fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts.iter().rev().nth(1).is_some_and(|hash| {
+            hash.len() == 22
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 pub async fn security_headers(
     State(config): State<Arc<RuntimeConfig>>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let cacheable =
-        req.uri().path().starts_with("/pkg/") || req.uri().path().starts_with("/style/");
+    let path = req.uri().path();
+    let cacheable = path.starts_with("/pkg/") || path.starts_with("/style/");
+    let fingerprinted = path.starts_with("/pkg/") && is_fingerprinted(path);
     // A fresh nonce per response: the page renders it into its scripts
     // (see `http::router`), and only those scripts run.
     let nonce = hex::encode(rand::random::<[u8; 16]>());
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    let fingerprinted = fingerprinted && res.status().is_success();
     let h = res.headers_mut();
     let set = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
@@ -50,8 +66,17 @@ pub async fn security_headers(
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "no-referrer");
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    if cacheable {
-        // The bundles keep one name from build to build: the browser may
+    if fingerprinted {
+        // A name that carries its content's hash never names other bytes:
+        // the browser keeps it for a year without asking again.
+        set(
+            h,
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable",
+        );
+    } else if cacheable {
+        // Files that keep one name from build to build (the stylesheets
+        // main.css imports, bundles built without hashes): the browser may
         // keep a copy but must ask each time whether it still holds (a 304
         // when it does), so it never runs an old bundle against a new server.
         set(h, header::CACHE_CONTROL, "no-cache");
@@ -66,4 +91,22 @@ pub async fn security_headers(
         );
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_fingerprinted;
+
+    #[test]
+    fn only_names_carrying_a_content_hash_count_as_fingerprinted() {
+        assert!(is_fingerprinted(
+            "/pkg/caseport.Xk2-9_abcdefghijklmnop.wasm"
+        ));
+        assert!(is_fingerprinted("/pkg/caseport.Xk2-9_abcdefghijklmnop.js"));
+        assert!(!is_fingerprinted("/pkg/caseport.wasm"));
+        assert!(!is_fingerprinted("/pkg/caseport_bg.wasm"));
+        assert!(!is_fingerprinted("/pkg/caseport.short.css"));
+        assert!(!is_fingerprinted("/pkg/caseport.Xk2-9_abcdefghijklm/op.js"));
+        assert!(!is_fingerprinted("/pkg/caseport.Xk2%9_abcdefghijklmnop.js"));
+    }
 }
