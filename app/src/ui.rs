@@ -15,7 +15,7 @@ mod url;
 pub use colour::{dark_text_on, ink_on, rgb};
 pub use dialog::ConfirmDialog;
 pub use error_summary::{ErrorSummary, focus_by_id};
-pub use field::{FieldError, FormErrors};
+pub use field::{FieldError, FormErrors, reload_unless_invalid};
 pub use notice::{ErrorNotice, NotFound, error_for};
 pub use page::{Breadcrumbs, FocusOnNavigate, PageTitle, TableScroll};
 pub use timers::{debounced, polling};

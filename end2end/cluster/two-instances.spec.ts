@@ -70,7 +70,7 @@ test('a document uploaded through one instance downloads through the other', asy
   await upload.getByLabel('File').setInputFiles({ name, mimeType: 'application/pdf', buffer: Buffer.from(content) });
   await upload.getByLabel('Category').selectOption({ label: 'Care Plans (Always)' });
   await upload.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('status')).toHaveText('Document uploaded.');
+  await expect(page.getByRole('status')).toHaveText(`Document uploaded: ${name}.`);
 
   await page.goto(`${second}${clientPath}`);
   const link = page.getByRole('link', { name });

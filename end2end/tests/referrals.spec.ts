@@ -68,9 +68,19 @@ test('the case manager accepts, rejects, refers and edits, and the history names
     'Accepted by Casey Staff (case manager) for Dr. Ben Okafor',
   );
 
-  // Edit it.
-  await page.getByLabel('Patient contact').fill('+1 555 0000');
-  await page.getByRole('button', { name: 'Save changes' }).click();
+  // Edit it. An empty reason is refused: the summary says so, and what was typed elsewhere stays.
+  const edit = page.getByRole('form', { name: 'Edit case' });
+  await edit.getByLabel('Patient contact').fill('+1 555 0000');
+  const reason = await edit.getByLabel('Reason for referral').inputValue();
+  await edit.getByLabel('Reason for referral').fill('');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+  await expect(summary).toContainText('Say why the patient is referred.');
+  await expect(edit.getByLabel('Reason for referral')).toHaveAttribute('aria-invalid', 'true');
+  await expect(edit.getByLabel('Patient contact')).toHaveValue('+1 555 0000');
+  await edit.getByLabel('Reason for referral').fill(reason);
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(summary).toHaveCount(0);
   await expect(page.getByRole('list', { name: 'History' })).toContainText('Modified (patient_contact) by Casey Staff');
 
   // Refer Omar Haddad's case (on hold with Dr. Ortiz) on to Dr. Fischer.

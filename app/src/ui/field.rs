@@ -49,3 +49,23 @@ impl FormErrors {
 pub fn FieldError(errors: FormErrors, field: &'static str, id: &'static str) -> impl IntoView {
     view! { <span class="field-error" id=id>{move || errors.message(field)}</span> }
 }
+
+/// A key for a resource that reloads after `action` finishes, except when
+/// the server refused the input as invalid: then the form around it stays
+/// as typed, to be corrected, instead of being rebuilt from the server.
+pub fn reload_unless_invalid<T>(action: ServerAction<T>) -> Memo<usize>
+where
+    T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Send + Sync + 'static,
+{
+    Memo::new(move |last: Option<&usize>| {
+        let version = action.version().get();
+        let invalid = action
+            .value()
+            .with(|v| matches!(v, Some(Err(AppError::Validation(_)))));
+        match last {
+            Some(&kept) if invalid => kept,
+            _ => version,
+        }
+    })
+}

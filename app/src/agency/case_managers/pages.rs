@@ -11,7 +11,7 @@ use crate::agency::case_managers::api::{
 };
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
-use crate::ui::{ErrorSummary, FormErrors};
+use crate::ui::{ErrorSummary, FormErrors, reload_unless_invalid};
 
 /// Server field → input id, for the summary of each details form. The
 /// ids are `DetailsFields`' `{prefix}-{field}`.
@@ -158,11 +158,13 @@ pub fn CaseManagerPage() -> impl IntoView {
     let update = ServerAction::<UpdateCaseManager>::new();
     let invite = ServerAction::<InviteCaseManager>::new();
     let access = ServerAction::<SetCaseManagerAccess>::new();
+    let updated = reload_unless_invalid(update);
     let profile = Resource::new(
         move || {
             (
                 id(),
-                update.version().get(),
+                // Details refused as invalid stay as typed.
+                updated.get(),
                 invite.version().get(),
                 access.version().get(),
             )

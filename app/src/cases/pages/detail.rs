@@ -11,7 +11,7 @@ use crate::cases::api::{
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseChanges, CaseDetail};
 use crate::ui::{ErrorNotice, NotFound};
-use crate::ui::{ErrorSummary, FieldError, FormErrors};
+use crate::ui::{ErrorSummary, FieldError, FormErrors, reload_unless_invalid};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -21,13 +21,15 @@ pub fn CasePage() -> impl IntoView {
     let modify = ServerAction::<ModifyCase>::new();
     let refer = ServerAction::<ReferCase>::new();
     let acknowledge = ServerAction::<AcknowledgeCase>::new();
-    // Any finished action (also a refused one) shows the case as it is now.
+    // Any finished action (also a refused one) shows the case as it is now,
+    // except an edit refused as invalid: the form keeps what was typed.
+    let modified = reload_unless_invalid(modify);
     let case = Resource::new(
         move || {
             (
                 id(),
                 transition.version().get(),
-                modify.version().get(),
+                modified.get(),
                 acknowledge.version().get(),
             )
         },
