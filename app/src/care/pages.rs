@@ -18,17 +18,6 @@ use crate::error::AppError;
 use crate::ui::ErrorNotice;
 use crate::ui::{ErrorSummary, FieldError, FormErrors};
 
-/// A form field's messages from the latest failed attempt.
-fn field_error<T>(
-    value: impl Fn() -> Option<Result<T, AppError>> + Copy + 'static,
-    field: &'static str,
-) -> impl Fn() -> String + Copy {
-    move || match value() {
-        Some(Err(e)) => e.field_messages(field).join(" "),
-        _ => String::new(),
-    }
-}
-
 /// Monthly hours as a table: what the chart shows, readable by everyone.
 #[component]
 pub fn HoursTable(months: Vec<MonthHours>) -> impl IntoView {
@@ -195,6 +184,8 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
         }
     });
     let appt_errors = FormErrors::of(move || last_saved.get());
+    let note_errors = FormErrors::of(move || add_note.value().get());
+    let assess_errors = FormErrors::of(move || add_assessment.value().get());
     let appt_notice = move || {
         last_saved
             .get()
@@ -295,8 +286,9 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 add_note.dispatch(AddNote { client_id, input: NoteInput { content: note.0.get(), internal: note.1.get() } });
             }>
                 <label for="note-content">"Note (may be shared with case managers)"</label>
-                <textarea id="note-content" bind:value=note.0 maxlength="10000"></textarea>
-                <span class="field-error">{field_error(move || add_note.value().get(), "content")}</span>
+                <textarea id="note-content" bind:value=note.0 maxlength="10000"
+                    aria-invalid=note_errors.invalid("content") aria-describedby="note-content-error"></textarea>
+                <FieldError errors=note_errors field="content" id="note-content-error" />
                 <label for="note-internal">"Internal note (never shared)"</label>
                 <textarea id="note-internal" bind:value=note.1 maxlength="10000"></textarea>
                 <button type="submit">"Add note"</button>
@@ -309,16 +301,19 @@ pub fn CareRecordSection(client_id: i32) -> impl IntoView {
                 }});
             }>
                 <label for="assess-date">"Assessed on"</label>
-                <input id="assess-date" type="date" bind:value=assess.0 required />
-                <span class="field-error">{field_error(move || add_assessment.value().get(), "assessed_on")}</span>
+                <input id="assess-date" type="date" bind:value=assess.0 required
+                    aria-invalid=assess_errors.invalid("assessed_on") aria-describedby="assess-date-error" />
+                <FieldError errors=assess_errors field="assessed_on" id="assess-date-error" />
                 <label for="assess-title">"Title"</label>
                 <input id="assess-title" bind:value=assess.1 required maxlength="200" />
                 <label for="assess-summary">"Summary"</label>
-                <textarea id="assess-summary" bind:value=assess.2 required maxlength="10000"></textarea>
-                <span class="field-error">{field_error(move || add_assessment.value().get(), "summary")}</span>
+                <textarea id="assess-summary" bind:value=assess.2 required maxlength="10000"
+                    aria-invalid=assess_errors.invalid("summary") aria-describedby="assess-summary-error"></textarea>
+                <FieldError errors=assess_errors field="summary" id="assess-summary-error" />
                 <label for="assess-next">"Next due"</label>
-                <input id="assess-next" type="date" bind:value=assess.3 />
-                <span class="field-error">{field_error(move || add_assessment.value().get(), "next_due")}</span>
+                <input id="assess-next" type="date" bind:value=assess.3
+                    aria-invalid=assess_errors.invalid("next_due") aria-describedby="assess-next-error" />
+                <FieldError errors=assess_errors field="next_due" id="assess-next-error" />
                 <button type="submit">"Add assessment"</button>
             </form>
         </section>

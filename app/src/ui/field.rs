@@ -46,7 +46,11 @@ impl FormErrors {
 /// The inline message under one input. Give the input
 /// `aria-describedby=id` and `aria-invalid=errors.invalid(field)`.
 #[component]
-pub fn FieldError(errors: FormErrors, field: &'static str, id: &'static str) -> impl IntoView {
+pub fn FieldError(
+    errors: FormErrors,
+    field: &'static str,
+    #[prop(into)] id: String,
+) -> impl IntoView {
     view! { <span class="field-error" id=id>{move || errors.message(field)}</span> }
 }
 

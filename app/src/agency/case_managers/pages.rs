@@ -11,7 +11,7 @@ use crate::agency::case_managers::api::{
 };
 use crate::error::AppError;
 use crate::ui::ErrorNotice;
-use crate::ui::{ErrorSummary, FormErrors, reload_unless_invalid};
+use crate::ui::{ErrorSummary, FieldError, FormErrors, reload_unless_invalid};
 
 /// Server field → input id, for the summary of each details form. The
 /// ids are `DetailsFields`' `{prefix}-{field}`.
@@ -113,8 +113,7 @@ fn DetailsFields(
                     _ => s.notes = v,
                 });
             } />
-            // `FieldError`'s markup; its id is built here, so not `&'static`.
-            <span class="field-error" id=error_id>{move || errors.message(f)}</span>
+            <FieldError errors field=f id=error_id />
         }
     };
     view! {

@@ -9,28 +9,22 @@ use crate::agency::{DataKind, Visibility};
 use crate::messages::pages::CommunicationSettings;
 use crate::reports::pages::AutomatedReportsSection;
 use crate::ui::ErrorNotice;
-use crate::ui::{ErrorSummary, FieldError, FormErrors};
+use crate::ui::{ErrorSummary, FieldError, FormErrors, reload_unless_invalid};
 
 /// Settings → Features, Case Manager Portal, Documents.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let update = ServerAction::<UpdatePortalSettings>::new();
-    let settings = Resource::new(move || update.version().get(), |_| get_portal_settings());
-    // Whether the latest save came from the Security form, which shows its
-    // own failures in a summary. Kept here: the forms are rebuilt after
-    // every save.
-    let security_sent = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(security) = update.input().with(|i| {
-            i.as_ref()
-                .map(|i| matches!(i.change, SettingsChange::Security { .. }))
-        }) {
-            security_sent.set(security);
-        }
-    });
+    // The Security form has its own action, so its failures show in its
+    // own summary, and one refused as invalid keeps what was typed.
+    let security = ServerAction::<UpdatePortalSettings>::new();
+    let secured = reload_unless_invalid(security);
+    let settings = Resource::new(
+        move || (update.version().get(), secured.get()),
+        |_| get_portal_settings(),
+    );
     let outcome = move || match update.value().get() {
         Some(Ok(_)) => Some(view! { <p role="status">"Settings saved."</p> }.into_any()),
-        Some(Err(_)) if security_sent.get() => None,
         Some(Err(e)) => {
             Some(view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any())
         }
@@ -49,7 +43,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <VisibilitySettings v=s.visibility update />
                         <AppearanceSettings s=s.clone() update />
                         <TermsSettings s=s.clone() update />
-                        <SecuritySettings s update security_sent />
+                        <SecuritySettings s security />
                         <CommunicationSettings />
                         <AutomatedReportsSection />
                         <h2>"Documents"</h2>
@@ -126,12 +120,7 @@ fn AppearanceSettings(
     let colour = RwSignal::new(s.brand_colour.clone());
     let welcome = RwSignal::new(s.welcome_message.clone());
     let contact = RwSignal::new(s.contact_details.clone());
-    let field = move |f: &'static str| {
-        move || match update.value().get() {
-            Some(Err(e)) => e.field_messages(f).join(" "),
-            _ => String::new(),
-        }
-    };
+    let errors = FormErrors::of(move || update.value().get());
     view! {
         <form aria-label="Appearance" on:submit=move |ev| {
             ev.prevent_default();
@@ -143,11 +132,13 @@ fn AppearanceSettings(
             <fieldset>
                 <legend>"Appearance"</legend>
                 <label for="brand-name">"Organisation name shown in the portal"</label>
-                <input id="brand-name" bind:value=name required />
-                <span class="field-error">{field("brand_name")}</span>
+                <input id="brand-name" bind:value=name required
+                    aria-invalid=errors.invalid("brand_name") aria-describedby="brand-name-error" />
+                <FieldError errors field="brand_name" id="brand-name-error" />
                 <label for="brand-colour">"Primary colour"</label>
-                <input id="brand-colour" type="color" bind:value=colour />
-                <span class="field-error">{field("brand_colour")}</span>
+                <input id="brand-colour" type="color" bind:value=colour
+                    aria-invalid=errors.invalid("brand_colour") aria-describedby="brand-colour-error" />
+                <FieldError errors field="brand_colour" id="brand-colour-error" />
                 <label for="welcome">"Welcome message on the portal's sign-in page"</label>
                 <textarea id="welcome" bind:value=welcome></textarea>
                 <label for="contact">"Contact details (in invitations and on the sign-in page)"</label>
@@ -167,6 +158,7 @@ fn AppearanceSettings(
 fn TermsSettings(s: PortalSettings, update: ServerAction<UpdatePortalSettings>) -> impl IntoView {
     let text = RwSignal::new(s.terms_text.clone());
     let require = RwSignal::new(s.terms_require_acceptance);
+    let errors = FormErrors::of(move || update.value().get());
     view! {
         <form aria-label="Terms of use" on:submit=move |ev| {
             ev.prevent_default();
@@ -177,15 +169,13 @@ fn TermsSettings(s: PortalSettings, update: ServerAction<UpdatePortalSettings>) 
             <fieldset>
                 <legend>"Terms of use (version " {s.terms_version} ")"</legend>
                 <label for="terms-text">"Terms of use text"</label>
-                <textarea id="terms-text" rows="6" bind:value=text></textarea>
+                <textarea id="terms-text" rows="6" bind:value=text
+                    aria-invalid=errors.invalid("terms_text") aria-describedby="terms-text-error"></textarea>
+                <FieldError errors field="terms_text" id="terms-text-error" />
                 <label for="terms-require">
                     <input id="terms-require" type="checkbox" bind:checked=require />
                     "Require acceptance on first sign-in (changing the text asks again)"
                 </label>
-                <span class="field-error">{move || match update.value().get() {
-                    Some(Err(e)) => e.field_messages("terms_text").join(" "),
-                    _ => String::new(),
-                }}</span>
             </fieldset>
             <button type="submit">"Save terms"</button>
         </form>
@@ -195,8 +185,7 @@ fn TermsSettings(s: PortalSettings, update: ServerAction<UpdatePortalSettings>) 
 #[component]
 fn SecuritySettings(
     s: PortalSettings,
-    update: ServerAction<UpdatePortalSettings>,
-    security_sent: RwSignal<bool>,
+    security: ServerAction<UpdatePortalSettings>,
 ) -> impl IntoView {
     let idle = RwSignal::new(s.idle_timeout_minutes.to_string());
     let min = RwSignal::new(s.password_min_length.to_string());
@@ -205,13 +194,11 @@ fn SecuritySettings(
     let cm_2fa = RwSignal::new(s.require_two_factor_case_managers);
     let days = RwSignal::new(s.invitation_valid_days.to_string());
     let number = |s: RwSignal<String>| s.get().trim().parse::<i32>().unwrap_or(-1);
-    let errors = FormErrors::of(move || {
-        if security_sent.get() {
-            update.value().get()
-        } else {
-            None
-        }
-    });
+    let errors = FormErrors::of(move || security.value().get());
+    let saved = move || {
+        matches!(security.value().get(), Some(Ok(_)))
+            .then(|| view! { <p role="status">"Settings saved."</p> })
+    };
     view! {
         <ErrorSummary error=errors.signal() fields=&[
             ("idle_timeout_minutes", "idle"),
@@ -220,7 +207,7 @@ fn SecuritySettings(
         ] />
         <form aria-label="Security" on:submit=move |ev| {
             ev.prevent_default();
-            update.dispatch(UpdatePortalSettings { change: SettingsChange::Security {
+            security.dispatch(UpdatePortalSettings { change: SettingsChange::Security {
                 idle_timeout_minutes: number(idle),
                 password_min_length: number(min),
                 password_require_classes: classes.get(),
@@ -256,6 +243,7 @@ fn SecuritySettings(
                     aria-invalid=errors.invalid("invitation_valid_days") aria-describedby="invite-days-error" />
                 <FieldError errors field="invitation_valid_days" id="invite-days-error" />
             </fieldset>
+            {saved}
             <button type="submit">"Save security settings"</button>
         </form>
     }

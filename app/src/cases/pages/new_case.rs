@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::ui::{ErrorSummary, PageTitle};
+use crate::ui::{ErrorSummary, FieldError, FormErrors, PageTitle};
 
 use crate::cases::NewCase;
 use crate::cases::Urgency;
@@ -27,26 +27,12 @@ pub fn NewCasePage() -> impl IntoView {
             let _ = window().location().set_href(&format!("/cases/{id}"));
         }
     });
-    let field_error = move |field: &'static str| {
-        move || match create.value().get() {
-            Some(Err(e)) => e.field_messages(field).join(" "),
-            _ => String::new(),
-        }
-    };
-    let failed = Signal::derive(move || create.value().get().and_then(Result::err));
-    let invalid = move |field: &'static str| {
-        move || {
-            failed
-                .get()
-                .is_some_and(|e| !e.field_messages(field).is_empty())
-                .to_string()
-        }
-    };
+    let errors = FormErrors::of(move || create.value().get());
     let opt = |s: String| if s.trim().is_empty() { None } else { Some(s) };
     view! {
         <PageTitle text="New referral" />
         <h1>"New referral"</h1>
-        <ErrorSummary error=failed fields=&[
+        <ErrorSummary error=errors.signal() fields=&[
             ("patient_name", "new-patient"),
             ("patient_date_of_birth", "new-dob"),
             ("reason", "new-reason"),
@@ -68,16 +54,16 @@ pub fn NewCasePage() -> impl IntoView {
             }});
         }>
             <label for="new-patient">"Patient name"</label>
-            <input id="new-patient" aria-invalid=invalid("patient_name") aria-describedby="new-patient-error" required on:input:target=move |ev| patient.set(ev.target().value()) />
-            <span class="field-error" id="new-patient-error">{field_error("patient_name")}</span>
+            <input id="new-patient" aria-invalid=errors.invalid("patient_name") aria-describedby="new-patient-error" required on:input:target=move |ev| patient.set(ev.target().value()) />
+            <FieldError errors field="patient_name" id="new-patient-error" />
             <label for="new-dob">"Date of birth"</label>
-            <input id="new-dob" aria-invalid=invalid("patient_date_of_birth") aria-describedby="new-dob-error" type="date" on:input:target=move |ev| dob.set(ev.target().value()) />
-            <span class="field-error" id="new-dob-error">{field_error("patient_date_of_birth")}</span>
+            <input id="new-dob" aria-invalid=errors.invalid("patient_date_of_birth") aria-describedby="new-dob-error" type="date" on:input:target=move |ev| dob.set(ev.target().value()) />
+            <FieldError errors field="patient_date_of_birth" id="new-dob-error" />
             <label for="new-contact">"Patient contact"</label>
             <input id="new-contact" on:input:target=move |ev| contact.set(ev.target().value()) />
             <label for="new-reason">"Reason for referral"</label>
-            <textarea id="new-reason" aria-invalid=invalid("reason") aria-describedby="new-reason-error" required on:input:target=move |ev| reason.set(ev.target().value())></textarea>
-            <span class="field-error" id="new-reason-error">{field_error("reason")}</span>
+            <textarea id="new-reason" aria-invalid=errors.invalid("reason") aria-describedby="new-reason-error" required on:input:target=move |ev| reason.set(ev.target().value())></textarea>
+            <FieldError errors field="reason" id="new-reason-error" />
             <label for="new-urgency">"Urgency"</label>
             <select id="new-urgency" on:change:target=move |ev| {
                 if let Some(u) = Urgency::from_key(&ev.target().value()) { urgency.set(u); }
@@ -85,7 +71,7 @@ pub fn NewCasePage() -> impl IntoView {
                 {Urgency::ALL.into_iter().map(|u| view! { <option value=u.key()>{u.label()}</option> }).collect_view()}
             </select>
             <label for="new-by">"Referring doctor"</label>
-            <select id="new-by" aria-invalid=invalid("referred_by") aria-describedby="new-by-error" on:change:target=move |ev| by.set(ev.target().value())>
+            <select id="new-by" aria-invalid=errors.invalid("referred_by") aria-describedby="new-by-error" on:change:target=move |ev| by.set(ev.target().value())>
                 <option value="">"Choose a doctor"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -95,9 +81,9 @@ pub fn NewCasePage() -> impl IntoView {
                     })}
                 </Suspense>
             </select>
-            <span class="field-error" id="new-by-error">{field_error("referred_by")}</span>
+            <FieldError errors field="referred_by" id="new-by-error" />
             <label for="new-to">"Refer to"</label>
-            <select id="new-to" aria-invalid=invalid("referred_to") aria-describedby="new-to-error" on:change:target=move |ev| to.set(ev.target().value())>
+            <select id="new-to" aria-invalid=errors.invalid("referred_to") aria-describedby="new-to-error" on:change:target=move |ev| to.set(ev.target().value())>
                 <option value="">"Choose a doctor"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -107,7 +93,7 @@ pub fn NewCasePage() -> impl IntoView {
                     })}
                 </Suspense>
             </select>
-            <span class="field-error" id="new-to-error">{field_error("referred_to")}</span>
+            <FieldError errors field="referred_to" id="new-to-error" />
             <fieldset>
                 <legend>"Associated doctors"</legend>
                 <Suspense fallback=|| ()>
