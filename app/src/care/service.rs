@@ -260,6 +260,80 @@ pub async fn month_hours(
     Ok(summarise(&months, c.authorised_hours_per_month, &booked))
 }
 
+/// The next scheduled appointment of each of many clients, in one query
+/// (the portal's client list). Clients with none are left out.
+pub async fn next_appointments(
+    conn: &impl ConnectionTrait,
+    client_ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<HashMap<i32, DateTime<Utc>>, sea_orm::DbErr> {
+    if client_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut next: HashMap<i32, DateTime<Utc>> = HashMap::new();
+    // Each client's earliest upcoming appointment; reading the times rather
+    // than `MIN()` keeps their type on both databases.
+    let upcoming: Vec<(i32, DateTime<Utc>)> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::ClientId)
+        .column(appointment::Column::StartsAt)
+        .filter(appointment::Column::ClientId.is_in(client_ids.iter().copied()))
+        .filter(appointment::Column::Status.eq(AppointmentStatus::Scheduled))
+        .filter(appointment::Column::StartsAt.gte(now))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (client_id, at) in upcoming {
+        next.entry(client_id)
+            .and_modify(|t| *t = (*t).min(at))
+            .or_insert(at);
+    }
+    Ok(next)
+}
+
+/// This month's hours of each of many clients, in one query (the portal's
+/// client list): the same figures [`month_hours`] gives one client.
+pub async fn this_month_hours(
+    conn: &impl ConnectionTrait,
+    clients: &[&client::Model],
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<HashMap<i32, MonthHours>, AppError> {
+    if clients.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let (year, month) = zone.month_of(now);
+    let first = zone.start_of(NaiveDate::from_ymd_opt(year, month, 1).ok_or(AppError::Internal)?);
+    let mut booked: HashMap<i32, Vec<Booked>> = HashMap::new();
+    let rows: Vec<(i32, DateTime<Utc>, AppointmentStatus, i32)> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::ClientId)
+        .column(appointment::Column::StartsAt)
+        .column(appointment::Column::Status)
+        .column(appointment::Column::Minutes)
+        .filter(appointment::Column::ClientId.is_in(clients.iter().map(|c| c.id)))
+        .filter(appointment::Column::StartsAt.gte(first))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (client_id, starts_at, status, minutes) in rows {
+        booked.entry(client_id).or_default().push(Booked {
+            month: zone.month_of(starts_at),
+            status,
+            minutes,
+        });
+    }
+    let months = [(year, month)];
+    Ok(clients
+        .iter()
+        .filter_map(|c| {
+            let b = booked.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+            let hours = summarise(&months, c.authorised_hours_per_month, b).pop()?;
+            Some((c.id, hours))
+        })
+        .collect())
+}
+
 /// Everything the staff app shows of a client's care record.
 pub async fn staff_record(
     db: &DatabaseConnection,

@@ -92,38 +92,49 @@ pub async fn my_clients(
             AppError::invalid("relationship", "Choose a relationship from the list.")
         })?),
     };
-    let now = Utc::now();
-    let mut rows = Vec::new();
-    for assigned in crate::assignments::service::list_assigned(db, actor).await? {
-        if !name.is_empty() && !assigned.full_name.to_lowercase().contains(&name) {
-            continue;
-        }
-        if relationship.is_some_and(|r| r != assigned.relationship) {
-            continue;
-        }
-        let (c, f) = client_for(db, actor, assigned.id, None).await?;
-        let next = if f.visible.allows(DataKind::Schedules) {
-            care::next_appointment(db, c.id, now).await?
-        } else {
-            None
-        };
-        if filter.upcoming && next.is_none() {
-            continue;
-        }
-        let hours = if f.visible.allows(DataKind::HoursSummary) {
-            care::month_hours(db, &c, actor.zone, now, 1).await?.pop()
-        } else {
-            None
-        };
-        rows.push(PortalClientRow {
-            id: c.id,
-            full_name: c.full_name,
-            relationship: assigned.relationship,
-            next_appointment: next.map(|t| actor.zone.show(t)),
-            hours_this_month: hours,
-        });
+    let assigned: Vec<_> = crate::assignments::service::list_assigned(db, actor)
+        .await?
+        .into_iter()
+        .filter(|a| name.is_empty() || a.full_name.to_lowercase().contains(&name))
+        .filter(|a| relationship.is_none_or(|r| r == a.relationship))
+        .collect();
+    // A fixed number of queries however many clients there are: the
+    // clients with their policy facts, then the appointments of all of them.
+    let mut found =
+        crate::assignments::service::clients_and_facts(db, assigned.iter().map(|a| a.id)).await?;
+    let mut allowed = Vec::new();
+    for a in assigned {
+        let (c, f) = found.remove(&a.id).ok_or(AppError::NotFound)?;
+        can(actor, Action::View, &Resource::Client(&f))?;
+        allowed.push((a.relationship, c, f));
     }
-    Ok(rows)
+    let now = Utc::now();
+    let with = |kind: DataKind| {
+        allowed
+            .iter()
+            .filter(move |(_, _, f)| f.visible.allows(kind))
+            .map(|(_, c, _)| c)
+    };
+    let schedules: Vec<i32> = with(DataKind::Schedules).map(|c| c.id).collect();
+    let mut next = care::next_appointments(db, &schedules, now).await?;
+    let hours_of: Vec<&client::Model> = with(DataKind::HoursSummary).collect();
+    let mut hours = care::this_month_hours(db, &hours_of, actor.zone, now).await?;
+    Ok(allowed
+        .into_iter()
+        .filter_map(|(relationship, c, _)| {
+            let next = next.remove(&c.id);
+            if filter.upcoming && next.is_none() {
+                return None;
+            }
+            Some(PortalClientRow {
+                id: c.id,
+                hours_this_month: hours.remove(&c.id),
+                full_name: c.full_name,
+                relationship,
+                next_appointment: next.map(|t| actor.zone.show(t)),
+            })
+        })
+        .collect())
 }
 
 /// A client's portal page: who they are, which tabs the agency allows.
