@@ -16,6 +16,7 @@ mod m20261123_000010_two_factor;
 mod m20261202_000011_security_round_two;
 mod m20261202_000012_mail_outbox;
 mod m20261204_000013_time_zones;
+mod m20261205_000014_covering_case_lists;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_security_round_two::Migration),
             Box::new(m20261202_000012_mail_outbox::Migration),
             Box::new(m20261204_000013_time_zones::Migration),
+            Box::new(m20261205_000014_covering_case_lists::Migration),
         ]
     }
 }

@@ -8,17 +8,14 @@
 
 use std::time::Instant;
 
-use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
-use app::auth::Role;
 use app::auth::policy::Actor;
 use app::cases::CaseStatus;
 use app::cases::filters::CaseFilter;
-use server::bulk::{BulkSize, seed_bulk};
 
 mod common;
-use common::{ScratchPostgres, percentile, scratch_sqlite};
+use common::{case_network, env_or, on_each_backend, percentile};
 
 async fn measure(
     db: &DatabaseConnection,
@@ -41,29 +38,8 @@ async fn measure(
 }
 
 async fn run(label: &str, db: DatabaseConnection, cases: u32, iterations: usize) {
-    Migrator::up(&db, None).await.expect("migrate");
-    let started = Instant::now();
-    let world = seed_bulk(
-        &db,
-        BulkSize {
-            cases,
-            doctors: 5000,
-            practices: 200,
-        },
-        42,
-    )
-    .await
-    .expect("seed");
-    eprintln!("{label} {cases}: generated in {:.1?}", started.elapsed());
-    let (cm_user, org) = world.managers[world.managers.len() / 2];
-    let actor = Actor {
-        user_id: cm_user,
-        organisation_id: org,
-        organisation_kind: app::orgs::OrgKind::Practice,
-        role: Role::PracticeCaseManager,
-        portal_open: false,
-        zone: app::zone::Zone::UTC,
-    };
+    let (world, actor) = case_network(label, &db, cases).await;
+    let org = actor.organisation_id;
     let doctor = world
         .doctors
         .iter()
@@ -109,25 +85,10 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let iterations: usize = std::env::var("CASEPORT_BENCH_ITERATIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    let backends =
-        std::env::var("CASEPORT_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        for &cases in &sizes {
-            if backends.contains("sqlite") {
-                let (_dir, db) = scratch_sqlite().await;
-                run("sqlite", db, cases, iterations).await;
-            }
-            if backends.contains("postgres")
-                && let Some(pg) = ScratchPostgres::create(&format!("caseport_bench_{cases}")).await
-            {
-                run("postgres", pg.db.clone(), cases, iterations).await;
-                pg.drop().await;
-            }
-        }
-    });
+    let iterations = env_or("CASEPORT_BENCH_ITERATIONS", 200);
+    for cases in sizes {
+        on_each_backend(&format!("caseport_bench_{cases}"), async |label, db| {
+            run(label, db, cases, iterations).await
+        });
+    }
 }

@@ -8,53 +8,20 @@
 //! `CASEPORT_BENCH_CONVERSATIONS` (default 1000), iterations with
 //! `CASEPORT_BENCH_ITERATIONS` (default 100).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
-
 use chrono::Utc;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-use app::assignments::Relationship;
 use app::auth::policy::Actor;
-use app::entities::{
-    client, client_assignment, client_team_lead, message, messaging_setting, organisation, user,
-};
+use app::entities::{client_team_lead, message, messaging_setting, organisation};
 use app::messages::Routing;
 use app::messages::service::{inbox, unread};
 
 mod common;
-use common::{ScratchPostgres, percentile, scratch_sqlite};
-
-/// Times `call` and counts the statements one call makes.
-async fn measure<F, Fut>(queries: &AtomicUsize, iterations: usize, call: F) -> (f64, f64, usize)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    call().await;
-    let before = queries.load(Ordering::Relaxed);
-    call().await;
-    let per_call = queries.load(Ordering::Relaxed) - before;
-    let mut times = Vec::with_capacity(iterations);
-    for _ in 0..iterations {
-        let started = Instant::now();
-        call().await;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    (percentile(&times, 0.5), percentile(&times, 0.95), per_call)
-}
-
-async fn user_by_email(db: &DatabaseConnection, email: &str) -> user::Model {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(db)
-        .await
-        .expect("query")
-        .expect(email)
-}
+use common::{
+    assigned_client, count_statements, env_or, harbour_people, measure_statements, on_each_backend,
+    user_by_email,
+};
 
 /// `count` clients of Harbour, each assigned to Erin, with Harper as team
 /// lead and an unread message each way.
@@ -70,31 +37,14 @@ async fn conversations(db: &DatabaseConnection, count: usize) {
     let now = Utc::now();
     let txn = app::db::begin_write(db).await.expect("txn");
     for i in 0..count {
-        let c = client::ActiveModel {
-            organisation_id: Set(harbour.id),
-            full_name: Set(format!("Bench Client {i:04}")),
-            date_of_birth: Set(None),
-            phone: Set(None),
-            email: Set(None),
-            address: Set(None),
-            authorised_hours_per_month: Set(10),
-            archived_at: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .expect("client");
-        client_assignment::ActiveModel {
-            client_id: Set(c.id),
-            case_manager_user_id: Set(erin.id),
-            relationship: Set(Relationship::Primary),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .expect("assignment");
+        let c = assigned_client(
+            &txn,
+            harbour.id,
+            erin.id,
+            format!("Bench Client {i:04}"),
+            10,
+        )
+        .await;
         client_team_lead::ActiveModel {
             client_id: Set(c.id),
             user_id: Set(harper.id),
@@ -139,27 +89,8 @@ async fn run(label: &str, mut db: DatabaseConnection, count: usize, iterations: 
     Migrator::up(&db, None).await.expect("migrate");
     server::seed::seed_demo(&db).await.expect("seed");
     conversations(&db, count).await;
-    let queries = Arc::new(AtomicUsize::new(0));
-    let counter = queries.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::Relaxed);
-    });
-    let harper = user_by_email(&db, "admin@harbour.example").await;
-    let erin = user_by_email(&db, "erin@northcounty.example").await;
-    let zone = app::zone::Zone::parse("America/Chicago").expect("zone");
-    let admin = Actor {
-        user_id: harper.id,
-        organisation_id: harper.organisation_id,
-        organisation_kind: app::orgs::OrgKind::Agency,
-        role: harper.role,
-        portal_open: true,
-        zone,
-    };
-    let case_manager = Actor {
-        user_id: erin.id,
-        role: erin.role,
-        ..admin.clone()
-    };
+    let queries = count_statements(&mut db);
+    let (admin, case_manager) = harbour_people(&db).await;
     for routing in [Routing::AllAdmins, Routing::TeamLead] {
         route(&db, routing).await;
         let checks: [(&str, &Actor); 3] = [
@@ -169,7 +100,7 @@ async fn run(label: &str, mut db: DatabaseConnection, count: usize, iterations: 
         ];
         for (name, actor) in checks {
             let db = &db;
-            let (p50, p95, per_call) = measure(&queries, iterations, || async move {
+            let (p50, p95, per_call) = measure_statements(&queries, iterations, || async move {
                 if name.starts_with("inbox") {
                     let rows = inbox(db, actor, None, None, true).await.expect("inbox");
                     assert_eq!(rows.len(), count, "every conversation is listed");
@@ -188,27 +119,9 @@ async fn run(label: &str, mut db: DatabaseConnection, count: usize, iterations: 
 }
 
 fn main() {
-    let count: usize = std::env::var("CASEPORT_BENCH_CONVERSATIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
-    let iterations: usize = std::env::var("CASEPORT_BENCH_ITERATIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100);
-    let backends =
-        std::env::var("CASEPORT_BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        if backends.contains("sqlite") {
-            let (_dir, db) = scratch_sqlite().await;
-            run("sqlite", db, count, iterations).await;
-        }
-        if backends.contains("postgres")
-            && let Some(pg) = ScratchPostgres::create("caseport_bench_messages").await
-        {
-            run("postgres", pg.db.clone(), count, iterations).await;
-            pg.drop().await;
-        }
+    let count = env_or("CASEPORT_BENCH_CONVERSATIONS", 1000);
+    let iterations = env_or("CASEPORT_BENCH_ITERATIONS", 100);
+    on_each_backend("caseport_bench_messages", async |label, db| {
+        run(label, db, count, iterations).await
     });
 }

@@ -12,13 +12,14 @@
 //! `CASEPORT_BENCH_BURST` (default 300).
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
 
-const BIN: &str = env!("CARGO_BIN_EXE_caseport");
+mod common;
+use common::server_command;
 
 struct Server {
     child: Child,
@@ -34,23 +35,7 @@ impl Drop for Server {
 
 fn start(dir: &std::path::Path, port: u16, hashes: Option<&str>) -> Server {
     let db = format!("sqlite://{}?mode=rwc", dir.join("bench.sqlite").display());
-    let mut cmd = Command::new(BIN);
-    cmd.arg("serve")
-        .env("DATABASE_URL", &db)
-        .env("CASEPORT_SEED_DEMO", "true")
-        .env("CASEPORT_LISTEN", format!("127.0.0.1:{port}"))
-        .env("CASEPORT_SCHEDULER_SECONDS", "0")
-        .env("CASEPORT_OUTBOX_SECONDS", "0")
-        .env("CASEPORT_STORAGE_DIR", dir.join("files"))
-        .env("CASEPORT_OUTBOX_DIR", dir.join("outbox"))
-        .env(
-            "CASEPORT_SECRET_KEY",
-            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-        )
-        .env("RUST_LOG", "warn")
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+    let mut cmd = server_command(dir, &db, port, true);
     match hashes {
         Some(n) => cmd.env("CASEPORT_PASSWORD_HASHES", n),
         None => cmd.env_remove("CASEPORT_PASSWORD_HASHES"),

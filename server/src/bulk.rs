@@ -236,8 +236,14 @@ pub async fn seed_bulk(
         }
     }
     fix_sequence(db, "cases").await?;
-    // Fresh statistics, so the planner knows the new shape of the data.
-    db.execute_unprepared("ANALYZE").await?;
+    // Fresh statistics, so the planner knows the new shape of the data. On
+    // PostgreSQL also the visibility map, which autovacuum would set soon
+    // after a burst of inserts: until then no scan can be index-only.
+    let settle = match db.get_database_backend() {
+        DbBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(settle).await?;
     Ok(BulkWorld {
         managers,
         doctors: doctors.into_iter().map(|(u, o, _)| (u, o)).collect(),
