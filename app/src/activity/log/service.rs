@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 
 use super::{LogFilter, LogPage, LogRow, PAGE};
@@ -18,15 +19,15 @@ use crate::error::AppError;
 /// Most rows one export holds; narrow the filter for more.
 pub const EXPORT_LIMIT: u64 = 100_000;
 
-/// Rows matching `filter`, newest first, older than `before`, at most
-/// `limit`.
-async fn rows(
+/// The query for rows matching `filter`, newest first, older than
+/// `before`, at most `limit`.
+async fn matching(
     db: &DatabaseConnection,
     actor: &Actor,
     filter: &LogFilter,
     before: Option<i64>,
     limit: u64,
-) -> Result<Vec<activity_log::Model>, AppError> {
+) -> Result<Select<activity_log::Entity>, AppError> {
     can(
         actor,
         Action::Administer,
@@ -116,7 +117,36 @@ async fn rows(
         }
         find = find.filter(any);
     }
-    Ok(find.all(db).await?)
+    Ok(find)
+}
+
+/// One page of matching rows. The ids come first, then their rows: a date
+/// range is found through the (organisation, time) index, and SQLite sorts
+/// the range's ids by themselves (from the index alone) much faster than
+/// whole rows (a fortnight of a million-row log: 43 ms before, see
+/// `cargo bench -p server --bench portal_pages`).
+async fn page_rows(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &LogFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<activity_log::Model>, AppError> {
+    let ids: Vec<i64> = matching(db, actor, filter, before, limit)
+        .await?
+        .select_only()
+        .column(activity_log::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(activity_log::Entity::find()
+        .filter(activity_log::Column::Id.is_in(ids))
+        .order_by_desc(activity_log::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// The rows as people read them, `when` saying each one's time.
@@ -153,7 +183,7 @@ pub async fn page(
     filter: &LogFilter,
     before: Option<i64>,
 ) -> Result<LogPage, AppError> {
-    let mut rows = rows(db, actor, filter, before, PAGE + 1).await?;
+    let mut rows = page_rows(db, actor, filter, before, PAGE + 1).await?;
     let next_before = (rows.len() as u64 > PAGE).then(|| {
         rows.truncate(PAGE as usize);
         rows.last().map(|r| r.id)
@@ -170,7 +200,10 @@ pub async fn export_csv(
     caller: &Caller,
     filter: &LogFilter,
 ) -> Result<(String, usize), AppError> {
-    let found = rows(db, caller, filter, None, EXPORT_LIMIT).await?;
+    let found = matching(db, caller, filter, None, EXPORT_LIMIT)
+        .await?
+        .all(db)
+        .await?;
     let rows = shown(db, found, |t| caller.zone.stamp(t)).await?;
     let mut out = crate::csv::line(["id", "when", "who", "action", "subject", "detail", "ip"]);
     for r in &rows {
