@@ -53,8 +53,9 @@ impl MigrationTrait for Migration {
         let mut sql = String::new();
         for (name, keys, carried) in COVERING {
             sql.push_str(&format!("DROP INDEX IF EXISTS {name};\n"));
-            // PostgreSQL keeps carried columns out of the key (and its
-            // size limit); SQLite has no INCLUDE, so they trail the key.
+            // PostgreSQL keeps carried columns out of the key's ordering
+            // (they still count toward its entry size; search text is cut
+            // to 800 bytes); SQLite has no INCLUDE, so they trail the key.
             sql.push_str(&match db.get_database_backend() {
                 DbBackend::Postgres => {
                     format!("CREATE INDEX {name} ON case_links ({keys}) INCLUDE ({carried});\n")

@@ -144,6 +144,9 @@ async fn page_rows(
     }
     Ok(activity_log::Entity::find()
         .filter(activity_log::Column::Id.is_in(ids))
+        // Already the organisation's ids; said again so this query alone
+        // can never show another's rows.
+        .filter(activity_log::Column::OrganisationId.eq(actor.organisation_id))
         .order_by_desc(activity_log::Column::Id)
         .all(db)
         .await?)
