@@ -70,6 +70,9 @@ pub struct Navigation {
     pub agency_settings: bool,
     /// The case manager's portal.
     pub portal: bool,
+    /// The notification centre: people who can be on a practice's cases.
+    #[serde(default)]
+    pub notifications: bool,
 }
 
 /// Where signing in stands after the password.

@@ -23,6 +23,7 @@ pub mod mail_outbox;
 pub mod message;
 pub mod message_recipient;
 pub mod messaging_setting;
+pub mod notification;
 pub mod organisation;
 pub mod password_reset;
 pub mod portal_setting;

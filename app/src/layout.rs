@@ -105,6 +105,7 @@ pub fn SiteHeader() -> impl IntoView {
                             {me.role.label()} " · " {me.organisation_name.clone()}
                         </span>
                     </span>
+                    {me.nav.notifications.then(|| view! { <crate::notifications::bell::NotificationBell /> })}
                     <A href="/account">"Account"</A>
                     <ActionForm action=logout>
                         <button type="submit" class="secondary">"Sign out"</button>

@@ -13,6 +13,7 @@ pub mod error;
 pub mod home;
 pub mod layout;
 pub mod messages;
+pub mod notifications;
 pub mod orgs;
 pub mod portal;
 pub mod reports;

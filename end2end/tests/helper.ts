@@ -73,7 +73,13 @@ const MAIL_DIR = process.env.CASEPORT_E2E_MAIL_DIR ?? '../target/e2e/mail';
 
 /** The first link matching `pattern` in the newest message to `email`, waiting for it. */
 export async function mailedLink(email: string, pattern: RegExp): Promise<string> {
-  let link = '';
+  return (await mailed(email, pattern)).match;
+}
+
+/** The newest message to `email` in which `pattern` matches, waiting for
+ * it: the match and the whole message. */
+export async function mailed(email: string, pattern: RegExp): Promise<{ match: string; text: string }> {
+  let found = { match: '', text: '' };
   await expect
     .poll(() => {
       let files: string[] = [];
@@ -88,14 +94,14 @@ export async function mailedLink(email: string, pattern: RegExp): Promise<string
         if (!text.includes(email)) continue;
         const m = text.match(pattern);
         if (m) {
-          link = m[0];
+          found = { match: m[0], text };
           return true;
         }
       }
       return false;
     })
     .toBe(true);
-  return link;
+  return found;
 }
 
 /** The text of every page of a PDF, as a PDF reader extracts it. */

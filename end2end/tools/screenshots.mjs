@@ -12,6 +12,7 @@ mkdirSync(out, { recursive: true });
 
 // Who signs in, and the pages they open. A page given as a function is
 // found on the page before it (a link's target), so ids need not be known.
+// A third element is done on the page before the picture (opening a panel).
 const tours = [
   { who: null, pages: [['login', '/login'], ['portal-sign-in', '/portal/harbour']] },
   {
@@ -23,7 +24,13 @@ const tours = [
       ['account', '/account'],
     ],
   },
-  { who: 'okafor@riverside.example', pages: [['doctor-cases', '/']] },
+  {
+    who: 'okafor@riverside.example',
+    pages: [
+      ['doctor-cases', '/'],
+      ['notifications', '/', (p) => p.getByRole('button', { name: /^Notifications/ }).click()],
+    ],
+  },
   { who: 'admin@riverside.example', pages: [['practice-admin', '/']] },
   {
     who: 'admin@harbour.example',
@@ -84,11 +91,15 @@ for (const tour of tours) {
       const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
       if (tour.who) await signIn(context, tour.who, tour.portal);
       const page = await context.newPage();
-      for (const [name, target] of tour.pages) {
+      for (const [name, target, act] of tour.pages) {
         const url = typeof target === 'function' ? await target(page) : target;
         await page.goto(new URL(url, base).toString());
         await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 15000 });
         await page.waitForTimeout(300);
+        if (act) {
+          await act(page);
+          await page.waitForTimeout(500);
+        }
         const file = join(out, `${name}-${size}-${scheme}.png`);
         await page.screenshot({ path: file, fullPage: true });
         saved += 1;

@@ -18,6 +18,7 @@ mod m20261202_000012_mail_outbox;
 mod m20261204_000013_time_zones;
 mod m20261205_000014_covering_case_lists;
 mod m20261206_000015_activity_log_pages;
+mod m20261206_000016_notifications;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_time_zones::Migration),
             Box::new(m20261205_000014_covering_case_lists::Migration),
             Box::new(m20261206_000015_activity_log_pages::Migration),
+            Box::new(m20261206_000016_notifications::Migration),
         ]
     }
 }

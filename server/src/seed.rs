@@ -2,7 +2,10 @@
 //! Safe to run again: everything is looked up by its natural key first.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use secrecy::SecretString;
 
 use app::assignments::Relationship;
@@ -12,9 +15,10 @@ use app::cases::{CaseStatus, Urgency};
 use app::db::begin_write;
 use app::entities::{
     appointment, assessment, case, case_associate, case_manager_profile, client, client_assignment,
-    doctor, goal, goal_progress, organisation, portal_setting, service_note, user,
+    doctor, goal, goal_progress, notification, organisation, portal_setting, service_note, user,
 };
 use app::error::AppError;
+use app::notifications::NotificationKind;
 use app::orgs::OrgKind;
 use app::zone::Zone;
 
@@ -116,6 +120,49 @@ async fn people(
         );
     }
     Ok(out)
+}
+
+async fn doctor_user(conn: &impl ConnectionTrait, doctor_id: i32) -> Result<i32, AppError> {
+    Ok(doctor::Entity::find_by_id(doctor_id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .user_id)
+}
+
+/// The notification a demo case's status implies, so the bell has
+/// something to show: the last step, told to the other side; read when it
+/// is more than a week old.
+async fn demo_notification(
+    conn: &impl ConnectionTrait,
+    c: &case::Model,
+    days: i64,
+) -> Result<(), AppError> {
+    let by = doctor_user(conn, c.referred_by_doctor_id).await?;
+    let to = doctor_user(conn, c.referred_to_doctor_id).await?;
+    let (kind, recipient, actor) = match c.status {
+        CaseStatus::Requested | CaseStatus::Received => (NotificationKind::Referred, to, by),
+        CaseStatus::Accepted | CaseStatus::InProgress => (NotificationKind::Accepted, by, to),
+        CaseStatus::Rejected => (NotificationKind::Rejected, by, to),
+        CaseStatus::Completed => (NotificationKind::Completed, by, to),
+        CaseStatus::OnHold => (NotificationKind::OnHold, by, to),
+        CaseStatus::Cancelled => (NotificationKind::Cancelled, to, by),
+    };
+    let read = days > 7 || c.status == CaseStatus::Received;
+    notification::ActiveModel {
+        user_id: Set(recipient),
+        kind: Set(kind),
+        case_id: Set(Some(c.id)),
+        actor_user_id: Set(Some(actor)),
+        on_behalf_of_user_id: Set(None),
+        detail: Set(None),
+        created_at: Set(c.updated_at),
+        read_at: Set(read.then_some(c.updated_at)),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
 }
 
 async fn doctor_id(db: &DatabaseConnection, email: &str) -> Result<i32, AppError> {
@@ -232,6 +279,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
             .await?;
         }
         app::cases::service::rebuild_links(&txn, &created).await?;
+        demo_notification(&txn, &created, days).await?;
         txn.commit().await?;
     }
 

@@ -142,6 +142,10 @@ pub enum Resource<'a> {
     Organisation {
         id: i32,
     },
+    /// A user's own notifications: theirs alone to read and mark read.
+    Notifications {
+        recipient: i32,
+    },
     /// A practice's members: its doctors and staff, and who of them is a
     /// case manager. Agencies keep case managers in [`Resource::CaseManagers`].
     Members {
@@ -310,6 +314,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
                 _ => Err(AppError::NotFound),
             }
         }
+        Resource::Notifications { recipient } => match action {
+            Action::View | Action::Modify if *recipient == actor.user_id => Ok(Grant::SELF),
+            _ => Err(AppError::NotFound),
+        },
     }
 }
 
@@ -389,6 +397,13 @@ pub fn navigation(actor: &Actor) -> Navigation {
             },
         )
         .is_ok(),
+        // Case events are told to the people on cases: a practice's
+        // doctors, staff and case managers (admins are on none).
+        notifications: actor.organisation_kind == OrgKind::Practice
+            && matches!(
+                actor.role,
+                Role::Doctor | Role::Staff | Role::PracticeCaseManager
+            ),
     }
 }
 
@@ -904,6 +919,32 @@ mod tests {
         assert_eq!(outcome(can(&staff, Action::Create, &desk)), Allow(None));
         assert_eq!(outcome(can(&cm, Action::View, &desk)), NotFound);
         assert_eq!(outcome(can(&other_staff, Action::View, &desk)), NotFound);
+    }
+
+    #[test]
+    fn notifications_are_their_recipients_alone() {
+        let mine = Resource::Notifications { recipient: 7 };
+        for role in [Role::Doctor, Role::PracticeCaseManager, Role::Admin] {
+            let me = actor(7, PRACTICE_A, role);
+            let colleague = actor(8, PRACTICE_A, role);
+            assert_eq!(outcome(can(&me, Action::View, &mine)), Allow(None));
+            assert_eq!(outcome(can(&me, Action::Modify, &mine)), Allow(None));
+            assert_eq!(outcome(can(&me, Action::Administer, &mine)), NotFound);
+            assert_eq!(outcome(can(&colleague, Action::View, &mine)), NotFound);
+            assert_eq!(outcome(can(&colleague, Action::Modify, &mine)), NotFound);
+        }
+    }
+
+    #[test]
+    fn the_notification_centre_is_for_people_on_practice_cases() {
+        let has = |org, role| navigation(&actor(1, org, role)).notifications;
+        assert!(has(PRACTICE_A, Role::Doctor));
+        assert!(has(PRACTICE_A, Role::Staff));
+        assert!(has(PRACTICE_A, Role::PracticeCaseManager));
+        assert!(!has(PRACTICE_A, Role::Admin));
+        assert!(!has(AGENCY, Role::Staff));
+        assert!(!has(AGENCY, Role::Admin));
+        assert!(!has(AGENCY, Role::ExternalCaseManager));
     }
 
     #[test]

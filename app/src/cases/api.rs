@@ -46,7 +46,7 @@ pub async fn get_case(id: i32) -> Result<CaseDetail, AppError> {
 #[server(endpoint = "cases/received", input = Json)]
 pub async fn acknowledge_case(id: i32) -> Result<(), AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
-        crate::cases::service::acknowledge(&ctx.db, caller, id).await
+        crate::cases::service::acknowledge(ctx, caller, id).await
     })
     .await
 }
@@ -66,7 +66,7 @@ pub async fn transition_case(
 ) -> Result<CaseDetail, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
         let change = crate::cases::service::StatusChange::parse(transition, reason, note)?;
-        crate::cases::service::transition(&ctx.db, caller, id, version, change).await?;
+        crate::cases::service::transition(ctx, caller, id, version, change).await?;
         crate::cases::service::open_case(&ctx.db, caller, id).await
     })
     .await
@@ -98,7 +98,7 @@ pub async fn refer_case(
     note: String,
 ) -> Result<i32, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
-        crate::cases::service::refer(&ctx.db, caller, id, version, to_doctor, note).await
+        crate::cases::service::refer(ctx, caller, id, version, to_doctor, note).await
     })
     .await
 }
@@ -108,7 +108,7 @@ pub async fn refer_case(
 #[server(endpoint = "cases/create", input = Json)]
 pub async fn create_case(case: NewCase) -> Result<i32, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
-        crate::cases::service::create(&ctx.db, caller, case).await
+        crate::cases::service::create(ctx, caller, case).await
     })
     .await
 }
@@ -130,7 +130,7 @@ pub async fn bulk_transition(
             ));
         }
         let change = crate::cases::service::StatusChange::parse(transition, reason, note)?;
-        Ok(crate::cases::service::bulk(&ctx.db, caller, &items, change).await)
+        Ok(crate::cases::service::bulk(ctx, caller, &items, change).await)
     })
     .await
 }

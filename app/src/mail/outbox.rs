@@ -164,6 +164,13 @@ pub async fn send_queued(ctx: &ServerContext) {
     }
 }
 
+/// As [`send_queued`], without keeping the caller waiting for the mail
+/// server: a case changed by a click answers at once, its mail follows.
+pub fn send_soon(ctx: &ServerContext) {
+    let ctx = ctx.clone();
+    tokio::spawn(async move { send_queued(&ctx).await });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod database;
 mod hostile_input;
 mod idle;
 mod messages;
+mod notifications;
 mod operations;
 mod outbox;
 mod password_reset;

@@ -38,6 +38,7 @@ const READ_ONLY: &[&str] = &[
     "/api/messages/settings",
     "/api/messages/team-lead",
     "/api/messages/unread",
+    "/api/notifications/list",
     "/api/portal/assessments",
     "/api/portal/client",
     "/api/portal/documents",

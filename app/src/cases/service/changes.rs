@@ -22,6 +22,9 @@ use crate::cases::{CaseStatus, Urgency};
 use crate::db::begin_write;
 use crate::entities::{activity_log, case, case_associate, doctor, user};
 use crate::error::AppError;
+use crate::notifications::NotificationKind;
+use crate::notifications::service::{CaseEvent, case_event};
+use crate::server_context::ServerContext;
 
 const MAX_NOTE: usize = 2000;
 const MAX_TEXT: usize = 5000;
@@ -164,14 +167,27 @@ async fn save_versioned(
 
 #[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn transition(
-    db: &DatabaseConnection,
+    ctx: &ServerContext,
+    caller: &Caller,
+    id: i32,
+    version: i32,
+    change: StatusChange,
+) -> Result<(), AppError> {
+    change_status(ctx, caller, id, version, change).await?;
+    crate::mail::outbox::send_soon(ctx);
+    Ok(())
+}
+
+/// [`transition`] up to the commit: the mail it queued is still queued.
+async fn change_status(
+    ctx: &ServerContext,
     caller: &Caller,
     id: i32,
     version: i32,
     change: StatusChange,
 ) -> Result<(), AppError> {
     let t = change.transition();
-    let txn = begin_write(db).await?;
+    let txn = begin_write(&ctx.db).await?;
     let (c, facts) = load(&txn, id).await?;
     let grant = can(caller, policy_action(t), &Resource::Case(&facts))?;
     if c.version != version {
@@ -186,6 +202,7 @@ pub async fn transition(
         updated_at: Set(now),
         ..Default::default()
     };
+    let mut told = None;
     let mut detail = audit::StatusChanged {
         transition: t.past_tense().to_string(),
         from: c.status.key().to_string(),
@@ -203,6 +220,7 @@ pub async fn transition(
             // the case for its participants, not in the admin-readable log.
             detail.reason = Some(reason.label().to_string());
             detail.with_note = Some(note.is_some());
+            told = Some(reason.label().to_string());
         }
         _ => {}
     }
@@ -228,6 +246,15 @@ pub async fn transition(
         entry(ActivityAction::CaseStatusChanged, id, caller, grant).detail(audit::stored(&detail)),
     )
     .await?;
+    if let Some(kind) = NotificationKind::of_transition(t) {
+        let event = CaseEvent {
+            kind,
+            case_id: id,
+            on_behalf_of: grant.on_behalf_of,
+            detail: told,
+        };
+        case_event(&txn, caller, &ctx.config.public_url, event).await?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -353,7 +380,7 @@ async fn doctor_by_user(
 
 #[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn refer(
-    db: &DatabaseConnection,
+    ctx: &ServerContext,
     caller: &Caller,
     id: i32,
     version: i32,
@@ -361,7 +388,7 @@ pub async fn refer(
     note: String,
 ) -> Result<i32, AppError> {
     let note = clean("note", Some(note), MAX_NOTE)?;
-    let txn = begin_write(db).await?;
+    let txn = begin_write(&ctx.db).await?;
     let (c, facts) = load(&txn, id).await?;
     let grant = can(caller, Action::Refer, &Resource::Case(&facts))?;
     if c.version != version {
@@ -435,16 +462,25 @@ pub async fn refer(
         )),
     )
     .await?;
+    for (kind, case_id) in [
+        (NotificationKind::ReferredOn, c.id),
+        (NotificationKind::Referred, child.id),
+    ] {
+        let event = CaseEvent {
+            kind,
+            case_id,
+            on_behalf_of: grant.on_behalf_of,
+            detail: None,
+        };
+        case_event(&txn, caller, &ctx.config.public_url, event).await?;
+    }
     txn.commit().await?;
+    crate::mail::outbox::send_soon(ctx);
     Ok(child.id)
 }
 
 #[tracing::instrument(skip_all, fields(user_id = caller.user_id))]
-pub async fn create(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    input: NewCase,
-) -> Result<i32, AppError> {
+pub async fn create(ctx: &ServerContext, caller: &Caller, input: NewCase) -> Result<i32, AppError> {
     let patient = required(
         "patient_name",
         input.patient_name,
@@ -476,7 +512,7 @@ pub async fn create(
             "Associate at most 20 people.",
         ));
     }
-    let txn = begin_write(db).await?;
+    let txn = begin_write(&ctx.db).await?;
     let (by, by_user) = doctor_by_user(&txn, input.referred_by_user_id, "referred_by").await?;
     let (to, to_user) = doctor_by_user(&txn, input.referred_to_user_id, "referred_to").await?;
     if by.id == to.id {
@@ -562,20 +598,28 @@ pub async fn create(
         )),
     )
     .await?;
+    let event = CaseEvent {
+        kind: NotificationKind::Referred,
+        case_id: c.id,
+        on_behalf_of: grant.on_behalf_of,
+        detail: None,
+    };
+    case_event(&txn, caller, &ctx.config.public_url, event).await?;
     txn.commit().await?;
+    crate::mail::outbox::send_soon(ctx);
     Ok(c.id)
 }
 
 /// Applies one change to several cases, each in its own transaction.
 pub async fn bulk(
-    db: &DatabaseConnection,
+    ctx: &ServerContext,
     caller: &Caller,
     items: &[(i32, i32)],
     change: StatusChange,
 ) -> Vec<BulkOutcome> {
     let mut out = Vec::with_capacity(items.len());
     for (id, version) in items {
-        let result = transition(db, caller, *id, *version, change.clone()).await;
+        let result = change_status(ctx, caller, *id, *version, change.clone()).await;
         out.push(match result {
             Ok(()) => BulkOutcome {
                 id: *id,
@@ -589,5 +633,6 @@ pub async fn bulk(
             },
         });
     }
+    crate::mail::outbox::send_soon(ctx);
     out
 }

@@ -109,17 +109,17 @@ async fn visible_case(
 /// twice, or two people opening it at once, is not an error).
 #[tracing::instrument(skip_all, fields(case_id = id, user_id = caller.user_id))]
 pub async fn acknowledge(
-    db: &DatabaseConnection,
+    ctx: &crate::server_context::ServerContext,
     caller: &Caller,
     id: i32,
 ) -> Result<(), AppError> {
-    let (c, facts) = visible_case(db, caller, id).await?;
+    let (c, facts) = visible_case(&ctx.db, caller, id).await?;
     if c.status != CaseStatus::Requested
         || can(caller, Action::Progress, &Resource::Case(&facts)).is_err()
     {
         return Ok(());
     }
-    match transition(db, caller, id, c.version, StatusChange::Receive).await {
+    match transition(ctx, caller, id, c.version, StatusChange::Receive).await {
         Ok(()) | Err(AppError::Conflict(_)) => Ok(()),
         Err(e) => Err(e),
     }

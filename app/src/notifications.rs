@@ -1,0 +1,40 @@
+//! Notifications: people hear of what happens on their cases without
+//! having to look. Each event writes one in-app notification per recipient
+//! and, for e-mail, one outbox row, in the transaction of the change itself
+//! (see `service`); the header's bell shows them and follows new ones while
+//! the page is open (`bell`).
+
+use serde::{Deserialize, Serialize};
+
+pub mod api;
+pub mod bell;
+mod kind;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use kind::NotificationKind;
+
+/// How many of the newest notifications the bell lists.
+pub const LISTED: u64 = 20;
+
+/// One notification as its recipient sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i32,
+    pub kind: NotificationKind,
+    /// "Dr Bo Brown rejected referral #12 (No capacity)."
+    pub text: String,
+    /// Where to look: the case, when there is one.
+    pub href: Option<String>,
+    /// When, on the recipient's clock.
+    pub at: String,
+    pub unread: bool,
+}
+
+/// The bell's content: the newest notifications and how many are unread
+/// in all (the unread may be more than are listed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    pub unread: u64,
+    pub items: Vec<NotificationView>,
+}

@@ -1,0 +1,124 @@
+use serde::{Deserialize, Serialize};
+
+use crate::cases::workflow::Transition;
+
+/// What a notification tells of. Stored as a stable string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(32))"
+    )
+)]
+pub enum NotificationKind {
+    /// A new referral to the recipient (or one referred on to them).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "referred"))]
+    Referred,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "accepted"))]
+    Accepted,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "rejected"))]
+    Rejected,
+    /// The case the recipient is on went on to another doctor.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "referred_on"))]
+    ReferredOn,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
+    Cancelled,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "completed"))]
+    Completed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "on_hold"))]
+    OnHold,
+}
+
+impl NotificationKind {
+    /// The event a status change makes, if it is one people hear of.
+    /// Receiving, starting and resuming are steps of the receiving side's
+    /// own work: the other side sees them on the case, unannounced.
+    pub fn of_transition(t: Transition) -> Option<Self> {
+        match t {
+            Transition::Accept => Some(Self::Accepted),
+            Transition::Reject => Some(Self::Rejected),
+            Transition::Cancel => Some(Self::Cancelled),
+            Transition::Complete => Some(Self::Completed),
+            Transition::Hold => Some(Self::OnHold),
+            Transition::Receive | Transition::Start | Transition::Resume => None,
+        }
+    }
+
+    /// The verb after the actor's name: "Dr Bo Brown rejected …".
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Referred => "referred to you",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::ReferredOn => "referred on",
+            Self::Cancelled => "cancelled",
+            Self::Completed => "completed",
+            Self::OnHold => "put on hold",
+        }
+    }
+
+    /// The line a recipient reads. `for_whom` is the doctor a case manager
+    /// acted for; `detail` a label such as the rejection reason.
+    pub fn sentence(
+        self,
+        actor: &str,
+        for_whom: Option<&str>,
+        case_id: i32,
+        detail: Option<&str>,
+    ) -> String {
+        let who = match for_whom {
+            Some(doctor) => format!("{actor} (for {doctor})"),
+            None => actor.to_string(),
+        };
+        let what = match self {
+            Self::Referred => format!("{who} referred case #{case_id} to you"),
+            other => format!("{who} {} case #{case_id}", other.verb()),
+        };
+        match detail {
+            Some(d) => format!("{what}: {d}."),
+            None => format!("{what}."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sentence_names_the_actor_whom_they_acted_for_and_the_reason() {
+        assert_eq!(
+            NotificationKind::Rejected.sentence(
+                "Cara Case",
+                Some("Dr Bo Brown"),
+                12,
+                Some("No capacity")
+            ),
+            "Cara Case (for Dr Bo Brown) rejected case #12: No capacity."
+        );
+        assert_eq!(
+            NotificationKind::Referred.sentence("Dr Al Archer", None, 3, None),
+            "Dr Al Archer referred case #3 to you."
+        );
+    }
+
+    #[test]
+    fn only_decisions_and_ends_are_announced() {
+        let announced: Vec<_> = Transition::ALL
+            .into_iter()
+            .filter_map(NotificationKind::of_transition)
+            .collect();
+        assert_eq!(
+            announced,
+            [
+                NotificationKind::Accepted,
+                NotificationKind::Rejected,
+                NotificationKind::Completed,
+                NotificationKind::OnHold,
+                NotificationKind::Cancelled,
+            ]
+        );
+    }
+}

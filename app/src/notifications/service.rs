@@ -1,0 +1,268 @@
+//! Writing notifications with the change they tell of, and reading them.
+//!
+//! [`case_event`] runs inside the caller's write transaction: the
+//! notification rows and their mails (through `mail::outbox`) exist exactly
+//! when the change does. The mail goes out after the commit.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, Actor, Resource, can};
+use crate::cases::CaseSide;
+use crate::entities::{case_link, notification, user};
+use crate::error::AppError;
+use crate::mail::OutgoingMail;
+use crate::notifications::{LISTED, NotificationKind, NotificationView, Notifications};
+
+/// Something that happened to a case, to tell the people on it.
+#[derive(Clone, Debug)]
+pub struct CaseEvent {
+    pub kind: NotificationKind,
+    pub case_id: i32,
+    /// The doctor a case manager acted for (the grant's `on_behalf_of`).
+    pub on_behalf_of: Option<i32>,
+    /// A label such as the rejection reason, shown in the app only.
+    pub detail: Option<String>,
+}
+
+/// Who hears of `event`: a new referral, the doctor it is referred to and
+/// its associates; anything else, everyone on the case, and the doctor a
+/// case manager acted for, so a doctor learns what was done in their name.
+/// Never the one who acted.
+fn recipients(
+    kind: NotificationKind,
+    links: &[case_link::Model],
+    actor: i32,
+    on_behalf_of: Option<i32>,
+) -> BTreeSet<i32> {
+    let mut who: BTreeSet<i32> = links
+        .iter()
+        .filter(|l| kind != NotificationKind::Referred || l.side != CaseSide::ReferredBy)
+        .map(|l| l.user_id)
+        .collect();
+    if kind != NotificationKind::Referred {
+        who.extend(on_behalf_of);
+    }
+    who.remove(&actor);
+    who
+}
+
+/// Writes the notifications and mails of `event` in `conn`'s transaction.
+/// Returns how many people were told.
+pub async fn case_event(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    public_url: &str,
+    event: CaseEvent,
+) -> Result<usize, AppError> {
+    let links = case_link::Entity::find()
+        .filter(case_link::Column::CaseId.eq(event.case_id))
+        .all(conn)
+        .await?;
+    let who = recipients(event.kind, &links, caller.user_id, event.on_behalf_of);
+    if who.is_empty() {
+        return Ok(0);
+    }
+    let mut ids: Vec<i32> = who.iter().copied().collect();
+    ids.extend(event.on_behalf_of);
+    let people: HashMap<i32, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let for_whom = event
+        .on_behalf_of
+        .and_then(|id| people.get(&id))
+        .map(|u| u.display_name.clone());
+    // The mail says who did what to which case and where to look, and no
+    // more: no patient, no reason. Mail leaves the systems we control.
+    let line = event.kind.sentence(
+        &caller.user.display_name,
+        for_whom.as_deref(),
+        event.case_id,
+        None,
+    );
+    let now = Utc::now();
+    let mut told = 0;
+    for id in who {
+        let Some(person) = people.get(&id).filter(|u| u.active) else {
+            continue;
+        };
+        notification::ActiveModel {
+            user_id: Set(person.id),
+            kind: Set(event.kind),
+            case_id: Set(Some(event.case_id)),
+            actor_user_id: Set(Some(caller.user_id)),
+            on_behalf_of_user_id: Set(event.on_behalf_of),
+            detail: Set(event.detail.clone()),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        let mail = OutgoingMail {
+            to_name: person.display_name.clone(),
+            to: person.email.clone(),
+            subject: format!("Caseport: case #{} {}", event.case_id, event.kind.verb()),
+            text: format!(
+                "Hello {},\n\n{line}\n\nOpen the case in Caseport:\n\n{public_url}/cases/{}\n\n\
+                 For your patients' privacy this e-mail says no more.\n",
+                person.display_name, event.case_id
+            ),
+        };
+        crate::mail::outbox::enqueue(conn, &mail).await?;
+        told += 1;
+    }
+    Ok(told)
+}
+
+/// The actor's newest notifications and their unread count.
+pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Notifications, AppError> {
+    can(
+        actor,
+        Action::View,
+        &Resource::Notifications {
+            recipient: actor.user_id,
+        },
+    )?;
+    let mine = notification::Column::UserId.eq(actor.user_id);
+    let unread = notification::Entity::find()
+        .filter(mine.clone())
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?;
+    let rows = notification::Entity::find()
+        .filter(mine)
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .limit(LISTED)
+        .all(db)
+        .await?;
+    let mut names: Vec<i32> = rows.iter().filter_map(|n| n.actor_user_id).collect();
+    names.extend(rows.iter().filter_map(|n| n.on_behalf_of_user_id));
+    names.sort_unstable();
+    names.dedup();
+    let names: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(names))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let name = |id: Option<i32>| id.and_then(|id| names.get(&id)).cloned();
+    let items = rows
+        .into_iter()
+        .map(|n| NotificationView {
+            id: n.id,
+            kind: n.kind,
+            text: n.kind.sentence(
+                &name(n.actor_user_id).unwrap_or_else(|| "Someone".into()),
+                name(n.on_behalf_of_user_id).as_deref(),
+                n.case_id.unwrap_or_default(),
+                n.detail.as_deref(),
+            ),
+            href: n.case_id.map(|id| format!("/cases/{id}")),
+            at: actor.zone.show(n.created_at),
+            unread: n.read_at.is_none(),
+        })
+        .collect();
+    Ok(Notifications { unread, items })
+}
+
+/// Marks one of the actor's notifications read, or all of them (`None`).
+/// Read marks are the reader's own state, like a message's `read_at`: they
+/// change nothing anyone else sees, so they are not in the activity log.
+pub async fn mark_read(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i32>,
+) -> Result<(), AppError> {
+    if let Some(id) = id {
+        let n = notification::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        can(
+            actor,
+            Action::Modify,
+            &Resource::Notifications {
+                recipient: n.user_id,
+            },
+        )?;
+    } else {
+        can(
+            actor,
+            Action::Modify,
+            &Resource::Notifications {
+                recipient: actor.user_id,
+            },
+        )?;
+    }
+    let mut unread = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::UserId.eq(actor.user_id))
+        .filter(notification::Column::ReadAt.is_null());
+    if let Some(id) = id {
+        unread = unread.filter(notification::Column::Id.eq(id));
+    }
+    unread.exec(db).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(user_id: i32, side: CaseSide) -> case_link::Model {
+        case_link::Model {
+            id: user_id,
+            case_id: 1,
+            user_id,
+            organisation_id: 1,
+            side,
+            is_doctor: true,
+            status: crate::cases::CaseStatus::Requested,
+            updated_at: Utc::now(),
+            search_text: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_actor_is_never_told_and_the_doctor_acted_for_always_is() {
+        let links = [
+            link(1, CaseSide::ReferredBy),
+            link(2, CaseSide::ReferredTo),
+            link(3, CaseSide::Associated),
+        ];
+        // Dr 2 rejects: the referring doctor and the associate hear of it.
+        assert_eq!(
+            recipients(NotificationKind::Rejected, &links, 2, None),
+            BTreeSet::from([1, 3])
+        );
+        // Their case manager (9) rejects for them: Dr 2 hears of it too.
+        assert_eq!(
+            recipients(NotificationKind::Rejected, &links, 9, Some(2)),
+            BTreeSet::from([1, 2, 3])
+        );
+        // A new referral goes to the referred-to side, not back to its
+        // sender.
+        assert_eq!(
+            recipients(NotificationKind::Referred, &links, 1, None),
+            BTreeSet::from([2, 3])
+        );
+        assert_eq!(
+            recipients(NotificationKind::Referred, &links, 9, Some(1)),
+            BTreeSet::from([2, 3])
+        );
+    }
+}

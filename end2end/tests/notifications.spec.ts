@@ -1,0 +1,79 @@
+import { test, expect, type Page } from './fixtures';
+import { hydrated, mailed, signIn } from './helper';
+
+function bell(page: Page) {
+  return page.getByRole('button', { name: /^Notifications/ });
+}
+
+test('a case manager rejects a referral and the referring doctor hears of it at once, in the app and by mail', async ({ page, browser }) => {
+  // Dr. Ortiz refers a new patient to Dr. Chen.
+  await signIn(page, 'ortiz@riverside.example');
+  await expect(page.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
+  await page.goto('/cases/new');
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'New referral' });
+  await form.getByLabel('Patient name').fill('Nora Lindqvist');
+  await form.getByLabel('Reason for referral').fill('Exercise ECG');
+  const by = form.getByLabel('Referring doctor');
+  await by.selectOption((await by.locator('option', { hasText: 'Ana Ortiz' }).getAttribute('value'))!);
+  const to = form.getByLabel('Refer to', { exact: true });
+  await to.selectOption((await to.locator('option', { hasText: 'Li Chen' }).getAttribute('value'))!);
+  await form.getByRole('button', { name: 'Send referral' }).click();
+  await expect(page.getByRole('heading', { name: 'Nora Lindqvist' })).toBeVisible();
+  const caseId = page.url().match(/\/cases\/(\d+)/)![1];
+  await hydrated(page);
+  // What the demo already told Dr. Ortiz (Aisha Khan's case was accepted):
+  // mark it read, so what follows is news.
+  await expect(bell(page)).toHaveText('Notifications, 1 unread');
+  await bell(page).click();
+  const panel = page.getByRole('region', { name: 'Notifications' });
+  const unread = panel.getByRole('listitem').filter({ hasText: 'Unread:' });
+  await expect(unread).toHaveCount(1);
+  await expect(unread).toContainText(/Unread: Dr\. Li Chen accepted case #\d+\./);
+  await panel.getByRole('button', { name: 'Mark all as read' }).click();
+  await expect(bell(page)).toHaveText('Notifications');
+  await expect(unread).toHaveCount(0);
+  await bell(page).click();
+  await expect(panel).toBeHidden();
+
+  // Morgan, Hillside's case manager, rejects it for Dr. Chen in another browser.
+  const morgan = await (await browser.newContext()).newPage();
+  await signIn(morgan, 'morgan@hillside.example');
+  await expect(morgan.getByRole('heading', { name: 'Practice cases', level: 1 })).toBeVisible();
+  await morgan.goto(`/cases/${caseId}`);
+  await expect(morgan.getByRole('heading', { name: 'Nora Lindqvist' })).toBeVisible();
+  await hydrated(morgan);
+  await morgan.getByLabel('Reason', { exact: true }).selectOption({ label: 'No capacity' });
+  await morgan.getByRole('button', { name: 'Reject case' }).click();
+  await expect(morgan.getByTestId('case-status')).toHaveText('Rejected');
+  // The actor is not told of their own act.
+  await expect(bell(morgan)).toHaveText('Notifications');
+
+  // Dr. Ortiz's open page shows it without a reload.
+  await expect(bell(page)).toHaveText('Notifications, 1 unread', { timeout: 15_000 });
+  await expect(page.getByRole('status').filter({ hasText: '1 unread notification' })).toBeAttached();
+  await bell(page).click();
+  await expect(bell(page)).toHaveAttribute('aria-expanded', 'true');
+  const line = `Morgan Hill (for Dr. Li Chen) rejected case #${caseId}: No capacity.`;
+  await expect(panel.getByRole('listitem').first()).toContainText(`Unread: ${line}`);
+  await panel.getByRole('link', { name: line }).click();
+  await expect(page).toHaveURL(new RegExp(`/cases/${caseId}$`));
+  await expect(page.getByTestId('case-status')).toHaveText('Rejected');
+  await expect(panel).toBeHidden();
+  await expect(bell(page)).toHaveText('Notifications');
+  await bell(page).click();
+  await expect(panel.getByRole('listitem').first()).toContainText(line);
+  await expect(unread).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: 'Mark all as read' })).toBeDisabled();
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(bell(page)).toBeFocused();
+
+  // And the mail, through the real SMTP sink: a link, no patient.
+  const mail = await mailed('ortiz@riverside.example', new RegExp(`https?://\\S+/cases/${caseId}\\b`));
+  expect(mail.match).toMatch(new RegExp(`/cases/${caseId}$`));
+  expect(mail.text).toContain('Morgan Hill (for Dr. Li Chen) rejected');
+  for (const secret of ['Nora', 'Lindqvist', 'Exercise ECG', 'No capacity']) {
+    expect(mail.text).not.toContain(secret);
+  }
+});
