@@ -24,6 +24,7 @@ pub mod message;
 pub mod message_recipient;
 pub mod messaging_setting;
 pub mod notification;
+pub mod notification_preference;
 pub mod organisation;
 pub mod password_reset;
 pub mod portal_setting;

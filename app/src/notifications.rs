@@ -11,8 +11,9 @@ pub mod bell;
 mod kind;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod settings;
 
-pub use kind::NotificationKind;
+pub use kind::{Delivery, NotificationKind};
 
 /// How many of the newest notifications the bell lists.
 pub const LISTED: u64 = 20;
@@ -29,6 +30,15 @@ pub struct NotificationView {
     /// When, on the recipient's clock.
     pub at: String,
     pub unread: bool,
+}
+
+/// One line of a user's notification settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preference {
+    pub kind: NotificationKind,
+    pub delivery: Delivery,
+    /// Mailed whatever the choice (see [`NotificationKind::always_mailed`]).
+    pub locked: bool,
 }
 
 /// The bell's content: the newest notifications and how many are unread

@@ -77,3 +77,26 @@ test('a case manager rejects a referral and the referring doctor hears of it at 
     expect(mail.text).not.toContain(secret);
   }
 });
+
+test('a doctor chooses which notifications also come by e-mail, and a rejection cannot be muted', async ({ page }) => {
+  await signIn(page, 'okafor@riverside.example');
+  await expect(page.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
+  await page.goto('/account');
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'Notification settings' });
+  await expect(form.getByLabel('A case is accepted')).toHaveValue('immediate');
+  await form.getByLabel('A case is accepted').selectOption({ label: 'In the app only' });
+  await form.getByRole('button', { name: 'Save notification settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Notification settings saved.' })).toBeVisible();
+  // A rejection has no choice to make: it always comes by e-mail.
+  await expect(form.getByLabel('A case is rejected')).toHaveCount(0);
+  await expect(form).toContainText('A case is rejectedAlways by e-mail');
+  await expect(form.getByLabel('A case is referred to me')).toHaveAccessibleDescription(
+    'Urgent and emergency referrals always come by e-mail.',
+  );
+
+  await page.reload();
+  await hydrated(page);
+  await expect(form.getByLabel('A case is accepted')).toHaveValue('in_app');
+  await expect(form.getByLabel('A case is completed')).toHaveValue('immediate');
+});

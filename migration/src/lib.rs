@@ -19,6 +19,7 @@ mod m20261204_000013_time_zones;
 mod m20261205_000014_covering_case_lists;
 mod m20261206_000015_activity_log_pages;
 mod m20261206_000016_notifications;
+mod m20261206_000017_notification_preferences;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_covering_case_lists::Migration),
             Box::new(m20261206_000015_activity_log_pages::Migration),
             Box::new(m20261206_000016_notifications::Migration),
+            Box::new(m20261206_000017_notification_preferences::Migration),
         ]
     }
 }

@@ -200,6 +200,9 @@ pub fn AccountPage() -> impl IntoView {
         <PageTitle text="Your account" />
         <h1>"Your account"</h1>
         <ChangeEmailSection />
+        {crate::layout::PageUser::get().is_some_and(|me| me.nav.notifications).then(|| view! {
+            <crate::notifications::settings::NotificationSettings />
+        })}
         <crate::auth::two_factor::pages::TwoFactorSection />
         <h2>"Where you are signed in"</h2>
         <Suspense fallback=|| view! { <p>"Loading sessions…"</p> }>

@@ -32,6 +32,45 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
+    pub const ALL: [NotificationKind; 7] = [
+        Self::Referred,
+        Self::Accepted,
+        Self::Rejected,
+        Self::ReferredOn,
+        Self::Cancelled,
+        Self::Completed,
+        Self::OnHold,
+    ];
+
+    /// The event as the settings name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Referred => "A case is referred to me",
+            Self::Accepted => "A case is accepted",
+            Self::Rejected => "A case is rejected",
+            Self::ReferredOn => "A case is referred on",
+            Self::Cancelled => "A case is cancelled",
+            Self::Completed => "A case is completed",
+            Self::OnHold => "A case is put on hold",
+        }
+    }
+
+    /// Whether this event is mailed whatever the recipient chose: a
+    /// rejection (the referrer must find another doctor) and an urgent
+    /// referral cannot wait for someone to open the app.
+    pub fn always_mailed(self, urgent: bool) -> bool {
+        match self {
+            Self::Rejected => true,
+            Self::Referred => urgent,
+            _ => false,
+        }
+    }
+
+    /// Whether the recipient may turn off this kind's mail at all.
+    pub fn can_mute(self) -> bool {
+        !self.always_mailed(false)
+    }
+
     /// The event a status change makes, if it is one people hear of.
     /// Receiving, starting and resuming are steps of the receiving side's
     /// own work: the other side sees them on the case, unannounced.
@@ -83,6 +122,47 @@ impl NotificationKind {
     }
 }
 
+/// How a user hears of one kind of event besides the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(16))"
+    )
+)]
+pub enum Delivery {
+    /// An e-mail at once, besides the app.
+    #[default]
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "immediate"))]
+    Immediate,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "in_app"))]
+    InAppOnly,
+}
+
+impl Delivery {
+    pub const ALL: [Delivery; 2] = [Delivery::Immediate, Delivery::InAppOnly];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Delivery::Immediate => "immediate",
+            Delivery::InAppOnly => "in_app",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Delivery::Immediate => "E-mail me at once",
+            Delivery::InAppOnly => "In the app only",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +182,18 @@ mod tests {
             NotificationKind::Referred.sentence("Dr Al Archer", None, 3, None),
             "Dr Al Archer referred case #3 to you."
         );
+    }
+
+    #[test]
+    fn rejections_and_urgent_referrals_cannot_be_muted() {
+        let muteable: Vec<_> = NotificationKind::ALL
+            .into_iter()
+            .filter(|k| k.can_mute())
+            .collect();
+        assert!(!muteable.contains(&NotificationKind::Rejected));
+        assert!(muteable.contains(&NotificationKind::Referred));
+        assert!(NotificationKind::Referred.always_mailed(true));
+        assert!(!NotificationKind::Accepted.always_mailed(true));
     }
 
     #[test]

@@ -13,13 +13,18 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use crate::activity::service::{Entry, record};
+use crate::activity::{ActivityAction, Subject};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::cases::CaseSide;
-use crate::entities::{case_link, notification, user};
+use crate::db::begin_write;
+use crate::entities::{case_link, notification, notification_preference, user};
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
-use crate::notifications::{LISTED, NotificationKind, NotificationView, Notifications};
+use crate::notifications::{
+    Delivery, LISTED, NotificationKind, NotificationView, Notifications, Preference,
+};
 
 /// Something that happened to a case, to tell the people on it.
 #[derive(Clone, Debug)]
@@ -30,6 +35,9 @@ pub struct CaseEvent {
     pub on_behalf_of: Option<i32>,
     /// A label such as the rejection reason, shown in the app only.
     pub detail: Option<String>,
+    /// An urgent or emergency case: its referral is mailed whatever the
+    /// recipient chose.
+    pub urgent: bool,
 }
 
 /// Who hears of `event`: a new referral, the doctor it is referred to and
@@ -91,6 +99,20 @@ pub async fn case_event(
         event.case_id,
         None,
     );
+    // Who turned this kind's mail off; some kinds are mailed regardless.
+    let in_app_only: BTreeSet<i32> = if event.kind.always_mailed(event.urgent) {
+        BTreeSet::new()
+    } else {
+        notification_preference::Entity::find()
+            .filter(notification_preference::Column::UserId.is_in(who.iter().copied()))
+            .filter(notification_preference::Column::Kind.eq(event.kind))
+            .filter(notification_preference::Column::Delivery.eq(Delivery::InAppOnly))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|p| p.user_id)
+            .collect()
+    };
     let now = Utc::now();
     let mut told = 0;
     for id in who {
@@ -110,6 +132,10 @@ pub async fn case_event(
         }
         .insert(conn)
         .await?;
+        told += 1;
+        if in_app_only.contains(&person.id) {
+            continue;
+        }
         let mail = OutgoingMail {
             to_name: person.display_name.clone(),
             to: person.email.clone(),
@@ -121,20 +147,21 @@ pub async fn case_event(
             ),
         };
         crate::mail::outbox::enqueue(conn, &mail).await?;
-        told += 1;
     }
     Ok(told)
 }
 
+/// The policy's word on the actor's own notifications.
+fn own(actor: &Actor, action: Action) -> Result<(), AppError> {
+    let mine = Resource::Notifications {
+        recipient: actor.user_id,
+    };
+    can(actor, action, &mine).map(|_| ())
+}
+
 /// The actor's newest notifications and their unread count.
 pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Notifications, AppError> {
-    can(
-        actor,
-        Action::View,
-        &Resource::Notifications {
-            recipient: actor.user_id,
-        },
-    )?;
+    own(actor, Action::View)?;
     let mine = notification::Column::UserId.eq(actor.user_id);
     let unread = notification::Entity::find()
         .filter(mine.clone())
@@ -200,13 +227,7 @@ pub async fn mark_read(
             },
         )?;
     } else {
-        can(
-            actor,
-            Action::Modify,
-            &Resource::Notifications {
-                recipient: actor.user_id,
-            },
-        )?;
+        own(actor, Action::Modify)?;
     }
     let mut unread = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
@@ -216,6 +237,100 @@ pub async fn mark_read(
         unread = unread.filter(notification::Column::Id.eq(id));
     }
     unread.exec(db).await?;
+    Ok(())
+}
+
+/// The actor's notification settings, one line per kind.
+pub async fn preferences(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<Vec<Preference>, AppError> {
+    own(actor, Action::View)?;
+    let chosen: HashMap<NotificationKind, Delivery> = notification_preference::Entity::find()
+        .filter(notification_preference::Column::UserId.eq(actor.user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.kind, p.delivery))
+        .collect();
+    Ok(NotificationKind::ALL
+        .into_iter()
+        .map(|kind| Preference {
+            kind,
+            delivery: if kind.can_mute() {
+                chosen.get(&kind).copied().unwrap_or_default()
+            } else {
+                Delivery::Immediate
+            },
+            locked: !kind.can_mute(),
+        })
+        .collect())
+}
+
+/// Saves the caller's choices (kinds left out keep theirs). Turning off a
+/// kind that cannot be muted is refused, and nothing is saved.
+pub async fn save_preferences(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    choices: &[(NotificationKind, Delivery)],
+) -> Result<(), AppError> {
+    own(caller, Action::Modify)?;
+    if let Some((kind, _)) = choices
+        .iter()
+        .find(|(k, d)| !k.can_mute() && *d != Delivery::Immediate)
+    {
+        return Err(AppError::invalid(
+            "delivery",
+            format!("\"{}\" always comes by e-mail.", kind.label()),
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let mut changed = serde_json::Map::new();
+    for (kind, delivery) in choices {
+        let mine = notification_preference::Column::UserId.eq(caller.user_id);
+        let before = notification_preference::Entity::find()
+            .filter(mine.clone())
+            .filter(notification_preference::Column::Kind.eq(*kind))
+            .one(&txn)
+            .await?
+            .map(|p| p.delivery)
+            .unwrap_or_default();
+        if before == *delivery {
+            continue;
+        }
+        notification_preference::Entity::delete_many()
+            .filter(mine)
+            .filter(notification_preference::Column::Kind.eq(*kind))
+            .exec(&txn)
+            .await?;
+        if *delivery != Delivery::default() {
+            notification_preference::ActiveModel {
+                user_id: Set(caller.user_id),
+                kind: Set(*kind),
+                delivery: Set(*delivery),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        changed.insert(
+            kind.label().to_string(),
+            serde_json::json!({ "from": before.key(), "to": delivery.key() }),
+        );
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::SettingsChanged,
+            Subject::User(caller.user_id),
+        )
+        .by_caller(caller)
+        .detail(serde_json::json!({ "notifications": changed })),
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

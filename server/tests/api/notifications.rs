@@ -52,6 +52,32 @@ async fn bell(app: &TestApp, cookie: &str) -> Value {
     serde_json::from_str(&r.body).expect("json")
 }
 
+/// A status change of case `id`; `change` holds its transition, reason
+/// and note.
+async fn decide(
+    app: &TestApp,
+    cookie: &str,
+    id: i32,
+    version: i32,
+    mut change: Value,
+) -> crate::helpers::Reply {
+    change["id"] = json!(id);
+    change["version"] = json!(version);
+    app.post_json("/api/cases/transition", change, Some(cookie))
+        .await
+}
+
+/// Dr. Chen accepts Maria Gonzalez's case (referred by Dr. Ortiz, Pat
+/// associated); returns the case as it was and Dr. Chen's cookie.
+async fn chen_accepts_maria(app: &TestApp) -> (app::entities::case::Model, String) {
+    let c = case_of(app, "Maria Gonzalez").await;
+    let chen = app.sign_in("chen@hillside.example").await;
+    let accept = json!({ "transition": "Accept", "reason": null, "note": null });
+    let r = decide(app, &chen, c.id, c.version, accept).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (c, chen)
+}
+
 async fn mark_read(app: &TestApp, cookie: &str, id: Option<i32>) -> StatusCode {
     let r = app
         .post_json("/api/notifications/read", json!({ "id": id }), Some(cookie))
@@ -86,14 +112,9 @@ async fn a_rejection_tells_everyone_on_the_case_once_in_app_and_by_mail() {
         quiet(&app).await;
         let c = case_of(&app, "Maria Gonzalez").await;
         let morgan = app.sign_in("morgan@hillside.example").await;
-        let r = app
-            .post_json(
-                "/api/cases/transition",
-                json!({ "id": c.id, "version": c.version, "transition": "Reject",
-                        "reason": "NoCapacity", "note": "Waiting list is full" }),
-                Some(&morgan),
-            )
-            .await;
+        let change = json!({ "transition": "Reject", "reason": "NoCapacity",
+                             "note": "Waiting list is full" });
+        let r = decide(&app, &morgan, c.id, c.version, change).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
         let ortiz = user_id(&app, "ortiz@riverside.example").await;
@@ -233,25 +254,25 @@ async fn a_refused_change_tells_no_one() {
         let outbox = app.count("mail_outbox").await;
         // Pat is only associated: accepting is the referred-to side's.
         let pat = app.sign_in("pat@riverside.example").await;
-        let r = app
-            .post_json(
-                "/api/cases/transition",
-                json!({ "id": c.id, "version": c.version, "transition": "Accept",
-                        "reason": null, "note": null }),
-                Some(&pat),
-            )
-            .await;
+        let r = decide(
+            &app,
+            &pat,
+            c.id,
+            c.version,
+            json!({ "transition": "Accept", "reason": null, "note": null }),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
         // A stale version: Chen saw the case before someone changed it.
         let chen = app.sign_in("chen@hillside.example").await;
-        let r = app
-            .post_json(
-                "/api/cases/transition",
-                json!({ "id": c.id, "version": c.version + 1, "transition": "Accept",
-                        "reason": null, "note": null }),
-                Some(&chen),
-            )
-            .await;
+        let r = decide(
+            &app,
+            &chen,
+            c.id,
+            c.version + 1,
+            json!({ "transition": "Accept", "reason": null, "note": null }),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
         assert_eq!(app.count("notifications").await, before);
         assert_eq!(app.count("mail_outbox").await, outbox);
@@ -266,17 +287,7 @@ async fn a_refused_change_tells_no_one() {
 async fn notifications_are_read_and_marked_by_their_recipient_alone() {
     on_both(|app| async move {
         quiet(&app).await;
-        let c = case_of(&app, "Maria Gonzalez").await;
-        let chen = app.sign_in("chen@hillside.example").await;
-        let r = app
-            .post_json(
-                "/api/cases/transition",
-                json!({ "id": c.id, "version": c.version, "transition": "Accept",
-                        "reason": null, "note": null }),
-                Some(&chen),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let (c, chen) = chen_accepts_maria(&app).await;
         let ortiz_id = user_id(&app, "ortiz@riverside.example").await;
         let pat_id = user_id(&app, "pat@riverside.example").await;
         let told = told_about(&app, c.id).await;
@@ -321,6 +332,128 @@ async fn notifications_are_read_and_marked_by_their_recipient_alone() {
         // Signed out: nothing.
         let r = app.get("/api/notifications/list", None).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+        app
+    })
+    .await;
+}
+
+async fn choose(app: &TestApp, cookie: &str, choices: Value) -> crate::helpers::Reply {
+    app.post_json(
+        "/api/notifications/preferences/save",
+        json!({ "choices": choices }),
+        Some(cookie),
+    )
+    .await
+}
+
+/// A new referral from Dr. Chen to Dr. Ortiz; returns its id.
+async fn refer_to_ortiz(app: &TestApp, chen: &str, patient: &str, urgency: &str) -> i32 {
+    let chen_id = user_id(app, "chen@hillside.example").await;
+    let ortiz_id = user_id(app, "ortiz@riverside.example").await;
+    let r = app
+        .post_json(
+            "/api/cases/create",
+            json!({ "case": { "patient_name": patient, "patient_date_of_birth": null,
+                "patient_contact": null, "reason": "Review", "urgency": urgency, "notes": null,
+                "referred_by_user_id": chen_id, "referred_to_user_id": ortiz_id,
+                "associated_user_ids": [] } }),
+            Some(chen),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body.parse().expect("id")
+}
+
+/// Dr. Ortiz turns off the mail of acceptances and referrals: both still
+/// reach the app, and an urgent referral is mailed all the same. A
+/// rejection cannot be muted: the attempt is refused and changes nothing.
+#[tokio::test]
+async fn muted_kinds_stay_in_the_app_but_rejections_and_urgent_referrals_are_always_mailed() {
+    on_both(|app| async move {
+        quiet(&app).await;
+        let ortiz = app.sign_in("ortiz@riverside.example").await;
+        let ortiz_id = user_id(&app, "ortiz@riverside.example").await;
+        let r = choose(
+            &app,
+            &ortiz,
+            json!([["Accepted", "InAppOnly"], ["Referred", "InAppOnly"]]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let log = crate::helpers::last_log(&app).await;
+        assert_eq!(log.action, app::activity::ActivityAction::SettingsChanged);
+        assert_eq!(log.actor_user_id, Some(ortiz_id));
+
+        let saved = app.count("notification_preferences").await;
+        let r = choose(
+            &app,
+            &ortiz,
+            json!([["Cancelled", "InAppOnly"], ["Rejected", "InAppOnly"]]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("always comes by e-mail"), "{}", r.body);
+        assert_eq!(app.count("notification_preferences").await, saved);
+        let shown = app
+            .get("/api/notifications/preferences", Some(&ortiz))
+            .await;
+        let shown: Value = serde_json::from_str(&shown.body).expect("json");
+        let line = |kind: &str| {
+            shown
+                .as_array()
+                .expect("lines")
+                .iter()
+                .find(|p| p["kind"] == kind)
+                .cloned()
+                .expect("line")
+        };
+        assert_eq!(line("Accepted")["delivery"], "InAppOnly");
+        assert_eq!(line("Cancelled")["delivery"], "Immediate");
+        assert_eq!(line("Rejected")["delivery"], "Immediate");
+        assert_eq!(line("Rejected")["locked"], true);
+
+        // Dr. Chen accepts Maria Gonzalez's case, referred by Dr. Ortiz.
+        let (c, chen) = chen_accepts_maria(&app).await;
+        let told: Vec<i32> = told_about(&app, c.id)
+            .await
+            .iter()
+            .map(|n| n.user_id)
+            .collect();
+        assert!(told.contains(&ortiz_id), "{told:?}");
+        let mailed: Vec<String> = mails_about(&app, c.id)
+            .await
+            .into_iter()
+            .map(|m| m.to_address)
+            .collect();
+        assert_eq!(mailed, ["pat@riverside.example"], "Pat did not mute it");
+
+        let routine = refer_to_ortiz(&app, &chen, "Ruth Olsen", "Routine").await;
+        let urgent = refer_to_ortiz(&app, &chen, "Uma Berg", "Urgent").await;
+        for id in [routine, urgent] {
+            let told: Vec<i32> = told_about(&app, id)
+                .await
+                .iter()
+                .map(|n| n.user_id)
+                .collect();
+            assert_eq!(told, [ortiz_id]);
+        }
+        assert!(mails_about(&app, routine).await.is_empty());
+        let urgent_mail: Vec<String> = mails_about(&app, urgent)
+            .await
+            .into_iter()
+            .map(|m| m.to_address)
+            .collect();
+        assert_eq!(urgent_mail, ["ortiz@riverside.example"]);
+
+        // Back to e-mail: the row goes, and the next acceptance is mailed.
+        let r = choose(
+            &app,
+            &ortiz,
+            json!([["Accepted", "Immediate"], ["Referred", "Immediate"]]),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(app.count("notification_preferences").await, 0);
         app
     })
     .await;

@@ -39,6 +39,7 @@ const READ_ONLY: &[&str] = &[
     "/api/messages/team-lead",
     "/api/messages/unread",
     "/api/notifications/list",
+    "/api/notifications/preferences",
     "/api/portal/assessments",
     "/api/portal/client",
     "/api/portal/documents",

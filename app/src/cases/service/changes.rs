@@ -252,6 +252,7 @@ async fn change_status(
             case_id: id,
             on_behalf_of: grant.on_behalf_of,
             detail: told,
+            urgent: c.urgency != Urgency::Routine,
         };
         case_event(&txn, caller, &ctx.config.public_url, event).await?;
     }
@@ -471,6 +472,7 @@ pub async fn refer(
             case_id,
             on_behalf_of: grant.on_behalf_of,
             detail: None,
+            urgent: c.urgency != Urgency::Routine,
         };
         case_event(&txn, caller, &ctx.config.public_url, event).await?;
     }
@@ -603,6 +605,7 @@ pub async fn create(ctx: &ServerContext, caller: &Caller, input: NewCase) -> Res
         case_id: c.id,
         on_behalf_of: grant.on_behalf_of,
         detail: None,
+        urgent: input.urgency != Urgency::Routine,
     };
     case_event(&txn, caller, &ctx.config.public_url, event).await?;
     txn.commit().await?;
