@@ -28,6 +28,7 @@ const BACKGROUND: &[&str] = &[
     "/api/messages/inbox",
     "/api/messages/of-client",
     "/api/messages/conversation",
+    "/api/notifications/list",
     "/api/auth/idle",
     "/api/auth/idle-sign-out",
 ];

@@ -105,6 +105,34 @@ async fn polling_does_not_keep_a_session_alive_but_the_user_does() {
     .await;
 }
 
+/// The header's notification centre asks every few seconds on every
+/// practice page: that must not keep a doctor's idle session alive either.
+#[tokio::test]
+async fn the_notification_centre_polling_leaves_the_idle_clock_alone() {
+    on_both(|app| async move {
+        let cookie = app.sign_in("ortiz@riverside.example").await;
+        let ortiz = crate::referrals::user_id(&app, "ortiz@riverside.example").await;
+        let four_minutes_ago = Utc::now() - Duration::seconds(4 * 60);
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(four_minutes_ago))
+            .filter(session::Column::UserId.eq(ortiz))
+            .exec(&app.db)
+            .await
+            .expect("last seen");
+        let r = app.get("/api/notifications/list", Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let s = session::Entity::find()
+            .filter(session::Column::UserId.eq(ortiz))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("a session");
+        assert!((Utc::now() - s.last_seen_at).num_seconds() >= 4 * 60);
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_page_ends_an_idle_session_and_it_is_logged() {
     on_both(|app| async move {
