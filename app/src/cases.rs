@@ -7,6 +7,7 @@ use crate::cases::workflow::Transition;
 pub mod api;
 pub mod filters;
 pub mod pages;
+pub mod queues;
 mod status;
 pub mod workflow;
 
@@ -32,6 +33,9 @@ pub struct CaseRow {
     pub urgency: Urgency,
     pub referred_by: String,
     pub referred_to: String,
+    /// The owner's name, when the case has one.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub updated_at: String,
 }
 
@@ -79,7 +83,22 @@ pub struct CaseDetail {
     /// receipt with [`acknowledge_case`].
     pub can_receive: bool,
     pub can_refer: bool,
+    /// Who on the receiving side answers for the case.
+    pub owner: Option<OwnerChoice>,
+    /// Whether the viewer may choose the owner, and whom they may choose.
+    pub can_assign: bool,
+    pub owner_choices: Vec<OwnerChoice>,
+    /// The viewer's user id when they may own the case and do not yet:
+    /// the "Assign to me" button.
+    pub take_as: Option<i32>,
     pub history: Vec<HistoryEntry>,
+}
+
+/// Someone who owns, or may own, a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerChoice {
+    pub user_id: i32,
+    pub name: String,
 }
 
 /// A doctor in the cross-practice directory.

@@ -20,6 +20,7 @@ mod m20261205_000014_covering_case_lists;
 mod m20261206_000015_activity_log_pages;
 mod m20261206_000016_notifications;
 mod m20261206_000017_notification_preferences;
+mod m20261206_000018_case_owners;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_activity_log_pages::Migration),
             Box::new(m20261206_000016_notifications::Migration),
             Box::new(m20261206_000017_notification_preferences::Migration),
+            Box::new(m20261206_000018_case_owners::Migration),
         ]
     }
 }

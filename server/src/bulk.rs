@@ -197,6 +197,7 @@ pub async fn seed_bulk(
                 rejection_code: Set(None),
                 rejection_note: Set(None),
                 status_before_hold: Set(None),
+                owner_user_id: Set(None),
             });
             let link = |who: usize, side: CaseSide| case_link::ActiveModel {
                 case_id: Set(id),

@@ -221,6 +221,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
         .iter()
         .find(|u| u.role == Role::Staff)
         .map(|u| u.id);
+    // Dr Ortiz has taken one of the cases referred to him; the rest wait
+    // in Riverside's "Unassigned" queue.
+    let ortiz_user = riverside_people
+        .iter()
+        .find(|u| u.email == "ortiz@riverside.example")
+        .map(|u| u.id);
 
     // (patient, reason, urgency, by, to, status, days ago)
     #[rustfmt::skip]
@@ -262,6 +268,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
             created_at: Set(when),
             updated_at: Set(when),
             search_text: Set(format!("{patient} {reason}").to_lowercase()),
+            owner_user_id: Set(ortiz_user.filter(|_| patient == "Emma Wilson")),
             ..Default::default()
         }
         .insert(&txn)

@@ -129,6 +129,8 @@ pub enum ActivityAction {
     EmailChanged,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "secrets_resealed"))]
     SecretsResealed,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_assigned"))]
+    CaseAssigned,
 }
 
 impl ActivityAction {
@@ -193,6 +195,7 @@ impl ActivityAction {
         ActivityAction::RecoveryCodeUsed,
         ActivityAction::EmailChanged,
         ActivityAction::SecretsResealed,
+        ActivityAction::CaseAssigned,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -218,6 +221,7 @@ impl ActivityAction {
             ActivityAction::CaseStatusChanged => "Case status changed",
             ActivityAction::CaseModified => "Case modified",
             ActivityAction::CaseReferredOn => "Case referred on",
+            ActivityAction::CaseAssigned => "Case owner changed",
             ActivityAction::CaseExported => "Cases exported",
             ActivityAction::UserRoleChanged => "Role changed",
             ActivityAction::UserDeactivated => "User deactivated",

@@ -69,6 +69,8 @@ pub enum Action {
     Create,
     /// Move an accepted case along: receive, start, complete, hold, resume.
     Progress,
+    /// Choose who on the receiving side owns a case.
+    Assign,
     /// Manage an organisation's users and settings.
     Administer,
 }
@@ -431,6 +433,24 @@ fn can_on_client(actor: &Actor, action: Action, client: &ClientFacts) -> Result<
     }
 }
 
+/// Whether someone may own a case: an active case manager of the practice
+/// the case is referred to, or an active doctor of that practice who is on
+/// the case. Both can see it; another doctor of the practice, or plain
+/// staff, could not, so they are not offered.
+pub fn may_own(candidate: &Participant, role: Role, active: bool, case: &CaseFacts) -> bool {
+    let receiving = case.referred_to.organisation_id;
+    if !active || candidate.organisation_id != receiving {
+        return false;
+    }
+    match role {
+        Role::PracticeCaseManager => true,
+        Role::Doctor => std::iter::once(&case.referred_to)
+            .chain(&case.associates)
+            .any(|p| p.user_id == candidate.user_id),
+        _ => false,
+    }
+}
+
 /// Which side of a case a participant is on, for the workflow rules.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -485,7 +505,7 @@ fn can_on_case(actor: &Actor, action: Action, case: &CaseFacts) -> Result<Grant,
     }
     let allowed_on = |side: Side| match action {
         Action::View | Action::Modify => true,
-        Action::Accept | Action::Reject | Action::Refer | Action::Progress => {
+        Action::Accept | Action::Reject | Action::Refer | Action::Progress | Action::Assign => {
             side == Side::ReferredTo
         }
         Action::Cancel | Action::Create => side == Side::ReferredBy,
@@ -609,6 +629,11 @@ mod tests {
                 accept,
                 "{who:?} Progress"
             );
+            assert_eq!(
+                outcome(can(who, Assign, &Resource::Case(&c))),
+                accept,
+                "{who:?} Assign"
+            );
             let cancel = outcome(can(who, Cancel, &Resource::Case(&c)));
             assert_eq!(
                 outcome(can(who, Create, &Resource::Case(&c))),
@@ -620,6 +645,42 @@ mod tests {
                 assert_eq!(got, want, "{who:?} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_the_receiving_practices_case_managers_and_its_doctors_on_the_case_may_own_it() {
+        // Dr 10 (A) referred to Dr 20 (B); Dr 30 (C) and Dr 21 (B) are
+        // associated; Dr 22 (B) is not on the case.
+        let mut c = case();
+        c.associates.push(doctor(21, PRACTICE_B));
+        let p = |user_id, org, is_doctor| Participant {
+            user_id,
+            organisation_id: org,
+            is_doctor,
+        };
+        let owns = |who: Participant, role| may_own(&who, role, true, &c);
+        assert!(owns(p(20, PRACTICE_B, true), Role::Doctor));
+        assert!(owns(p(21, PRACTICE_B, true), Role::Doctor));
+        assert!(owns(p(50, PRACTICE_B, false), Role::PracticeCaseManager));
+        assert!(
+            !owns(p(22, PRACTICE_B, true), Role::Doctor),
+            "not on the case"
+        );
+        assert!(
+            !owns(p(10, PRACTICE_A, true), Role::Doctor),
+            "referring side"
+        );
+        assert!(
+            !owns(p(30, PRACTICE_C, true), Role::Doctor),
+            "other practice"
+        );
+        assert!(!owns(p(51, PRACTICE_A, false), Role::PracticeCaseManager));
+        assert!(!owns(p(40, PRACTICE_B, false), Role::Staff), "plain staff");
+        assert!(!owns(p(41, PRACTICE_B, false), Role::Admin));
+        assert!(
+            !may_own(&p(20, PRACTICE_B, true), Role::Doctor, false, &c),
+            "inactive"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
 use crate::cases::filters::CaseFilter;
+use crate::cases::queues::QueueCounts;
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{BulkOutcome, CaseChanges, CaseDetail, CasePage, DoctorEntry, NewCase};
 use crate::error::AppError;
@@ -26,6 +27,33 @@ pub async fn list_cases(filter: CaseFilter, after: Option<String>) -> Result<Cas
             crate::cases::PAGE_SIZE,
         )
         .await
+    })
+    .await
+}
+
+/// Any signed-in user: how many cases each work queue holds for them
+/// (for a practice case manager, narrowed to `doctor` when given). Zero
+/// counts for those who own and receive no cases.
+#[server(endpoint = "cases/queues", input = GetUrl)]
+pub async fn case_queues(doctor: Option<i32>) -> Result<QueueCounts, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::queue_counts(&ctx.db, caller, doctor).await
+    })
+    .await
+}
+
+/// The receiving side (the referred-to doctor, their practice's case
+/// managers): make someone the case's owner, or nobody with `None`. Same
+/// version check as every change.
+#[server(endpoint = "cases/assign", input = Json)]
+pub async fn assign_case(
+    id: i32,
+    version: i32,
+    owner: Option<i32>,
+) -> Result<CaseDetail, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::assign(ctx, caller, id, version, owner).await?;
+        crate::cases::service::open_case(&ctx.db, caller, id).await
     })
     .await
 }

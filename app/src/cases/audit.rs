@@ -68,6 +68,14 @@ fn another_doctor() -> String {
     "another doctor".to_string()
 }
 
+/// The receiving side chose who owns the case, or left it unowned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assigned {
+    /// The new owner's name; `None` when the case was left unassigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
 /// One entry of a case's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CaseEvent {
@@ -75,6 +83,7 @@ pub enum CaseEvent {
     StatusChanged(StatusChanged),
     Modified(Modified),
     ReferredOn(ReferredOn),
+    Assigned(Assigned),
 }
 
 impl CaseEvent {
@@ -90,6 +99,7 @@ impl CaseEvent {
             ActivityAction::CaseReferredOn => {
                 serde_json::from_str(detail).map(CaseEvent::ReferredOn)
             }
+            ActivityAction::CaseAssigned => serde_json::from_str(detail).map(CaseEvent::Assigned),
             _ => return None,
         };
         parsed
@@ -112,6 +122,10 @@ impl CaseEvent {
             CaseEvent::ReferredOn(r) => {
                 format!("Referred on to {} as case #{}", r.to_doctor, r.new_case)
             }
+            CaseEvent::Assigned(a) => match &a.owner {
+                Some(owner) => format!("Assigned to {owner}"),
+                None => "Owner removed".to_string(),
+            },
         }
     }
 }
@@ -165,6 +179,18 @@ mod tests {
                 }),
                 "Referred on to Dr. Ben Okafor as case #12",
             ),
+            (
+                ActivityAction::CaseAssigned,
+                CaseEvent::Assigned(Assigned {
+                    owner: Some("Morgan Hill".into()),
+                }),
+                "Assigned to Morgan Hill",
+            ),
+            (
+                ActivityAction::CaseAssigned,
+                CaseEvent::Assigned(Assigned { owner: None }),
+                "Owner removed",
+            ),
         ];
         for (action, event, line) in events {
             let json = match &event {
@@ -172,6 +198,7 @@ mod tests {
                 CaseEvent::StatusChanged(d) => stored(d),
                 CaseEvent::Modified(d) => stored(d),
                 CaseEvent::ReferredOn(d) => stored(d),
+                CaseEvent::Assigned(d) => stored(d),
             }
             .to_string();
             let back = CaseEvent::read(action, &json).expect("readable");

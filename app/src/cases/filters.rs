@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::cases::queues::Queue;
 use crate::cases::{CaseSide, CaseStatus};
 use crate::ui::encode;
 
@@ -22,6 +23,9 @@ pub struct CaseFilter {
     pub to: Option<NaiveDate>,
     /// Text in the patient's name or the reason.
     pub q: Option<String>,
+    /// A work queue: unassigned, mine, waiting on us or on them.
+    #[serde(default)]
+    pub queue: Option<Queue>,
 }
 
 impl CaseFilter {
@@ -40,12 +44,16 @@ impl CaseFilter {
             from: nonempty("from").and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()),
             to: nonempty("to").and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()),
             q: nonempty("q").map(|v| v.chars().take(MAX_QUERY_CHARS).collect()),
+            queue: nonempty("queue").and_then(|v| Queue::from_key(&v)),
         }
     }
 
     /// The filter as `key=value` pairs, in a fixed order.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
+        if let Some(q) = self.queue {
+            out.push(("queue", q.key().to_string()));
+        }
         if let Some(d) = self.doctor {
             out.push(("doctor", d.to_string()));
         }
@@ -89,11 +97,12 @@ mod tests {
             from: NaiveDate::from_ymd_opt(2026, 1, 2),
             to: NaiveDate::from_ymd_opt(2026, 3, 4),
             q: Some("chest pain & co".into()),
+            queue: Some(Queue::WaitingOnUs),
         };
         let qs = f.to_query_string();
         assert_eq!(
             qs,
-            "doctor=7&status=on_hold&side=by&from=2026-01-02&to=2026-03-04&q=chest%20pain%20%26%20co"
+            "queue=ours&doctor=7&status=on_hold&side=by&from=2026-01-02&to=2026-03-04&q=chest%20pain%20%26%20co"
         );
         let pairs: Vec<(String, String)> = f
             .to_pairs()
@@ -114,6 +123,7 @@ mod tests {
                 "status" => Some("nonsense"),
                 "from" => Some("2026-13-45"),
                 "q" => Some("   "),
+                "queue" => Some("everything"),
                 _ => None,
             }
             .map(String::from)

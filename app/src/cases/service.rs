@@ -7,9 +7,11 @@ mod detail;
 mod directory;
 mod links;
 mod listing;
+mod owner;
 
 pub use changes::{StatusChange, bulk, create, modify, refer, transition};
 pub use detail::{acknowledge, history, open_case};
 pub use directory::directory;
 pub use links::{facts, rebuild as rebuild_links};
-pub use listing::{export_csv, list_page};
+pub use listing::{export_csv, list_page, queue_counts};
+pub use owner::assign;

@@ -29,6 +29,9 @@ pub struct Model {
     pub status_before_hold: Option<CaseStatus>,
     /// Lower-cased patient name and reason, for the text filter.
     pub search_text: String,
+    /// Who on the receiving side answers for the case: a doctor or case
+    /// manager of the referred-to doctor's practice.
+    pub owner_user_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

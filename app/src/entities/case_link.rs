@@ -18,6 +18,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// The case's search text, copied like status and time.
     pub search_text: String,
+    /// The case's owner, copied like status and time (work queues).
+    pub owner_user_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

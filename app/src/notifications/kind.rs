@@ -29,10 +29,13 @@ pub enum NotificationKind {
     Completed,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "on_hold"))]
     OnHold,
+    /// Someone made the recipient the case's owner.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "assigned"))]
+    Assigned,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         Self::Referred,
         Self::Accepted,
         Self::Rejected,
@@ -40,6 +43,7 @@ impl NotificationKind {
         Self::Cancelled,
         Self::Completed,
         Self::OnHold,
+        Self::Assigned,
     ];
 
     /// The event as the settings name it.
@@ -52,6 +56,7 @@ impl NotificationKind {
             Self::Cancelled => "A case is cancelled",
             Self::Completed => "A case is completed",
             Self::OnHold => "A case is put on hold",
+            Self::Assigned => "A case is assigned to me",
         }
     }
 
@@ -95,6 +100,7 @@ impl NotificationKind {
             Self::Cancelled => "cancelled",
             Self::Completed => "completed",
             Self::OnHold => "put on hold",
+            Self::Assigned => "assigned to you",
         }
     }
 
@@ -113,6 +119,7 @@ impl NotificationKind {
         };
         let what = match self {
             Self::Referred => format!("{who} referred case #{case_id} to you"),
+            Self::Assigned => format!("{who} assigned case #{case_id} to you"),
             other => format!("{who} {} case #{case_id}", other.verb()),
         };
         match detail {

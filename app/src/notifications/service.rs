@@ -41,15 +41,23 @@ pub struct CaseEvent {
 }
 
 /// Who hears of `event`: a new referral, the doctor it is referred to and
-/// its associates; anything else, everyone on the case, and the doctor a
-/// case manager acted for, so a doctor learns what was done in their name.
-/// Never the one who acted.
+/// its associates; a new owner, the owner alone; anything else, everyone on
+/// the case, and the doctor a case manager acted for, so a doctor learns
+/// what was done in their name. Never the one who acted.
 fn recipients(
     kind: NotificationKind,
     links: &[case_link::Model],
     actor: i32,
     on_behalf_of: Option<i32>,
 ) -> BTreeSet<i32> {
+    if kind == NotificationKind::Assigned {
+        // The links carry the case's owner, already the new one.
+        return links
+            .iter()
+            .filter_map(|l| l.owner_user_id)
+            .filter(|owner| *owner != actor)
+            .collect();
+    }
     let mut who: BTreeSet<i32> = links
         .iter()
         .filter(|l| kind != NotificationKind::Referred || l.side != CaseSide::ReferredBy)
@@ -349,6 +357,7 @@ mod tests {
             status: crate::cases::CaseStatus::Requested,
             updated_at: Utc::now(),
             search_text: String::new(),
+            owner_user_id: None,
         }
     }
 

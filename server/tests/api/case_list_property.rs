@@ -6,7 +6,10 @@
 //! filter, narrowed to each doctor, holds that doctor's cases if they are in
 //! the practice and nothing otherwise. The facts the policy is asked with
 //! come from the generated world, not from the link table the list reads,
-//! so a link built wrong shows up too. Runs on SQLite and on PostgreSQL.
+//! so a link built wrong shows up too. Each work queue lists exactly its
+//! cases (open ones: unowned on the side the policy lets the actor accept,
+//! owned by the actor, on the accepting side, on the cancelling side), and
+//! its count is that many. Runs on SQLite and on PostgreSQL.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -19,6 +22,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use app::auth::Role;
 use app::auth::policy::{Action, Actor, CaseFacts, Participant, Resource, can};
 use app::cases::filters::CaseFilter;
+use app::cases::queues::Queue;
 use app::cases::{CaseStatus, Urgency};
 use app::entities::{case, case_associate, doctor, organisation, user};
 use app::orgs::OrgKind;
@@ -34,9 +38,11 @@ struct World {
     /// Doctors per practice; each practice also has a case manager, a plain
     /// staff member and an admin.
     practices: Vec<usize>,
-    /// (referred-by doctor, referred-to doctor, associated people), indexes
-    /// into the doctors and, past them, the practices' staff members.
-    cases: Vec<(usize, usize, Vec<usize>)>,
+    /// (referred-by doctor, referred-to doctor, associated people, owner),
+    /// indexes into the doctors and, past them, the practices' staff
+    /// members; the owner is 0 for none, 1 for the referred-to doctor and
+    /// 2 for the receiving practice's case manager.
+    cases: Vec<(usize, usize, Vec<usize>, usize)>,
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -47,6 +53,7 @@ fn world() -> impl Strategy<Value = World> {
             0..doctors,
             0..doctors,
             prop::collection::vec(0..people, 0..=2),
+            0usize..3,
         );
         prop::collection::vec(case, 0..=12).prop_map(move |cases| World {
             practices: practices.clone(),
@@ -105,6 +112,7 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
     // (user id, organisation id, doctor row id) of each doctor, in order.
     let mut doctors = Vec::new();
     let mut staff = Vec::new();
+    let mut case_managers: HashMap<i32, i32> = HashMap::new();
     for (p, count) in w.practices.iter().enumerate() {
         let practice = org(db, format!("w{n}p{p}"), OrgKind::Practice).await;
         for (role, name) in [
@@ -115,6 +123,9 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
             let u = person(db, practice.id, format!("{name}.w{n}p{p}@x.example"), role).await;
             if role == Role::Staff {
                 staff.push((u.id, practice.id));
+            }
+            if role == Role::PracticeCaseManager {
+                case_managers.insert(practice.id, u.id);
             }
             actors.push(actor(&u, OrgKind::Practice));
         }
@@ -149,9 +160,16 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
     }
 
     let now = Utc::now();
-    let mut cases: Vec<(i32, CaseFacts)> = Vec::new();
-    for (i, (by, to, associated)) in w.cases.iter().enumerate() {
+    // (case id, facts, status, owner)
+    let mut cases: Vec<(i32, CaseFacts, CaseStatus, Option<i32>)> = Vec::new();
+    for (i, (by, to, associated, owner)) in w.cases.iter().enumerate() {
         let when = now - Duration::minutes(i as i64);
+        let status = CaseStatus::ALL[i % CaseStatus::ALL.len()];
+        let owner = match owner {
+            1 => Some(doctors[*to].0),
+            2 => case_managers.get(&doctors[*to].1).copied(),
+            _ => None,
+        };
         let c = case::ActiveModel {
             patient_name: Set(format!("Patient {i}")),
             patient_date_of_birth: Set(None),
@@ -162,7 +180,8 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
             referred_by_doctor_id: Set(doctors[*by].2),
             referred_to_doctor_id: Set(doctors[*to].2),
             // Every status, so the status summary has something to count.
-            status: Set(CaseStatus::ALL[i % CaseStatus::ALL.len()]),
+            status: Set(status),
+            owner_user_id: Set(owner),
             version: Set(1),
             created_at: Set(when),
             updated_at: Set(when),
@@ -214,17 +233,55 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
                 referred_to: doctor(*to),
                 associates,
             },
+            status,
+            owner,
         ));
     }
 
     for a in &actors {
         let expected: BTreeSet<i32> = cases
             .iter()
-            .filter(|(_, facts)| can(a, Action::View, &Resource::Case(facts)).is_ok())
-            .map(|(id, _)| *id)
+            .filter(|(_, facts, _, _)| can(a, Action::View, &Resource::Case(facts)).is_ok())
+            .map(|(id, _, _, _)| *id)
             .collect();
         let all = listed(db, a, &CaseFilter::default()).await;
         assert_eq!(all, expected, "{:?} in world {n}: {w:?}", a.role);
+        let counts = app::cases::service::queue_counts(db, a, None)
+            .await
+            .expect("queue counts");
+        for queue in Queue::ALL {
+            let holds = |facts: &CaseFacts, status: CaseStatus, owner: Option<i32>| {
+                let may = |action| can(a, action, &Resource::Case(facts)).is_ok();
+                status.is_open()
+                    && match queue {
+                        Queue::Unassigned => owner.is_none() && may(Action::Accept),
+                        Queue::Mine => owner == Some(a.user_id) && may(Action::View),
+                        Queue::WaitingOnUs => may(Action::Accept),
+                        Queue::WaitingOnThem => may(Action::Cancel),
+                    }
+            };
+            let expected: BTreeSet<i32> = cases
+                .iter()
+                .filter(|(_, facts, status, owner)| holds(facts, *status, *owner))
+                .map(|(id, _, _, _)| *id)
+                .collect();
+            let filter = CaseFilter {
+                queue: Some(queue),
+                ..Default::default()
+            };
+            let got = listed(db, a, &filter).await;
+            assert_eq!(
+                got, expected,
+                "{queue:?} for {:?} in world {n}: {w:?}",
+                a.role
+            );
+            let count = counts
+                .counts
+                .iter()
+                .find(|(q, _)| *q == queue)
+                .map_or(0, |(_, c)| *c);
+            assert_eq!(count, expected.len() as u64, "{queue:?} count");
+        }
         if a.role != Role::PracticeCaseManager {
             continue;
         }
@@ -236,13 +293,13 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
             let theirs: BTreeSet<i32> = if *practice == a.organisation_id {
                 cases
                     .iter()
-                    .filter(|(_, f)| {
+                    .filter(|(_, f, _, _)| {
                         [&f.referred_by, &f.referred_to]
                             .into_iter()
                             .chain(&f.associates)
                             .any(|p| p.user_id == *doctor)
                     })
-                    .map(|(id, _)| *id)
+                    .map(|(id, _, _, _)| *id)
                     .collect()
             } else {
                 BTreeSet::new()

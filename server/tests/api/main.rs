@@ -16,6 +16,7 @@ mod messages;
 mod notifications;
 mod operations;
 mod outbox;
+mod owners;
 mod password_reset;
 mod portal;
 mod portal_leaks;

@@ -28,6 +28,7 @@ const READ_ONLY: &[&str] = &[
     "/api/case-managers/preview",
     "/api/case-managers/profile",
     "/api/cases/get",
+    "/api/cases/queues",
     "/api/doctors/directory",
     "/api/doctors/practice",
     "/api/invitation",

@@ -5,8 +5,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::auth::Role;
 use crate::cases::CaseRow;
-use crate::cases::api::{BulkTransition, list_cases, practice_doctors};
+use crate::cases::api::{BulkTransition, case_queues, list_cases, practice_doctors};
 use crate::cases::filters::CaseFilter;
+use crate::cases::queues::Queue;
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseSide, CaseStatus};
 use crate::ui::encode;
@@ -96,8 +97,31 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
         },
     );
 
+    // Only those who receive and own cases have queues.
+    let has_queues = matches!(role, Role::Doctor | Role::PracticeCaseManager);
+    let queues = Resource::new(
+        move || (filter.read().doctor, bulk.version().get()),
+        move |(doctor, _)| async move {
+            if has_queues {
+                case_queues(doctor)
+                    .await
+                    .map(|q| q.counts)
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+
     view! {
         <section class="case-dashboard">
+            {has_queues.then(|| view! {
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        view! { <QueueNav counts=queues.await filter /> }
+                    })}
+                </Suspense>
+            })}
             <form class="filters" aria-label="Filter cases" on:submit=|ev| ev.prevent_default()>
                 {(role == Role::PracticeCaseManager).then(|| view! {
                     <div class="field">
@@ -257,6 +281,43 @@ fn StatusSummary(counts: Vec<(CaseStatus, u64)>, filter: CaseFilter) -> impl Int
     .into_any()
 }
 
+/// The work queues with their counts. A queue link keeps only the doctor
+/// filter: each count is exactly what its link lists.
+#[component]
+fn QueueNav(counts: Vec<(Queue, u64)>, filter: Memo<CaseFilter>) -> impl IntoView {
+    let href = move |queue: Option<Queue>| {
+        let qs = CaseFilter {
+            queue,
+            doctor: filter.read_untracked().doctor,
+            ..Default::default()
+        }
+        .to_query_string();
+        if qs.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/?{qs}")
+        }
+    };
+    let current =
+        move |queue: Option<Queue>| move || (filter.read().queue == queue).then_some("true");
+    view! {
+        <nav aria-label="Work queues">
+            <ul class="queues">
+                <li><a href=href(None) aria-current=current(None)>"All cases"</a></li>
+                {counts.into_iter().map(|(q, n)| view! {
+                    <li>
+                        <a href=href(Some(q)) aria-current=current(Some(q))>
+                            <span class="label">{q.label()}</span>
+                            " "
+                            <span class="count">{n}</span>
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
 /// Placeholder rows while the first page loads.
 #[component]
 fn LoadingRows() -> impl IntoView {
@@ -350,6 +411,7 @@ pub fn CaseTable(
                     <th scope="col">"Urgency"</th>
                     <th scope="col">"Referred by"</th>
                     <th scope="col">"Referred to"</th>
+                    <th scope="col">"Owner"</th>
                     <th scope="col">"Updated"</th>
                 </tr>
             </thead>
@@ -379,6 +441,7 @@ pub fn CaseTable(
                             <td><span class=r.urgency.badge()>{r.urgency.label()}</span></td>
                             <td>{r.referred_by}</td>
                             <td>{r.referred_to}</td>
+                            <td>{r.owner.unwrap_or_else(|| "—".to_string())}</td>
                             <td><time>{r.updated_at}</time></td>
                         </tr>
                     }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::cases::Urgency;
 use crate::cases::api::{
-    AcknowledgeCase, ModifyCase, ReferCase, TransitionCase, doctor_directory, get_case,
+    AcknowledgeCase, AssignCase, ModifyCase, ReferCase, TransitionCase, doctor_directory, get_case,
 };
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseChanges, CaseDetail};
@@ -21,6 +21,7 @@ pub fn CasePage() -> impl IntoView {
     let modify = ServerAction::<ModifyCase>::new();
     let refer = ServerAction::<ReferCase>::new();
     let acknowledge = ServerAction::<AcknowledgeCase>::new();
+    let assign = ServerAction::<AssignCase>::new();
     // Any finished action (also a refused one) shows the case as it is now,
     // except an edit refused as invalid: the form keeps what was typed.
     let modified = reload_unless_invalid(modify);
@@ -31,9 +32,10 @@ pub fn CasePage() -> impl IntoView {
                 transition.version().get(),
                 modified.get(),
                 acknowledge.version().get(),
+                assign.version().get(),
             )
         },
-        |(id, _, _, _)| async move {
+        |(id, _, _, _, _)| async move {
             match id {
                 Some(id) => get_case(id).await.map(Some),
                 None => Ok(None),
@@ -62,6 +64,7 @@ pub fn CasePage() -> impl IntoView {
             .value()
             .get()
             .and_then(Result::err)
+            .or_else(|| assign.value().get().and_then(Result::err))
             .map(|e| view! { <p role="alert" class="error">{e.to_string()}</p> })
     };
     view! {
@@ -70,7 +73,7 @@ pub fn CasePage() -> impl IntoView {
                 match case.await {
                     Ok(Some(c)) => view! {
                         {problem}
-                        <CaseView c transition modify refer />
+                        <CaseView c transition modify refer assign />
                     }.into_any(),
                     Ok(None) => view! { <NotFound /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -86,6 +89,7 @@ fn CaseView(
     transition: ServerAction<TransitionCase>,
     modify: ServerAction<ModifyCase>,
     refer: ServerAction<ReferCase>,
+    assign: ServerAction<AssignCase>,
 ) -> impl IntoView {
     let (id, version) = (c.id, c.version);
     let reason = RwSignal::new(String::new());
@@ -125,6 +129,7 @@ fn CaseView(
                             <dt>"Reason"</dt><dd>{c.reason.clone()}</dd>
                             <dt>"Referred by"</dt><dd>{c.referred_by.clone()}</dd>
                             <dt>"Referred to"</dt><dd>{c.referred_to.clone()}</dd>
+                            <dt>"Owner"</dt><dd data-testid="case-owner">{c.owner.clone().map(|o| o.name).unwrap_or_else(|| "Unassigned".to_string())}</dd>
                             <dt>"Associated"</dt><dd>{c.associates.join(", ")}</dd>
                             <dt>"Date of birth"</dt><dd>{c.patient_date_of_birth.clone().unwrap_or_default()}</dd>
                             <dt>"Contact"</dt><dd>{c.patient_contact.clone().unwrap_or_default()}</dd>
@@ -161,6 +166,7 @@ fn CaseView(
                             })}
                         </section>
                     }.into_any())}
+                    {c.can_assign.then(|| view! { <section class="panel"><ChooseOwner c=c.clone() assign /></section> }.into_any())}
                     {c.can_modify.then(|| view! { <section class="panel"><EditCase c=c.clone() modify /></section> }.into_any())}
                     {c.can_refer.then(|| view! { <section class="panel"><ReferOn id version refer /></section> }.into_any())}
                 </div>
@@ -173,6 +179,38 @@ fn CaseView(
                 </section> }.into_any()}
             </div>
         </article>
+    }
+}
+
+/// Who on the receiving side answers for the case: take it, hand it to
+/// someone, or leave it unowned.
+#[component]
+fn ChooseOwner(c: CaseDetail, assign: ServerAction<AssignCase>) -> impl IntoView {
+    let (id, version) = (c.id, c.version);
+    let current = c.owner.as_ref().map(|o| o.user_id);
+    let chosen = RwSignal::new(current.map(|u| u.to_string()).unwrap_or_default());
+    view! {
+        <form class="owner" aria-label="Case owner" on:submit=move |ev| {
+            ev.prevent_default();
+            assign.dispatch(AssignCase { id, version, owner: chosen.get_untracked().parse().ok() });
+        }>
+            <h2>"Owner"</h2>
+            {c.take_as.map(|me| view! {
+                <p>
+                    <button type="button" on:click=move |_| {
+                        assign.dispatch(AssignCase { id, version, owner: Some(me) });
+                    }>"Assign to me"</button>
+                </p>
+            })}
+            <label for="owner-select">"Owner of this case"</label>
+            <select id="owner-select" on:change:target=move |ev| chosen.set(ev.target().value())>
+                <option value="" selected=current.is_none()>"Nobody (unassigned)"</option>
+                {c.owner_choices.into_iter().map(|o| view! {
+                    <option value=o.user_id.to_string() selected=current == Some(o.user_id)>{o.name}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="secondary">"Save owner"</button>
+        </form>
     }
 }
 

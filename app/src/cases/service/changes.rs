@@ -103,7 +103,7 @@ pub fn policy_action(t: Transition) -> Action {
 }
 
 /// "Changed by X meanwhile": names whoever last changed the case.
-async fn conflict(conn: &impl ConnectionTrait, case_id: i32) -> AppError {
+pub(super) async fn conflict(conn: &impl ConnectionTrait, case_id: i32) -> AppError {
     let last = activity_log::Entity::find()
         .filter(activity_log::Column::SubjectType.eq("case"))
         .filter(activity_log::Column::SubjectId.eq(case_id))
@@ -128,7 +128,10 @@ async fn conflict(conn: &impl ConnectionTrait, case_id: i32) -> AppError {
 }
 
 /// Loads a case and its facts inside the transaction, or `NotFound`.
-async fn load(conn: &impl ConnectionTrait, id: i32) -> Result<(case::Model, CaseFacts), AppError> {
+pub(super) async fn load(
+    conn: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(case::Model, CaseFacts), AppError> {
     let c = case::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -139,14 +142,14 @@ async fn load(conn: &impl ConnectionTrait, id: i32) -> Result<(case::Model, Case
 
 /// A log entry about a case, by the caller and for whom the grant says
 /// they acted.
-fn entry(action: ActivityAction, case_id: i32, caller: &Caller, grant: Grant) -> Entry {
+pub(super) fn entry(action: ActivityAction, case_id: i32, caller: &Caller, grant: Grant) -> Entry {
     Entry::new(action, Subject::Case(case_id))
         .by_caller(caller)
         .on_behalf_of(grant.on_behalf_of)
 }
 
 /// Saves `active` only if the case is still at `version`; bumps it.
-async fn save_versioned(
+pub(super) async fn save_versioned(
     conn: &impl ConnectionTrait,
     id: i32,
     version: i32,

@@ -13,7 +13,7 @@ use crate::cases::service::changes::{StatusChange, policy_action, transition};
 use crate::cases::service::links::facts;
 use crate::cases::service::listing::doctor_names;
 use crate::cases::workflow::{RejectionReason, Transition};
-use crate::cases::{CaseDetail, HistoryEntry};
+use crate::cases::{CaseDetail, HistoryEntry, OwnerChoice};
 use crate::entities::{activity_log, case, case_associate, user};
 use crate::error::AppError;
 use crate::zone::Zone;
@@ -62,7 +62,30 @@ pub async fn open_case(
             },
         );
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
+    let can_assign = c.status.is_open() && can(actor, Action::Assign, &resource).is_ok();
+    let owner_choices = if can_assign {
+        crate::cases::service::owner::choices(db, &facts).await?
+    } else {
+        Vec::new()
+    };
+    let owner = match c.owner_user_id {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| OwnerChoice {
+                user_id: u.id,
+                name: u.display_name,
+            }),
+        None => None,
+    };
+    let take_as = (owner_choices.iter().any(|o| o.user_id == actor.user_id)
+        && c.owner_user_id != Some(actor.user_id))
+    .then_some(actor.user_id);
     Ok(CaseDetail {
+        owner,
+        can_assign,
+        owner_choices,
+        take_as,
         id: c.id,
         version: c.version,
         referred_by: name(c.referred_by_doctor_id),

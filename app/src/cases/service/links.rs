@@ -48,6 +48,7 @@ pub async fn rebuild(conn: &impl ConnectionTrait, c: &case::Model) -> Result<(),
             status: Set(c.status),
             updated_at: Set(c.updated_at),
             search_text: Set(c.search_text.clone()),
+            owner_user_id: Set(c.owner_user_id),
             ..Default::default()
         }
         .insert(conn)
@@ -110,6 +111,22 @@ pub async fn set_search_text(
 ) -> Result<(), AppError> {
     case_link::Entity::update_many()
         .col_expr(case_link::Column::SearchText, Expr::value(text))
+        .filter(case_link::Column::CaseId.eq(case_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Copies a case's new owner and time into its links.
+pub async fn set_owner(
+    conn: &impl ConnectionTrait,
+    case_id: i32,
+    owner: Option<i32>,
+    updated_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    case_link::Entity::update_many()
+        .col_expr(case_link::Column::OwnerUserId, Expr::value(owner))
+        .col_expr(case_link::Column::UpdatedAt, Expr::value(updated_at))
         .filter(case_link::Column::CaseId.eq(case_id))
         .exec(conn)
         .await?;

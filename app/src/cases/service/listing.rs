@@ -13,6 +13,7 @@ use sea_orm::{
 use crate::auth::Role;
 use crate::auth::policy::Actor;
 use crate::cases::filters::CaseFilter;
+use crate::cases::queues::{Queue, QueueCounts};
 use crate::cases::{CasePage, CaseRow, CaseStatus};
 use crate::db::contains_pattern;
 use crate::entities::{case, case_link, doctor, user};
@@ -44,6 +45,17 @@ fn scoped(actor: &Actor, filter: &CaseFilter) -> Option<Select<case_link::Entity
     }
     if let Some(status) = filter.status {
         q = q.filter(case_link::Column::Status.eq(status));
+    }
+    if let Some(queue) = filter.queue {
+        q = q.filter(case_link::Column::Status.is_in(Queue::statuses()));
+        if let Some(side) = queue.side() {
+            q = q.filter(case_link::Column::Side.eq(side));
+        }
+        q = match queue {
+            Queue::Unassigned => q.filter(case_link::Column::OwnerUserId.is_null()),
+            Queue::Mine => q.filter(case_link::Column::OwnerUserId.eq(actor.user_id)),
+            Queue::WaitingOnUs | Queue::WaitingOnThem => q,
+        };
     }
     // Days of the viewer's organisation's calendar.
     let (from, to) = actor.zone.days(filter.from, filter.to);
@@ -182,6 +194,38 @@ async fn status_counts(
         .collect())
 }
 
+/// How many cases each work queue holds for `actor`, narrowed to one
+/// doctor as the list's doctor filter would: each count is the total of
+/// the list that its queue link opens.
+pub async fn queue_counts(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    doctor: Option<i32>,
+) -> Result<QueueCounts, AppError> {
+    let mut counts = Vec::new();
+    for queue in Queue::ALL {
+        let filter = CaseFilter {
+            doctor,
+            queue: Some(queue),
+            ..Default::default()
+        };
+        let Some(q) = scoped(actor, &filter) else {
+            return Ok(QueueCounts::default());
+        };
+        let n: Option<i64> = q
+            .select_only()
+            .expr(Func::count_distinct(Expr::col((
+                case_link::Entity,
+                case_link::Column::CaseId,
+            ))))
+            .into_tuple()
+            .one(db)
+            .await?;
+        counts.push((queue, n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0)));
+    }
+    Ok(QueueCounts { counts })
+}
+
 /// Builds list rows for case ids, in the given order.
 async fn rows_for(
     db: &DatabaseConnection,
@@ -204,6 +248,7 @@ async fn rows_for(
         .collect();
     let names = doctor_names(db, doctor_ids).await?;
     let name = |id: i32| names.get(&id).cloned().unwrap_or_default();
+    let owners = user_names(db, cases.values().filter_map(|c| c.owner_user_id).collect()).await?;
     Ok(ids
         .into_iter()
         .filter_map(|id| cases.get(&id))
@@ -216,6 +261,7 @@ async fn rows_for(
             urgency: c.urgency,
             referred_by: name(c.referred_by_doctor_id),
             referred_to: name(c.referred_to_doctor_id),
+            owner: c.owner_user_id.and_then(|id| owners.get(&id).cloned()),
             updated_at: zone.show(c.updated_at),
         })
         .collect())
@@ -238,6 +284,25 @@ pub async fn doctor_names(
         .await?
         .into_iter()
         .filter_map(|(d, u)| u.map(|u| (d.id, u.display_name)))
+        .collect())
+}
+
+/// User id → display name; no query when there are none to name.
+async fn user_names(
+    db: &DatabaseConnection,
+    mut ids: Vec<i32>,
+) -> Result<HashMap<i32, String>, AppError> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
         .collect())
 }
 
