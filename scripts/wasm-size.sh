@@ -5,9 +5,10 @@
 # so it cannot grow unnoticed while it is brought down to the 250 KB target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# 1,415 KiB: the notification centre and its settings added 38 KB gzip
-# (1,366 KiB → 1,404 KiB); raised on purpose, with a little room, not to hide growth.
-BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1435}"
+# 1,470 KiB: response deadlines (the admin's deadlines and holidays, the
+# Overdue queue, due dates in list and page) added 36 KiB gzip (1,426 KiB →
+# 1,462 KiB); raised on purpose, with a little room, not to hide growth.
+BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1470}"
 scripts/setup-tools.sh >/dev/null
 # Only the wasm: the release server (fat LTO) takes far longer and is not measured here.
 cargo leptos build --release --frontend-only >/dev/null

@@ -1,10 +1,14 @@
-//! Organisation administration: its users, and its time zone.
+//! Organisation administration: its users, its time zone, and a
+//! practice's response deadlines and holidays.
 
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod calendar;
+pub mod deadlines_section;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -28,3 +32,27 @@ pub struct TimeZoneSetting {
     pub statement: String,
     pub choices: Vec<String>,
 }
+
+/// A practice's response deadlines and its holidays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineSetting {
+    /// Business days to answer a routine, urgent and emergency referral;
+    /// 0 is the same day.
+    pub routine: i32,
+    pub urgent: i32,
+    pub emergency: i32,
+    /// From a month ago on, soonest first.
+    pub holidays: Vec<HolidayRow>,
+}
+
+/// A listed holiday.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayRow {
+    pub id: i32,
+    /// "25 Dec 2026"
+    pub day: String,
+    pub name: String,
+}
+
+/// Most business days a practice may give itself to answer.
+pub const MAX_DEADLINE_DAYS: i32 = 30;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::cases::workflow::Transition;
 
 pub mod api;
+pub mod deadlines;
 pub mod filters;
 pub mod pages;
 pub mod queues;
@@ -17,6 +18,7 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use deadlines::Due;
 pub use status::{CaseSide, CaseStatus, Urgency};
 
 /// Rows per page of a case list.
@@ -37,6 +39,9 @@ pub struct CaseRow {
     #[serde(default)]
     pub owner: Option<String>,
     pub updated_at: String,
+    /// The response deadline while the case waits for an answer.
+    #[serde(default)]
+    pub due: Option<Due>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +96,8 @@ pub struct CaseDetail {
     /// The viewer's user id when they may own the case and do not yet:
     /// the "Assign to me" button.
     pub take_as: Option<i32>,
+    /// The response deadline while the case waits for an answer.
+    pub due: Option<Due>,
     pub history: Vec<HistoryEntry>,
 }
 

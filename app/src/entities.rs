@@ -17,6 +17,7 @@ pub mod document;
 pub mod document_category;
 pub mod goal;
 pub mod goal_progress;
+pub mod holiday;
 pub mod invitation;
 pub mod login_throttle;
 pub mod mail_outbox;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::ui::PageTitle;
 use leptos_router::components::Redirect;
 
-use crate::admin::pages::{TimeZoneSection, UserDirectory};
+use crate::admin::pages::AdminSections;
 use crate::auth::Role;
 use crate::auth::pages::ChangePasswordPage;
 use crate::auth::pages::SessionState;
@@ -31,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
                             }
                             Role::Admin => (
                                 "Administration",
-                                view! { <UserDirectory /> <TimeZoneSection /> }.into_any(),
+                                view! { <AdminSections /> }.into_any(),
                             ),
                             // Case managers live in their agency's branded portal.
                             Role::ExternalCaseManager => (

@@ -123,3 +123,21 @@ export async function downloaded(page: Page, link: Locator): Promise<{ name: str
   const path = await download.path();
   return { name: download.suggestedFilename(), bytes: readFileSync(path) };
 }
+
+/** Fills and sends the new-referral form as a doctor, `by` referring the
+ * patient to `to` (names as the directory shows them); returns the new
+ * case's id, its page open. */
+export async function referNewPatient(page: Page, patient: string, reason: string, by: string, to: string): Promise<string> {
+  await page.goto('/cases/new');
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'New referral' });
+  await form.getByLabel('Patient name').fill(patient);
+  await form.getByLabel('Reason for referral').fill(reason);
+  const from = form.getByLabel('Referring doctor');
+  await from.selectOption((await from.locator('option', { hasText: by }).getAttribute('value'))!);
+  const target = form.getByLabel('Refer to', { exact: true });
+  await target.selectOption((await target.locator('option', { hasText: to }).getAttribute('value'))!);
+  await form.getByRole('button', { name: 'Send referral' }).click();
+  await expect(page.getByRole('heading', { name: patient })).toBeVisible();
+  return page.url().match(/\/cases\/(\d+)/)![1];
+}

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from './fixtures';
-import { hydrated, mailed, signIn } from './helper';
+import { hydrated, mailed, referNewPatient, signIn } from './helper';
 
 function bell(page: Page) {
   return page.getByRole('button', { name: /^Notifications/ });
@@ -9,18 +9,7 @@ test('a case manager rejects a referral and the referring doctor hears of it at 
   // Dr. Ortiz refers a new patient to Dr. Chen.
   await signIn(page, 'ortiz@riverside.example');
   await expect(page.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
-  await page.goto('/cases/new');
-  await hydrated(page);
-  const form = page.getByRole('form', { name: 'New referral' });
-  await form.getByLabel('Patient name').fill('Nora Lindqvist');
-  await form.getByLabel('Reason for referral').fill('Exercise ECG');
-  const by = form.getByLabel('Referring doctor');
-  await by.selectOption((await by.locator('option', { hasText: 'Ana Ortiz' }).getAttribute('value'))!);
-  const to = form.getByLabel('Refer to', { exact: true });
-  await to.selectOption((await to.locator('option', { hasText: 'Li Chen' }).getAttribute('value'))!);
-  await form.getByRole('button', { name: 'Send referral' }).click();
-  await expect(page.getByRole('heading', { name: 'Nora Lindqvist' })).toBeVisible();
-  const caseId = page.url().match(/\/cases\/(\d+)/)![1];
+  const caseId = await referNewPatient(page, 'Nora Lindqvist', 'Exercise ECG', 'Ana Ortiz', 'Li Chen');
   await hydrated(page);
   // What the demo already told Dr. Ortiz (Aisha Khan's case was accepted):
   // mark it read, so what follows is news.

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from './fixtures';
-import { hydrated, signIn } from './helper';
+import { hydrated, referNewPatient, signIn } from './helper';
 
 function queue(page: Page, name: string) {
   return page.getByRole('navigation', { name: 'Work queues' }).getByRole('link', { name: new RegExp(`^${name} \\d+$`) });
@@ -14,17 +14,7 @@ test('a case manager takes a new referral and it moves from Unassigned to Mine',
   // Dr. Ortiz refers a new patient to Dr. Chen at Hillside.
   await signIn(page, 'ortiz@riverside.example');
   await expect(page.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
-  await page.goto('/cases/new');
-  await hydrated(page);
-  const form = page.getByRole('form', { name: 'New referral' });
-  await form.getByLabel('Patient name').fill('Ingrid Solberg');
-  await form.getByLabel('Reason for referral').fill('Holter monitoring');
-  const by = form.getByLabel('Referring doctor');
-  await by.selectOption((await by.locator('option', { hasText: 'Ana Ortiz' }).getAttribute('value'))!);
-  const to = form.getByLabel('Refer to', { exact: true });
-  await to.selectOption((await to.locator('option', { hasText: 'Li Chen' }).getAttribute('value'))!);
-  await form.getByRole('button', { name: 'Send referral' }).click();
-  await expect(page.getByRole('heading', { name: 'Ingrid Solberg' })).toBeVisible();
+  await referNewPatient(page, 'Ingrid Solberg', 'Holter monitoring', 'Ana Ortiz', 'Li Chen');
   // For Riverside the next step is Hillside's.
   await page.goto('/');
   await hydrated(page);

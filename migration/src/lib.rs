@@ -21,6 +21,7 @@ mod m20261206_000015_activity_log_pages;
 mod m20261206_000016_notifications;
 mod m20261206_000017_notification_preferences;
 mod m20261206_000018_case_owners;
+mod m20261206_000019_response_deadlines;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_notifications::Migration),
             Box::new(m20261206_000017_notification_preferences::Migration),
             Box::new(m20261206_000018_case_owners::Migration),
+            Box::new(m20261206_000019_response_deadlines::Migration),
         ]
     }
 }

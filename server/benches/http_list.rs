@@ -183,7 +183,9 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.sqlite").display()
     );
-    let db = app::db::connect(&url, 8).await.expect("sqlite");
+    let db = server::database::open_migrated(&url, 8)
+        .await
+        .expect("sqlite");
     let (_, actor) = case_network("sqlite", &db, cases).await;
     let cm_user = actor.user_id;
     let email = app::entities::user::Entity::find_by_id(cm_user)

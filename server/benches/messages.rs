@@ -9,7 +9,6 @@
 //! `CASEPORT_BENCH_ITERATIONS` (default 100).
 
 use chrono::Utc;
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use app::auth::policy::Actor;
@@ -86,7 +85,6 @@ async fn route(db: &DatabaseConnection, routing: Routing) {
 }
 
 async fn run(label: &str, mut db: DatabaseConnection, count: usize, iterations: usize) {
-    Migrator::up(&db, None).await.expect("migrate");
     server::seed::seed_demo(&db).await.expect("seed");
     conversations(&db, count).await;
     let queries = count_statements(&mut db);

@@ -12,7 +12,6 @@
 use std::time::Instant;
 
 use chrono::{Duration, Utc};
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set,
@@ -117,7 +116,6 @@ async fn run(
     rows: usize,
     iterations: usize,
 ) {
-    Migrator::up(&db, None).await.expect("migrate");
     server::seed::seed_demo(&db).await.expect("seed");
     let harbour = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq("harbour"))

@@ -11,7 +11,6 @@
 
 use std::time::{Duration, Instant};
 
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, QuerySelect};
 
 use app::auth::caller::Caller;
@@ -55,7 +54,6 @@ struct Outcome {
 }
 
 async fn run(label: &str, db: DatabaseConnection, clients: usize, secs: u64) {
-    Migrator::up(&db, None).await.expect("migrate");
     seed_bulk(
         &db,
         BulkSize {

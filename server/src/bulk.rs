@@ -178,7 +178,14 @@ pub async fn seed_bulk(
             );
             let reason = REASONS[rng.gen_range(0..REASONS.len())];
             let text = format!("{patient} {reason}").to_lowercase();
+            // Waiting referrals get a deadline two days on, so the Overdue
+            // queue has its share; their escalations count as sent, so a
+            // server started on this data does not mail thousands.
+            let respond_by =
+                app::cases::deadlines::awaits_response(status).then(|| updated + Duration::days(2));
             cases.push(case::ActiveModel {
+                respond_by: Set(respond_by),
+                escalation_step: Set(2),
                 id: Set(id),
                 search_text: Set(text.clone()),
                 patient_name: Set(patient),
@@ -208,6 +215,7 @@ pub async fn seed_bulk(
                 status: Set(status),
                 updated_at: Set(updated),
                 search_text: Set(text.clone()),
+                respond_by: Set(respond_by),
                 ..Default::default()
             };
             links.push(link(by, CaseSide::ReferredBy));

@@ -124,9 +124,10 @@ pub struct Settings {
     /// Load the demo data when the server starts (idempotent).
     #[arg(long, env = "CASEPORT_SEED_DEMO", default_value_t = false, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
-    /// How often this instance looks for automated reports that are due,
-    /// in seconds; 0 turns the scheduler off on this instance. Any number
-    /// of instances may run it: each due report goes out once.
+    /// How often this instance looks for automated reports that are due
+    /// and for missed response deadlines, in seconds; 0 turns both off on
+    /// this instance. Any number of instances may run them: each due report
+    /// goes out once, each escalation step is taken once.
     #[arg(long, env = "CASEPORT_SCHEDULER_SECONDS", default_value_t = 60)]
     pub scheduler_seconds: u64,
     /// How often this instance retries queued mail, in seconds; 0 turns

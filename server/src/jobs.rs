@@ -33,6 +33,28 @@ pub async fn report_scheduler(ctx: ServerContext, every: Duration) {
     }
 }
 
+/// Escalates referrals whose response deadline passed unanswered, as the
+/// steps fall due. Any number of instances may run it: each step of each
+/// case is claimed by one (see `app::cases::service::deadlines`).
+pub async fn deadline_watch(ctx: ServerContext, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        match app::cases::service::deadlines::escalate_due(&ctx.db, &ctx.config.public_url, now)
+            .await
+        {
+            Ok(0) => {}
+            Ok(told) => {
+                tracing::info!(told, "overdue referrals escalated");
+                app::mail::outbox::send_soon(&ctx);
+            }
+            Err(e) => tracing::warn!(error = %e, "deadline watch failed; retrying next pass"),
+        }
+    }
+}
+
 /// Retries queued mail that could not go out at once (the mail server was
 /// down), and sends what another instance queued and did not send. Any
 /// number of instances may run it: each message is claimed by one.

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod bulk;
 pub mod config;
+pub mod database;
 pub mod guard;
 pub mod http;
 pub mod jobs;

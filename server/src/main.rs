@@ -76,11 +76,17 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         }
         Command::Migrate { down: None, .. } => {
-            Migrator::up(&db, None).await.map_err(|e| e.to_string())
+            db.close().await.map_err(|e| e.to_string())?;
+            server::database::migrate(&settings.database_url).await
         }
         Command::SeedDemo { yes } => {
             server::guard::confirm(&db, "load the demo data", yes).await?;
-            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let db = server::database::reopen_migrated(
+                db,
+                &settings.database_url,
+                settings.db_max_connections,
+            )
+            .await?;
             server::seed::seed_demo(&db)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -92,7 +98,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::SeedBulk { size, yes } => {
             server::guard::confirm(&db, "generate bulk data", yes).await?;
-            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let db = server::database::reopen_migrated(
+                db,
+                &settings.database_url,
+                settings.db_max_connections,
+            )
+            .await?;
             let started = std::time::Instant::now();
             let world = server::bulk::seed_bulk(&db, size, 7)
                 .await
@@ -129,7 +140,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             command: SecretsCommand::Rotate,
         } => {
             let ring = app::secrets::install(settings.key_ring()?);
-            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let db = server::database::reopen_migrated(
+                db,
+                &settings.database_url,
+                settings.db_max_connections,
+            )
+            .await?;
             let resealed = app::auth::two_factor::service::reseal_all(&db)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -157,7 +173,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Restore { .. } => Ok(()),
         Command::CreateUser(args) => {
-            Migrator::up(&db, None).await.map_err(|e| e.to_string())?;
+            let db = server::database::reopen_migrated(
+                db,
+                &settings.database_url,
+                settings.db_max_connections,
+            )
+            .await?;
             server::users::create_user(&db, args).await
         }
         Command::Serve => serve(settings, db).await,
@@ -169,11 +190,12 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
     // Before anything else: a production server without its key stops here.
     let ring = app::secrets::install(settings.key_ring()?);
     tracing::info!(key = ring.current_id(), "stored secrets are sealed");
-    if settings.migrate_on_start {
-        Migrator::up(&db, None)
-            .await
-            .map_err(|e| format!("migration failed: {e}"))?;
-    }
+    let db = if settings.migrate_on_start {
+        server::database::reopen_migrated(db, &settings.database_url, settings.db_max_connections)
+            .await?
+    } else {
+        db
+    };
     if settings.seed_demo {
         server::guard::confirm(&db, "load the demo data (CASEPORT_SEED_DEMO)", false).await?;
         server::seed::seed_demo(&db)
@@ -211,6 +233,10 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
     }
     if settings.scheduler_seconds > 0 {
         tokio::spawn(server::jobs::report_scheduler(
+            ctx.clone(),
+            std::time::Duration::from_secs(settings.scheduler_seconds),
+        ));
+        tokio::spawn(server::jobs::deadline_watch(
             ctx.clone(),
             std::time::Duration::from_secs(settings.scheduler_seconds),
         ));

@@ -130,6 +130,16 @@ async fn doctor_user(conn: &impl ConnectionTrait, doctor_id: i32) -> Result<i32,
         .user_id)
 }
 
+/// The practice of a doctor.
+async fn user_org(conn: &impl ConnectionTrait, doctor_id: i32) -> Result<i32, AppError> {
+    let id = doctor_user(conn, doctor_id).await?;
+    Ok(user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .organisation_id)
+}
+
 /// The notification a demo case's status implies, so the bell has
 /// something to show: the last step, told to the other side; read when it
 /// is more than a week old.
@@ -254,7 +264,20 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
         }
         let when = Utc::now() - Duration::days(days);
         let txn = begin_write(db).await?;
+        // A waiting referral has the deadline its practice gives it today.
+        // Escalations already due count as sent: the demo starts quiet.
+        let respond_by = if app::cases::deadlines::awaits_response(status) {
+            let org = user_org(&txn, to).await?;
+            Some(app::cases::service::deadlines::respond_by(&txn, org, urgency, when).await?)
+        } else {
+            None
+        };
+        let step = respond_by.map_or(0, |by| {
+            app::cases::deadlines::step_due(by, Utc::now()) as i32
+        });
         let created = case::ActiveModel {
+            respond_by: Set(respond_by),
+            escalation_step: Set(step),
             patient_name: Set(patient.to_string()),
             patient_date_of_birth: Set(None),
             patient_contact: Set(Some(format!("+1 555 01{i:02}"))),

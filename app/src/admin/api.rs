@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::admin::{OrgUser, TimeZoneSetting};
+use crate::admin::{DeadlineSetting, OrgUser, TimeZoneSetting};
 use crate::error::AppError;
 
 /// An organisation's admins only: its users.
@@ -72,6 +72,43 @@ pub async fn get_time_zone() -> Result<TimeZoneSetting, AppError> {
 pub async fn set_time_zone(time_zone: String) -> Result<TimeZoneSetting, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
         crate::admin::service::set_time_zone(&ctx.db, caller, &time_zone).await
+    })
+    .await
+}
+
+/// A practice's admins: response deadlines and holidays.
+#[server(endpoint = "admin/deadlines", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_deadlines() -> Result<DeadlineSetting, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::calendar::deadlines(&ctx.db, caller).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/deadlines/update")]
+pub async fn set_deadlines(
+    routine: i32,
+    urgent: i32,
+    emergency: i32,
+) -> Result<DeadlineSetting, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::calendar::set_deadlines(&ctx.db, caller, routine, urgent, emergency).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/holidays/add")]
+pub async fn add_holiday(day: String, name: String) -> Result<DeadlineSetting, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::calendar::add_holiday(&ctx.db, caller, &day, &name).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin/holidays/remove")]
+pub async fn remove_holiday(id: i32) -> Result<DeadlineSetting, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::admin::calendar::remove_holiday(&ctx.db, caller, id).await
     })
     .await
 }

@@ -207,12 +207,21 @@ pub fn TimeZoneSection() -> impl IntoView {
     }
 }
 
+/// What an admin administers, on their home page and on `/admin`.
+#[component]
+pub fn AdminSections() -> impl IntoView {
+    view! {
+        <UserDirectory />
+        <TimeZoneSection />
+        <crate::admin::deadlines_section::DeadlinesSection />
+    }
+}
+
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
         <PageTitle text="Administration" />
         <h1>"Administration"</h1>
-        <UserDirectory />
-        <TimeZoneSection />
+        <AdminSections />
     }
 }

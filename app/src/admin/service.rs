@@ -269,7 +269,7 @@ fn zone_setting(org: &organisation::Model) -> TimeZoneSetting {
     }
 }
 
-async fn own_organisation(
+pub(crate) async fn own_organisation(
     conn: &impl sea_orm::ConnectionTrait,
     actor: &Actor,
 ) -> Result<organisation::Model, AppError> {

@@ -16,14 +16,17 @@ pub enum Queue {
     WaitingOnUs,
     /// Open cases we referred: the other practice has the next step.
     WaitingOnThem,
+    /// Cases on either side whose response deadline passed unanswered.
+    Overdue,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 4] = [
+    pub const ALL: [Queue; 5] = [
         Queue::Unassigned,
         Queue::Mine,
         Queue::WaitingOnUs,
         Queue::WaitingOnThem,
+        Queue::Overdue,
     ];
 
     pub fn label(self) -> &'static str {
@@ -32,6 +35,7 @@ impl Queue {
             Queue::Mine => "Mine",
             Queue::WaitingOnUs => "Waiting on us",
             Queue::WaitingOnThem => "Waiting on them",
+            Queue::Overdue => "Overdue",
         }
     }
 
@@ -42,6 +46,7 @@ impl Queue {
             Queue::Mine => "mine",
             Queue::WaitingOnUs => "ours",
             Queue::WaitingOnThem => "theirs",
+            Queue::Overdue => "overdue",
         }
     }
 
@@ -54,15 +59,19 @@ impl Queue {
         match self {
             Queue::Unassigned | Queue::WaitingOnUs => Some(CaseSide::ReferredTo),
             Queue::WaitingOnThem => Some(CaseSide::ReferredBy),
-            Queue::Mine => None,
+            Queue::Mine | Queue::Overdue => None,
         }
     }
 
     /// Every queue holds open cases only: a closed case waits on no one.
-    pub fn statuses() -> Vec<CaseStatus> {
+    /// An overdue case is one still waiting for its answer.
+    pub fn statuses(self) -> Vec<CaseStatus> {
         CaseStatus::ALL
             .into_iter()
-            .filter(|s| s.is_open())
+            .filter(|s| match self {
+                Queue::Overdue => crate::cases::deadlines::awaits_response(*s),
+                _ => s.is_open(),
+            })
             .collect()
     }
 }
@@ -83,10 +92,14 @@ mod tests {
             assert_eq!(Queue::from_key(q.key()), Some(q));
         }
         assert_eq!(Queue::from_key("nonsense"), None);
-        let open = Queue::statuses();
+        let open = Queue::Mine.statuses();
         assert!(!open.contains(&CaseStatus::Completed));
         assert!(!open.contains(&CaseStatus::Rejected));
         assert!(!open.contains(&CaseStatus::Cancelled));
         assert!(open.contains(&CaseStatus::OnHold));
+        assert_eq!(
+            Queue::Overdue.statuses(),
+            [CaseStatus::Requested, CaseStatus::Received]
+        );
     }
 }

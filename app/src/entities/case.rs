@@ -32,6 +32,12 @@ pub struct Model {
     /// Who on the receiving side answers for the case: a doctor or case
     /// manager of the referred-to doctor's practice.
     pub owner_user_id: Option<i32>,
+    /// When the receiving practice should have accepted or rejected the
+    /// referral: the end of its last business day to do so.
+    pub respond_by: Option<DateTimeUtc>,
+    /// How far the escalation of a missed deadline has gone (see
+    /// `cases::deadlines::Step`); each step is taken once.
+    pub escalation_step: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub search_text: String,
     /// The case's owner, copied like status and time (work queues).
     pub owner_user_id: Option<i32>,
+    /// The case's response deadline, copied like status (Overdue queue).
+    pub respond_by: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

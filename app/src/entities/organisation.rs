@@ -15,6 +15,11 @@ pub struct Model {
     /// An IANA name; see [`crate::zone::Zone`].
     pub time_zone: String,
     pub created_at: DateTimeUtc,
+    /// Business days a practice has to answer a referral, per urgency
+    /// (see `cases::deadlines`).
+    pub deadline_routine_days: i32,
+    pub deadline_urgent_days: i32,
+    pub deadline_emergency_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

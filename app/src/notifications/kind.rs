@@ -32,10 +32,17 @@ pub enum NotificationKind {
     /// Someone made the recipient the case's owner.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "assigned"))]
     Assigned,
+    /// A case the recipient answers for passed its response deadline.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "overdue"))]
+    Overdue,
+    /// A case of the recipient's practice stayed unanswered a day past its
+    /// deadline; the detail names its doctor.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "escalated"))]
+    Escalated,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 10] = [
         Self::Referred,
         Self::Accepted,
         Self::Rejected,
@@ -44,6 +51,8 @@ impl NotificationKind {
         Self::Completed,
         Self::OnHold,
         Self::Assigned,
+        Self::Overdue,
+        Self::Escalated,
     ];
 
     /// The event as the settings name it.
@@ -57,6 +66,8 @@ impl NotificationKind {
             Self::Completed => "A case is completed",
             Self::OnHold => "A case is put on hold",
             Self::Assigned => "A case is assigned to me",
+            Self::Overdue => "A case I answer for passes its deadline",
+            Self::Escalated => "An overdue case of my practice is escalated to me",
         }
     }
 
@@ -101,6 +112,8 @@ impl NotificationKind {
             Self::Completed => "completed",
             Self::OnHold => "put on hold",
             Self::Assigned => "assigned to you",
+            Self::Overdue => "is overdue",
+            Self::Escalated => "is overdue and escalated to you",
         }
     }
 
@@ -118,6 +131,19 @@ impl NotificationKind {
             None => actor.to_string(),
         };
         let what = match self {
+            // Told by the deadline watch, not by a person.
+            Self::Overdue => format!("Case #{case_id} is past its response deadline"),
+            Self::Escalated => {
+                return match detail {
+                    Some(doctor) => format!(
+                        "Case #{case_id} to {doctor} is past its response deadline; \
+                         it is escalated to you."
+                    ),
+                    None => format!(
+                        "Case #{case_id} is past its response deadline; it is escalated to you."
+                    ),
+                };
+            }
             Self::Referred => format!("{who} referred case #{case_id} to you"),
             Self::Assigned => format!("{who} assigned case #{case_id} to you"),
             other => format!("{who} {} case #{case_id}", other.verb()),
@@ -188,6 +214,14 @@ mod tests {
         assert_eq!(
             NotificationKind::Referred.sentence("Dr Al Archer", None, 3, None),
             "Dr Al Archer referred case #3 to you."
+        );
+        assert_eq!(
+            NotificationKind::Escalated.sentence("", None, 7, Some("Dr Bo Brown")),
+            "Case #7 to Dr Bo Brown is past its response deadline; it is escalated to you."
+        );
+        assert_eq!(
+            NotificationKind::Overdue.sentence("", None, 7, None),
+            "Case #7 is past its response deadline."
         );
     }
 

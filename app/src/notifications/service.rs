@@ -83,11 +83,63 @@ pub async fn case_event(
         .all(conn)
         .await?;
     let who = recipients(event.kind, &links, caller.user_id, event.on_behalf_of);
+    let note = Note {
+        kind: event.kind,
+        case_id: event.case_id,
+        actor: Some((caller.user_id, caller.user.display_name.as_str())),
+        on_behalf_of: event.on_behalf_of,
+        detail: event.detail,
+        always_mailed: event.kind.always_mailed(event.urgent),
+    };
+    write(conn, public_url, note, who).await
+}
+
+/// Tells `who` of a case event no person caused (a deadline passing), in
+/// `conn`'s transaction. Returns how many people were told.
+pub async fn deadline_event(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    kind: NotificationKind,
+    case_id: i32,
+    detail: Option<String>,
+    who: BTreeSet<i32>,
+) -> Result<usize, AppError> {
+    let note = Note {
+        kind,
+        case_id,
+        actor: None,
+        on_behalf_of: None,
+        detail,
+        always_mailed: kind.always_mailed(false),
+    };
+    write(conn, public_url, note, who).await
+}
+
+/// One event to write for each recipient.
+struct Note<'a> {
+    kind: NotificationKind,
+    case_id: i32,
+    /// Who acted (id and name), when a person did.
+    actor: Option<(i32, &'a str)>,
+    on_behalf_of: Option<i32>,
+    detail: Option<String>,
+    /// Mailed whatever the recipients chose.
+    always_mailed: bool,
+}
+
+/// A notification for each active one of `who`, and its mail unless they
+/// chose the app only.
+async fn write(
+    conn: &impl ConnectionTrait,
+    public_url: &str,
+    note: Note<'_>,
+    who: BTreeSet<i32>,
+) -> Result<usize, AppError> {
     if who.is_empty() {
         return Ok(0);
     }
     let mut ids: Vec<i32> = who.iter().copied().collect();
-    ids.extend(event.on_behalf_of);
+    ids.extend(note.on_behalf_of);
     let people: HashMap<i32, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(conn)
@@ -95,25 +147,25 @@ pub async fn case_event(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let for_whom = event
+    let for_whom = note
         .on_behalf_of
         .and_then(|id| people.get(&id))
         .map(|u| u.display_name.clone());
     // The mail says who did what to which case and where to look, and no
     // more: no patient, no reason. Mail leaves the systems we control.
-    let line = event.kind.sentence(
-        &caller.user.display_name,
+    let line = note.kind.sentence(
+        note.actor.map(|(_, name)| name).unwrap_or_default(),
         for_whom.as_deref(),
-        event.case_id,
+        note.case_id,
         None,
     );
     // Who turned this kind's mail off; some kinds are mailed regardless.
-    let in_app_only: BTreeSet<i32> = if event.kind.always_mailed(event.urgent) {
+    let in_app_only: BTreeSet<i32> = if note.always_mailed {
         BTreeSet::new()
     } else {
         notification_preference::Entity::find()
             .filter(notification_preference::Column::UserId.is_in(who.iter().copied()))
-            .filter(notification_preference::Column::Kind.eq(event.kind))
+            .filter(notification_preference::Column::Kind.eq(note.kind))
             .filter(notification_preference::Column::Delivery.eq(Delivery::InAppOnly))
             .all(conn)
             .await?
@@ -129,11 +181,11 @@ pub async fn case_event(
         };
         notification::ActiveModel {
             user_id: Set(person.id),
-            kind: Set(event.kind),
-            case_id: Set(Some(event.case_id)),
-            actor_user_id: Set(Some(caller.user_id)),
-            on_behalf_of_user_id: Set(event.on_behalf_of),
-            detail: Set(event.detail.clone()),
+            kind: Set(note.kind),
+            case_id: Set(Some(note.case_id)),
+            actor_user_id: Set(note.actor.map(|(id, _)| id)),
+            on_behalf_of_user_id: Set(note.on_behalf_of),
+            detail: Set(note.detail.clone()),
             created_at: Set(now),
             read_at: Set(None),
             ..Default::default()
@@ -147,11 +199,11 @@ pub async fn case_event(
         let mail = OutgoingMail {
             to_name: person.display_name.clone(),
             to: person.email.clone(),
-            subject: format!("Caseport: case #{} {}", event.case_id, event.kind.verb()),
+            subject: format!("Caseport: case #{} {}", note.case_id, note.kind.verb()),
             text: format!(
                 "Hello {},\n\n{line}\n\nOpen the case in Caseport:\n\n{public_url}/cases/{}\n\n\
                  For your patients' privacy this e-mail says no more.\n",
-                person.display_name, event.case_id
+                person.display_name, note.case_id
             ),
         };
         crate::mail::outbox::enqueue(conn, &mail).await?;
@@ -358,6 +410,7 @@ mod tests {
             updated_at: Utc::now(),
             search_text: String::new(),
             owner_user_id: None,
+            respond_by: None,
         }
     }
 

@@ -24,14 +24,16 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-/// An empty SQLite file that lives as long as the returned folder.
+/// A migrated, empty SQLite file that lives as long as the returned folder.
 pub async fn scratch_sqlite() -> (tempfile::TempDir, DatabaseConnection) {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.sqlite").display()
     );
-    let db = app::db::connect(&url, 4).await.expect("sqlite");
+    let db = server::database::open_migrated(&url, 4)
+        .await
+        .expect("sqlite");
     (dir, db)
 }
 
@@ -56,9 +58,12 @@ impl ScratchPostgres {
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
             .expect("create");
-        let db = app::db::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"), 4)
-            .await
-            .expect("pg");
+        let db = server::database::open_migrated(
+            &format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            4,
+        )
+        .await
+        .expect("pg");
         Some(ScratchPostgres {
             admin,
             name: name.to_string(),
@@ -188,7 +193,7 @@ pub async fn assigned_client(
     c
 }
 
-/// Migrates `db` and generates a referral network of `cases` cases among
+/// Generates, in the migrated `db`, a referral network of `cases` cases among
 /// 5,000 doctors in 200 practices; returns it with the case manager of the
 /// middle practice, as whom the list benches read.
 pub async fn case_network(
@@ -196,8 +201,6 @@ pub async fn case_network(
     db: &DatabaseConnection,
     cases: u32,
 ) -> (server::bulk::BulkWorld, Actor) {
-    use migration::{Migrator, MigratorTrait};
-    Migrator::up(db, None).await.expect("migrate");
     let started = Instant::now();
     let world = server::bulk::seed_bulk(
         db,

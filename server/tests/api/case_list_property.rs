@@ -162,6 +162,9 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
     let now = Utc::now();
     // (case id, facts, status, owner)
     let mut cases: Vec<(i32, CaseFacts, CaseStatus, Option<i32>)> = Vec::new();
+    // Cases whose response deadline has passed (a third of them; another
+    // third have one still ahead, the rest none).
+    let mut past_deadline: BTreeSet<i32> = BTreeSet::new();
     for (i, (by, to, associated, owner)) in w.cases.iter().enumerate() {
         let when = now - Duration::minutes(i as i64);
         let status = CaseStatus::ALL[i % CaseStatus::ALL.len()];
@@ -182,6 +185,11 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
             // Every status, so the status summary has something to count.
             status: Set(status),
             owner_user_id: Set(owner),
+            respond_by: Set(match i % 3 {
+                0 => Some(now - Duration::hours(1)),
+                1 => Some(now + Duration::hours(1)),
+                _ => None,
+            }),
             version: Set(1),
             created_at: Set(when),
             updated_at: Set(when),
@@ -195,6 +203,9 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
         .insert(db)
         .await
         .expect("case");
+        if i % 3 == 0 {
+            past_deadline.insert(c.id);
+        }
         let doctor = |k: usize| Participant {
             user_id: doctors[k].0,
             organisation_id: doctors[k].1,
@@ -250,7 +261,7 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
             .await
             .expect("queue counts");
         for queue in Queue::ALL {
-            let holds = |facts: &CaseFacts, status: CaseStatus, owner: Option<i32>| {
+            let holds = |id: i32, facts: &CaseFacts, status: CaseStatus, owner: Option<i32>| {
                 let may = |action| can(a, action, &Resource::Case(facts)).is_ok();
                 status.is_open()
                     && match queue {
@@ -258,11 +269,16 @@ async fn check(db: &DatabaseConnection, n: u32, w: &World) {
                         Queue::Mine => owner == Some(a.user_id) && may(Action::View),
                         Queue::WaitingOnUs => may(Action::Accept),
                         Queue::WaitingOnThem => may(Action::Cancel),
+                        Queue::Overdue => {
+                            past_deadline.contains(&id)
+                                && app::cases::deadlines::awaits_response(status)
+                                && may(Action::View)
+                        }
                     }
             };
             let expected: BTreeSet<i32> = cases
                 .iter()
-                .filter(|(_, facts, status, owner)| holds(facts, *status, *owner))
+                .filter(|(id, facts, status, owner)| holds(*id, facts, *status, *owner))
                 .map(|(id, _, _, _)| *id)
                 .collect();
             let filter = CaseFilter {

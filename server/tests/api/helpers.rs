@@ -7,7 +7,6 @@ use axum::Router;
 use axum::body::Body;
 use http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use tower::ServiceExt;
 
@@ -76,7 +75,6 @@ impl TestApp {
         backend: Backend,
         storage: Option<app::storage::Storage>,
     ) -> TestApp {
-        Migrator::up(&db, None).await.expect("migrate");
         // One key for the whole test process, as for a server.
         app::secrets::install(
             app::secrets::KeyRing::new(&app::secrets::KeyRing::generate_key(), &[]).expect("key"),
@@ -125,7 +123,9 @@ impl TestApp {
             "sqlite://{}?mode=rwc",
             dir.path().join("test.sqlite").display()
         );
-        let db = app::db::connect(&url, 4).await.expect("sqlite");
+        let db = server::database::open_migrated(&url, 4)
+            .await
+            .expect("sqlite");
         Self::finish_with(db, Backend::Sqlite(dir), storage).await
     }
 
@@ -151,7 +151,7 @@ impl TestApp {
             .await
             .expect("create database");
         let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-        let db = app::db::connect(&format!("{base}/{name}"), 4)
+        let db = server::database::open_migrated(&format!("{base}/{name}"), 4)
             .await
             .expect("connect test db");
         Some(Self::finish_with(db, Backend::Postgres { admin, name }, storage).await)

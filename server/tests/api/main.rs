@@ -10,6 +10,7 @@ mod case_list_property;
 mod cases;
 mod csrf;
 mod database;
+mod deadlines;
 mod hostile_input;
 mod idle;
 mod messages;

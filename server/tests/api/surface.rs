@@ -12,6 +12,7 @@ use http::Method;
 /// activity-log row each: the audit trail, not data.)
 const READ_ONLY: &[&str] = &[
     "/api/activity",
+    "/api/admin/deadlines",
     "/api/admin/time-zone",
     "/api/admin/users",
     "/api/agency/categories",

@@ -437,7 +437,10 @@ pub fn CaseTable(
                             })}
                             <td><A href=format!("/cases/{}", r.id)>{r.patient_name}</A></td>
                             <td>{r.reason}</td>
-                            <td><span class=format!("badge {}", r.status.tone())>{r.status.label()}</span></td>
+                            <td>
+                                <span class=format!("badge {}", r.status.tone())>{r.status.label()}</span>
+                                {r.due.map(|d| view! { <DueNote d /> })}
+                            </td>
                             <td><span class=r.urgency.badge()>{r.urgency.label()}</span></td>
                             <td>{r.referred_by}</td>
                             <td>{r.referred_to}</td>
@@ -451,4 +454,15 @@ pub fn CaseTable(
         </TableScroll>
     }
     .into_any()
+}
+
+/// A waiting case's deadline under its status: a red badge once missed.
+#[component]
+fn DueNote(d: crate::cases::Due) -> impl IntoView {
+    let class = if d.is_overdue() {
+        "due badge danger"
+    } else {
+        "due"
+    };
+    view! { <span class=class>{d.label()}</span> }
 }

@@ -117,6 +117,7 @@ fn CaseView(
                 <h1>{c.patient_name.clone()}</h1>
                 <span class=format!("badge {}", c.status.tone())>{c.status.label()}</span>
                 <span class=c.urgency.badge()>{c.urgency.label()}</span>
+                {c.due.clone().filter(|d| d.is_overdue()).map(|d| view! { <span class="badge danger">{d.label()}</span> })}
             </div>
             <div class="case-layout">
                 <div>
@@ -126,6 +127,7 @@ fn CaseView(
                             <dt>"Status"</dt><dd data-testid="case-status">{c.status.label()}</dd>
                             {c.rejection.clone().map(|r| view! { <dt>"Rejection reason"</dt><dd>{r}</dd> })}
                             <dt>"Urgency"</dt><dd>{c.urgency.label()}</dd>
+                            {c.due.clone().map(|d| view! { <dt>"Response"</dt><dd data-testid="case-due">{d.label()}</dd> })}
                             <dt>"Reason"</dt><dd>{c.reason.clone()}</dd>
                             <dt>"Referred by"</dt><dd>{c.referred_by.clone()}</dd>
                             <dt>"Referred to"</dt><dd>{c.referred_to.clone()}</dd>

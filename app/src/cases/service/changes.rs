@@ -15,7 +15,8 @@ use crate::auth::Role;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, CaseFacts, Grant, Participant, Resource, can};
 use crate::cases::audit;
-use crate::cases::service::links;
+use crate::cases::deadlines::{Step, awaits_response};
+use crate::cases::service::{deadlines, links};
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{BulkOutcome, CaseChanges, NewCase};
 use crate::cases::{CaseStatus, Urgency};
@@ -336,7 +337,7 @@ pub async fn modify(
     let now = Utc::now();
     let text = search_text(&c.patient_name, &reason);
     links::set_search_text(&txn, id, &text).await?;
-    let active = case::ActiveModel {
+    let mut active = case::ActiveModel {
         search_text: Set(text),
         reason: Set(reason),
         urgency: Set(changes.urgency),
@@ -345,6 +346,22 @@ pub async fn modify(
         updated_at: Set(now),
         ..Default::default()
     };
+    // A referral made more (or less) urgent while it waits for an answer
+    // gets the deadline of its new urgency, counted from its arrival.
+    if c.urgency != changes.urgency && awaits_response(c.status) {
+        let by = deadlines::respond_by(
+            &txn,
+            facts.referred_to.organisation_id,
+            changes.urgency,
+            c.created_at,
+        )
+        .await?;
+        active.respond_by = Set(Some(by));
+        if by > now {
+            active.escalation_step = Set(Step::NotYet as i32);
+        }
+        links::set_respond_by(&txn, id, Some(by)).await?;
+    }
     save_versioned(&txn, id, version, active).await?;
     links::touch(&txn, id, c.status, now).await?;
     record(
@@ -412,7 +429,10 @@ pub async fn refer(
         ));
     }
     let now = Utc::now();
+    let respond_by =
+        deadlines::respond_by(&txn, target_user.organisation_id, c.urgency, now).await?;
     let child = case::ActiveModel {
+        respond_by: Set(Some(respond_by)),
         patient_name: Set(c.patient_name.clone()),
         patient_date_of_birth: Set(c.patient_date_of_birth),
         patient_contact: Set(c.patient_contact.clone()),
@@ -560,7 +580,10 @@ pub async fn create(ctx: &ServerContext, caller: &Caller, input: NewCase) -> Res
     };
     let grant = can(caller, Action::Create, &Resource::Case(&facts))?;
     let now = Utc::now();
+    let respond_by =
+        deadlines::respond_by(&txn, to_user.organisation_id, input.urgency, now).await?;
     let c = case::ActiveModel {
+        respond_by: Set(Some(respond_by)),
         search_text: Set(search_text(&patient, &reason)),
         patient_name: Set(patient),
         patient_date_of_birth: Set(dob),

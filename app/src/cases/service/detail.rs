@@ -81,7 +81,9 @@ pub async fn open_case(
     let take_as = (owner_choices.iter().any(|o| o.user_id == actor.user_id)
         && c.owner_user_id != Some(actor.user_id))
     .then_some(actor.user_id);
+    let due = crate::cases::deadlines::due(c.respond_by, c.status, chrono::Utc::now(), actor.zone);
     Ok(CaseDetail {
+        due,
         owner,
         can_assign,
         owner_choices,

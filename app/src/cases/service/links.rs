@@ -49,6 +49,7 @@ pub async fn rebuild(conn: &impl ConnectionTrait, c: &case::Model) -> Result<(),
             updated_at: Set(c.updated_at),
             search_text: Set(c.search_text.clone()),
             owner_user_id: Set(c.owner_user_id),
+            respond_by: Set(c.respond_by),
             ..Default::default()
         }
         .insert(conn)
@@ -127,6 +128,20 @@ pub async fn set_owner(
     case_link::Entity::update_many()
         .col_expr(case_link::Column::OwnerUserId, Expr::value(owner))
         .col_expr(case_link::Column::UpdatedAt, Expr::value(updated_at))
+        .filter(case_link::Column::CaseId.eq(case_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Copies a case's new response deadline into its links.
+pub async fn set_respond_by(
+    conn: &impl ConnectionTrait,
+    case_id: i32,
+    respond_by: Option<DateTime<Utc>>,
+) -> Result<(), AppError> {
+    case_link::Entity::update_many()
+        .col_expr(case_link::Column::RespondBy, Expr::value(respond_by))
         .filter(case_link::Column::CaseId.eq(case_id))
         .exec(conn)
         .await?;

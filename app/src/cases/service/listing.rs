@@ -12,6 +12,7 @@ use sea_orm::{
 
 use crate::auth::Role;
 use crate::auth::policy::Actor;
+use crate::cases::deadlines;
 use crate::cases::filters::CaseFilter;
 use crate::cases::queues::{Queue, QueueCounts};
 use crate::cases::{CasePage, CaseRow, CaseStatus};
@@ -22,7 +23,11 @@ use crate::zone::Zone;
 
 /// The links that select exactly the cases `actor` may see with `filter`,
 /// or `None` when they may see none.
-fn scoped(actor: &Actor, filter: &CaseFilter) -> Option<Select<case_link::Entity>> {
+fn scoped(
+    actor: &Actor,
+    filter: &CaseFilter,
+    now: DateTime<Utc>,
+) -> Option<Select<case_link::Entity>> {
     let mut q = case_link::Entity::find();
     q = match actor.role {
         Role::Doctor => q.filter(case_link::Column::UserId.eq(actor.user_id)),
@@ -47,13 +52,14 @@ fn scoped(actor: &Actor, filter: &CaseFilter) -> Option<Select<case_link::Entity
         q = q.filter(case_link::Column::Status.eq(status));
     }
     if let Some(queue) = filter.queue {
-        q = q.filter(case_link::Column::Status.is_in(Queue::statuses()));
+        q = q.filter(case_link::Column::Status.is_in(queue.statuses()));
         if let Some(side) = queue.side() {
             q = q.filter(case_link::Column::Side.eq(side));
         }
         q = match queue {
             Queue::Unassigned => q.filter(case_link::Column::OwnerUserId.is_null()),
             Queue::Mine => q.filter(case_link::Column::OwnerUserId.eq(actor.user_id)),
+            Queue::Overdue => q.filter(case_link::Column::RespondBy.lt(now)),
             Queue::WaitingOnUs | Queue::WaitingOnThem => q,
         };
     }
@@ -96,7 +102,10 @@ pub async fn list_page(
     after: Option<&str>,
     limit: u64,
 ) -> Result<CasePage, AppError> {
-    let Some(base) = scoped(actor, filter) else {
+    // One instant for the list, its counts and its deadlines, so the
+    // Overdue queue's rows and total agree.
+    let now = Utc::now();
+    let Some(base) = scoped(actor, filter, now) else {
         return Ok(CasePage::default());
     };
     let mut page = base.clone();
@@ -142,7 +151,7 @@ pub async fn list_page(
         None
     };
 
-    let by_status = status_counts(db, actor, filter).await?;
+    let by_status = status_counts(db, actor, filter, now).await?;
     // Every case has one status, so the counts per status add up to the
     // total, and the list needs no count of its own.
     let total = by_status
@@ -150,7 +159,7 @@ pub async fn list_page(
         .filter(|(s, _)| filter.status.is_none_or(|f| f == *s))
         .map(|(_, n)| n)
         .sum();
-    let rows = rows_for(db, actor.zone, ids.iter().map(|(id, _)| *id).collect()).await?;
+    let rows = rows_for(db, actor.zone, now, ids.iter().map(|(id, _)| *id).collect()).await?;
     Ok(CasePage {
         rows,
         next,
@@ -166,12 +175,13 @@ async fn status_counts(
     db: &DatabaseConnection,
     actor: &Actor,
     filter: &CaseFilter,
+    now: DateTime<Utc>,
 ) -> Result<Vec<(CaseStatus, u64)>, AppError> {
     let any_status = CaseFilter {
         status: None,
         ..filter.clone()
     };
-    let Some(q) = scoped(actor, &any_status) else {
+    let Some(q) = scoped(actor, &any_status, now) else {
         return Ok(Vec::new());
     };
     let counts: Vec<(CaseStatus, i64)> = q
@@ -202,6 +212,7 @@ pub async fn queue_counts(
     actor: &Actor,
     doctor: Option<i32>,
 ) -> Result<QueueCounts, AppError> {
+    let now = Utc::now();
     let mut counts = Vec::new();
     for queue in Queue::ALL {
         let filter = CaseFilter {
@@ -209,7 +220,7 @@ pub async fn queue_counts(
             queue: Some(queue),
             ..Default::default()
         };
-        let Some(q) = scoped(actor, &filter) else {
+        let Some(q) = scoped(actor, &filter, now) else {
             return Ok(QueueCounts::default());
         };
         let n: Option<i64> = q
@@ -230,6 +241,7 @@ pub async fn queue_counts(
 async fn rows_for(
     db: &DatabaseConnection,
     zone: Zone,
+    now: DateTime<Utc>,
     ids: Vec<i32>,
 ) -> Result<Vec<CaseRow>, AppError> {
     if ids.is_empty() {
@@ -263,6 +275,7 @@ async fn rows_for(
             referred_to: name(c.referred_to_doctor_id),
             owner: c.owner_user_id.and_then(|id| owners.get(&id).cloned()),
             updated_at: zone.show(c.updated_at),
+            due: deadlines::due(c.respond_by, c.status, now, zone),
         })
         .collect())
 }
