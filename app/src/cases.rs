@@ -10,6 +10,7 @@ pub mod filters;
 pub mod pages;
 pub mod queues;
 mod status;
+pub mod views;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]

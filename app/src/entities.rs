@@ -34,6 +34,7 @@ pub mod report;
 pub mod report_delivery;
 pub mod report_schedule;
 pub mod report_schedule_recipient;
+pub mod saved_view;
 pub mod service_note;
 pub mod session;
 pub mod sign_in_challenge;

@@ -22,6 +22,7 @@ mod m20261206_000016_notifications;
 mod m20261206_000017_notification_preferences;
 mod m20261206_000018_case_owners;
 mod m20261206_000019_response_deadlines;
+mod m20261206_000020_saved_views;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_notification_preferences::Migration),
             Box::new(m20261206_000018_case_owners::Migration),
             Box::new(m20261206_000019_response_deadlines::Migration),
+            Box::new(m20261206_000020_saved_views::Migration),
         ]
     }
 }

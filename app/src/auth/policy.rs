@@ -148,6 +148,11 @@ pub enum Resource<'a> {
     Notifications {
         recipient: i32,
     },
+    /// A user's saved views of the case list: theirs alone, and only for
+    /// those who have a case list.
+    SavedViews {
+        owner: i32,
+    },
     /// A practice's members: its doctors and staff, and who of them is a
     /// case manager. Agencies keep case managers in [`Resource::CaseManagers`].
     Members {
@@ -320,6 +325,20 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
             Action::View | Action::Modify if *recipient == actor.user_id => Ok(Grant::SELF),
             _ => Err(AppError::NotFound),
         },
+        Resource::SavedViews { owner } => {
+            let has_cases = matches!(
+                actor.role,
+                Role::Doctor | Role::Staff | Role::PracticeCaseManager
+            );
+            match action {
+                Action::View | Action::Create | Action::Modify
+                    if has_cases && *owner == actor.user_id =>
+                {
+                    Ok(Grant::SELF)
+                }
+                _ => Err(AppError::NotFound),
+            }
+        }
     }
 }
 
@@ -993,6 +1012,24 @@ mod tests {
             assert_eq!(outcome(can(&me, Action::Administer, &mine)), NotFound);
             assert_eq!(outcome(can(&colleague, Action::View, &mine)), NotFound);
             assert_eq!(outcome(can(&colleague, Action::Modify, &mine)), NotFound);
+        }
+    }
+
+    #[test]
+    fn saved_views_are_their_owners_alone_and_only_where_there_are_cases() {
+        let mine = Resource::SavedViews { owner: 7 };
+        for role in [Role::Doctor, Role::Staff, Role::PracticeCaseManager] {
+            let me = actor(7, PRACTICE_A, role);
+            let colleague = actor(8, PRACTICE_A, role);
+            for action in [Action::View, Action::Create, Action::Modify] {
+                assert_eq!(outcome(can(&me, action, &mine)), Allow(None));
+                assert_eq!(outcome(can(&colleague, action, &mine)), NotFound);
+            }
+            assert_eq!(outcome(can(&me, Action::Administer, &mine)), NotFound);
+        }
+        for role in [Role::Admin, Role::ExternalCaseManager] {
+            let me = actor(7, PRACTICE_A, role);
+            assert_eq!(outcome(can(&me, Action::View, &mine)), NotFound);
         }
     }
 

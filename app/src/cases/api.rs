@@ -182,3 +182,32 @@ pub async fn practice_doctors() -> Result<Vec<DoctorEntry>, AppError> {
     })
     .await
 }
+
+/// The caller's saved views of the case list.
+#[server(endpoint = "cases/views", input = leptos::server_fn::codec::GetUrl)]
+pub async fn saved_views() -> Result<Vec<crate::cases::views::SavedView>, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::views::list(&ctx.db, caller).await
+    })
+    .await
+}
+
+/// Saves the list's current filter under a name of the caller's.
+#[server(endpoint = "cases/views/save", input = Json)]
+pub async fn save_view(
+    name: String,
+    filter: CaseFilter,
+) -> Result<Vec<crate::cases::views::SavedView>, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::views::save(&ctx.db, caller, &name, &filter).await
+    })
+    .await
+}
+
+#[server(endpoint = "cases/views/delete", input = Json)]
+pub async fn delete_view(id: i32) -> Result<Vec<crate::cases::views::SavedView>, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::views::delete(&ctx.db, caller, id).await
+    })
+    .await
+}

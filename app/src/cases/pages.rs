@@ -4,6 +4,7 @@
 mod dashboard;
 mod detail;
 mod new_case;
+mod saved_views;
 
 pub use dashboard::CaseDashboard;
 pub use detail::CasePage;

@@ -9,6 +9,7 @@ mod directory;
 mod links;
 mod listing;
 mod owner;
+pub mod views;
 
 pub use changes::{StatusChange, bulk, create, modify, refer, transition};
 pub use detail::{acknowledge, history, open_case};

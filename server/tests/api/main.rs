@@ -24,6 +24,7 @@ mod portal_leaks;
 mod referrals;
 mod reports;
 mod s3_storage;
+mod saved_views;
 mod security;
 mod sessions;
 mod surface;

@@ -30,6 +30,7 @@ const READ_ONLY: &[&str] = &[
     "/api/case-managers/profile",
     "/api/cases/get",
     "/api/cases/queues",
+    "/api/cases/views",
     "/api/doctors/directory",
     "/api/doctors/practice",
     "/api/invitation",

@@ -122,6 +122,7 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
                     })}
                 </Suspense>
             })}
+            <super::saved_views::SavedViewsBar filter />
             <form class="filters" aria-label="Filter cases" on:submit=|ev| ev.prevent_default()>
                 {(role == Role::PracticeCaseManager).then(|| view! {
                     <div class="field">
@@ -150,7 +151,12 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
                 })}
                 <div class="field">
                     <label for="filter-status">"Status"</label>
-                    <select id="filter-status" on:change:target=move |ev| {
+                    // The property, not only the options' attributes: once a
+                    // select has been used, a link that changes the filter
+                    // (a queue, a saved view) must still move it.
+                    <select id="filter-status"
+                        prop:value=move || filter.read().status.map(|s| s.key()).unwrap_or_default()
+                        on:change:target=move |ev| {
                         let v = ev.target().value();
                         set_status(&|f| f.status = CaseStatus::from_key(&v));
                     }>
@@ -162,7 +168,9 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="filter-side">"Role on the case"</label>
-                    <select id="filter-side" on:change:target=move |ev| {
+                    <select id="filter-side"
+                        prop:value=move || filter.read().side.map(|s| s.key()).unwrap_or_default()
+                        on:change:target=move |ev| {
                         let v = ev.target().value();
                         set_side(&|f| f.side = CaseSide::from_key(&v));
                     }>
