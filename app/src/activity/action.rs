@@ -131,6 +131,9 @@ pub enum ActivityAction {
     SecretsResealed,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_assigned"))]
     CaseAssigned,
+    /// The deadline watch told someone of a missed response deadline.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_escalated"))]
+    CaseEscalated,
 }
 
 impl ActivityAction {
@@ -196,6 +199,7 @@ impl ActivityAction {
         ActivityAction::EmailChanged,
         ActivityAction::SecretsResealed,
         ActivityAction::CaseAssigned,
+        ActivityAction::CaseEscalated,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -222,6 +226,7 @@ impl ActivityAction {
             ActivityAction::CaseModified => "Case modified",
             ActivityAction::CaseReferredOn => "Case referred on",
             ActivityAction::CaseAssigned => "Case owner changed",
+            ActivityAction::CaseEscalated => "Missed deadline escalated",
             ActivityAction::CaseExported => "Cases exported",
             ActivityAction::UserRoleChanged => "Role changed",
             ActivityAction::UserDeactivated => "User deactivated",

@@ -76,6 +76,17 @@ pub struct Assigned {
     pub owner: Option<String>,
 }
 
+/// The deadline watch told people of a missed response deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalated {
+    /// "owner" at the deadline, "case_managers" a day later.
+    #[serde(default)]
+    pub step: String,
+    /// Whom it told, by name.
+    #[serde(default)]
+    pub told: Vec<String>,
+}
+
 /// One entry of a case's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CaseEvent {
@@ -84,6 +95,7 @@ pub enum CaseEvent {
     Modified(Modified),
     ReferredOn(ReferredOn),
     Assigned(Assigned),
+    Escalated(Escalated),
 }
 
 impl CaseEvent {
@@ -100,6 +112,7 @@ impl CaseEvent {
                 serde_json::from_str(detail).map(CaseEvent::ReferredOn)
             }
             ActivityAction::CaseAssigned => serde_json::from_str(detail).map(CaseEvent::Assigned),
+            ActivityAction::CaseEscalated => serde_json::from_str(detail).map(CaseEvent::Escalated),
             _ => return None,
         };
         parsed
@@ -126,6 +139,18 @@ impl CaseEvent {
                 Some(owner) => format!("Assigned to {owner}"),
                 None => "Owner removed".to_string(),
             },
+            CaseEvent::Escalated(e) => {
+                let who = if e.told.is_empty() {
+                    "no one active to tell".to_string()
+                } else {
+                    e.told.join(", ")
+                };
+                if e.step == "case_managers" {
+                    format!("A day past its response deadline: escalated to {who}")
+                } else {
+                    format!("Past its response deadline: {who} told")
+                }
+            }
         }
     }
 }
@@ -191,6 +216,22 @@ mod tests {
                 CaseEvent::Assigned(Assigned { owner: None }),
                 "Owner removed",
             ),
+            (
+                ActivityAction::CaseEscalated,
+                CaseEvent::Escalated(Escalated {
+                    step: "case_managers".into(),
+                    told: vec!["Morgan Hill".into()],
+                }),
+                "A day past its response deadline: escalated to Morgan Hill",
+            ),
+            (
+                ActivityAction::CaseEscalated,
+                CaseEvent::Escalated(Escalated {
+                    step: "owner".into(),
+                    told: vec!["Dr. Li Chen".into()],
+                }),
+                "Past its response deadline: Dr. Li Chen told",
+            ),
         ];
         for (action, event, line) in events {
             let json = match &event {
@@ -199,6 +240,7 @@ mod tests {
                 CaseEvent::Modified(d) => stored(d),
                 CaseEvent::ReferredOn(d) => stored(d),
                 CaseEvent::Assigned(d) => stored(d),
+                CaseEvent::Escalated(d) => stored(d),
             }
             .to_string();
             let back = CaseEvent::read(action, &json).expect("readable");

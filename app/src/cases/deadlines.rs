@@ -88,7 +88,8 @@ mod calendar {
 
     /// When a referral that arrived at `at` must be answered by: the end of
     /// the `days`-th business day after the day it arrived, on `zone`'s
-    /// clock. The end is shown as 23:59, the last minute of that day.
+    /// clock. The end is its last second (shown as 23:59), so a referral
+    /// arriving in the day's last minute is still due that day.
     pub fn respond_by(
         at: DateTime<Utc>,
         days: u32,
@@ -100,7 +101,7 @@ mod calendar {
             day = business_day_from(day.succ_opt().unwrap_or(day), holidays);
         }
         let next = day.succ_opt().unwrap_or(day);
-        zone.start_of(next) - Duration::minutes(1)
+        zone.start_of(next) - Duration::seconds(1)
     }
 
     /// Whole days (a part day counts as one) since `respond_by`, once past.
@@ -213,7 +214,7 @@ mod tests {
         assert_eq!(ny.date_of(by), day(2026, 12, 2));
         assert_eq!(
             by,
-            Utc.with_ymd_and_hms(2026, 12, 3, 4, 59, 0)
+            Utc.with_ymd_and_hms(2026, 12, 3, 4, 59, 59)
                 .single()
                 .expect("time")
         );

@@ -402,6 +402,14 @@ async fn a_missed_deadline_shows_on_both_sides_and_escalates_once_per_step() {
             "{}",
             r.body
         );
+        // The case's history says what the watch did, to both sides.
+        let r = app.get(&format!("/api/cases/get?id={id}"), Some(&ortiz)).await;
+        let history = serde_json::from_str::<Value>(&r.body).expect("json")["history"].to_string();
+        assert!(history.contains("Past its response deadline: Dr. Li Chen told"), "{history}");
+        assert!(
+            history.contains("A day past its response deadline: escalated to Morgan Hill"),
+            "{history}"
+        );
         assert_eq!(watch(&app, now + Duration::hours(50)).await, 0);
         assert_eq!(told(&app, id, NotificationKind::Overdue).await.len(), 1);
 

@@ -99,11 +99,14 @@ pub fn CaseDashboard(role: Role) -> impl IntoView {
 
     // Only those who receive and own cases have queues.
     let has_queues = matches!(role, Role::Doctor | Role::PracticeCaseManager);
+    // Fetched again with every change of the filter, not only the doctor:
+    // the Overdue count moves with the clock, and should agree with the
+    // list it sits above.
     let queues = Resource::new(
-        move || (filter.read().doctor, bulk.version().get()),
-        move |(doctor, _)| async move {
+        move || (filter.get(), bulk.version().get()),
+        move |(filter, _)| async move {
             if has_queues {
-                case_queues(doctor)
+                case_queues(filter.doctor)
                     .await
                     .map(|q| q.counts)
                     .unwrap_or_default()

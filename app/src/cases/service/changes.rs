@@ -347,8 +347,10 @@ pub async fn modify(
         ..Default::default()
     };
     // A referral made more (or less) urgent while it waits for an answer
-    // gets the deadline of its new urgency, counted from its arrival.
-    if c.urgency != changes.urgency && awaits_response(c.status) {
+    // gets the deadline of its new urgency, counted from its arrival. One
+    // from before deadlines existed keeps having none: counted from an
+    // arrival weeks ago it would escalate at once.
+    if c.urgency != changes.urgency && awaits_response(c.status) && c.respond_by.is_some() {
         let by = deadlines::respond_by(
             &txn,
             facts.referred_to.organisation_id,
