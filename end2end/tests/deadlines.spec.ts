@@ -59,15 +59,20 @@ test('a referral shows its deadline, and an overdue one is in both sides\' Overd
     await expect(row).toContainText(/Overdue by \d+ days?/);
   }
   await expect(rows.filter({ hasText: 'Noah Schmidt' })).toHaveCount(1);
-  await rows.filter({ hasText: 'Noah Schmidt' }).getByRole('link', { name: 'Noah Schmidt' }).click();
-  await expect(casey.getByRole('heading', { name: 'Noah Schmidt' })).toBeVisible();
-  await expect(casey.getByTestId('case-due')).toHaveText(/^Overdue by \d+ days?$/);
+  // (Casey does not open it: the receiving side's first look marks it
+  // Received, and the referrals spec expects it still Requested.)
 
-  // Dr. Fischer at Hillside referred it: he sees it overdue too.
+  // Dr. Fischer at Hillside referred it: he sees it overdue too, in his
+  // Overdue queue and on the case.
   const fischer = await (await browser.newContext()).newPage();
   await signIn(fischer, 'fischer@hillside.example');
   await expect(fischer.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
   await hydrated(fischer);
   await queue(fischer, 'Overdue').click();
-  await expect(fischer.getByRole('table', { name: 'Cases' }).getByRole('row', { name: /Noah Schmidt/ })).toContainText(/Overdue by \d+ days?/);
+  const row = fischer.getByRole('table', { name: 'Cases' }).getByRole('row', { name: /Noah Schmidt/ });
+  await expect(row).toContainText(/Overdue by \d+ days?/);
+  await row.getByRole('link', { name: 'Noah Schmidt' }).click();
+  await expect(fischer.getByRole('heading', { name: 'Noah Schmidt' })).toBeVisible();
+  await expect(fischer.getByTestId('case-due')).toHaveText(/^Overdue by \d+ days?$/);
+  await expect(fischer.getByTestId('case-status')).toHaveText('Requested');
 });

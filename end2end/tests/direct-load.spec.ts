@@ -89,3 +89,11 @@ test('practice pages hydrate on a direct load', async ({ page }) => {
   const kase = await firstLink(page, /^\/cases\/\d+/);
   await loadEach(page, ['/', kase, '/cases/new', '/account'], problems);
 });
+
+test('a practice admin\'s pages hydrate on a direct load', async ({ page }) => {
+  const problems = watch(page);
+  await signIn(page, 'admin@hillside.example');
+  await expect(page.getByTestId('who-am-i')).toContainText('Hana Admin');
+  await loadEach(page, ['/', '/activity', '/account', '/admin'], problems);
+  await expect(page.getByRole('form', { name: 'Response deadlines' })).toBeVisible();
+});

@@ -78,7 +78,7 @@ pub async fn set_time_zone(time_zone: String) -> Result<TimeZoneSetting, AppErro
 
 /// A practice's admins: response deadlines and holidays.
 #[server(endpoint = "admin/deadlines", input = leptos::server_fn::codec::GetUrl)]
-pub async fn get_deadlines() -> Result<DeadlineSetting, AppError> {
+pub async fn get_deadlines() -> Result<Option<DeadlineSetting>, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
         crate::admin::calendar::deadlines(&ctx.db, caller).await
     })

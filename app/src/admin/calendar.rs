@@ -1,6 +1,6 @@
 //! A practice's response deadlines and holidays, set by its admins. An
-//! agency answers no referrals, so it has neither: its admins get NotFound
-//! and the page shows no such section.
+//! agency answers no referrals, so it has neither: reading them gives
+//! nothing, changing them NotFound.
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -62,12 +62,17 @@ async fn setting(
     })
 }
 
+/// The practice's deadlines and holidays; `None` for an agency, which
+/// answers no referrals (its admin's pages simply show no such section).
 pub async fn deadlines(
     db: &DatabaseConnection,
     actor: &Actor,
-) -> Result<DeadlineSetting, AppError> {
-    let org = own_practice(db, actor).await?;
-    setting(db, &org).await
+) -> Result<Option<DeadlineSetting>, AppError> {
+    let org = own_organisation(db, actor).await?;
+    if org.kind != OrgKind::Practice {
+        return Ok(None);
+    }
+    Ok(Some(setting(db, &org).await?))
 }
 
 fn days(field: &str, value: i32) -> Result<i32, AppError> {

@@ -1,5 +1,5 @@
 //! The administration page's response deadlines and holidays (practices
-//! only: for an agency the server answers NotFound and nothing shows).
+//! only: for an agency the server answers with none and nothing shows).
 
 use leptos::prelude::*;
 
@@ -23,8 +23,8 @@ pub fn DeadlinesSection() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading the response deadlines…"</p> }>
             {move || Suspend::new(async move {
                 match setting.await {
-                    Ok(s) => view! { <Deadlines s save add remove /> }.into_any(),
-                    Err(AppError::NotFound) => ().into_any(),
+                    Ok(Some(s)) => view! { <Deadlines s save add remove /> }.into_any(),
+                    Ok(None) | Err(AppError::NotFound) => ().into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}

@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const p = await (await b.newContext()).newPage();
+p.on('console', m => { if (m.type() !== 'verbose') console.log('console', m.type(), m.text().slice(0, 600)); });
+p.on('response', r => { if (r.status() >= 400) console.log('status', r.status(), r.url()); });
+p.on('pageerror', e => console.log('pageerror', e.message.slice(0, 600)));
+await p.request.post('http://127.0.0.1:3100/api/auth/login', { form: { email: process.argv[2], password: 'caseport-demo-2026' } });
+await p.goto('http://127.0.0.1:3100' + process.argv[3]);
+await p.waitForTimeout(4000);
+await b.close();
