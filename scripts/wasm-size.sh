@@ -5,11 +5,11 @@
 # so it cannot grow unnoticed while it is brought down to the 250 KB target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# 1,490 KiB: response deadlines (the admin's deadlines and holidays, the
-# Overdue queue, due dates in list and page) added 36 KiB gzip and saved
-# views 20 KiB (1,426 KiB → 1,462 KiB → 1,482 KiB); raised on purpose, with a
-# little room, not to hide growth.
-BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1490}"
+# 1,545 KiB: response deadlines added 36 KiB gzip and saved views 20 KiB
+# (1,426 KiB → 1,482 KiB); the case conversation and attachments, and the
+# digest and hand-on settings, 53 KiB more (→ 1,537 KiB). Raised on purpose,
+# with a little room, not to hide growth.
+BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1545}"
 scripts/setup-tools.sh >/dev/null
 # Only the wasm: the release server (fat LTO) takes far longer and is not measured here.
 cargo leptos build --release --frontend-only >/dev/null

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::cases::workflow::Transition;
 
 pub mod api;
+pub mod conversation;
 pub mod deadlines;
 pub mod filters;
 pub mod pages;

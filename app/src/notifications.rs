@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod api;
 pub mod bell;
+#[cfg(feature = "ssr")]
+pub mod digest;
 mod kind;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -47,4 +49,17 @@ pub struct Preference {
 pub struct Notifications {
     pub unread: u64,
     pub items: Vec<NotificationView>,
+}
+
+/// How the user's notifications travel: their digest hour, and for a
+/// doctor, whether their practice's case managers receive them instead.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverySettings {
+    /// 0–23, on the user's clock.
+    pub digest_hour: i32,
+    /// The user is a doctor, who may hand their notifications on.
+    pub may_hand_on: bool,
+    pub hand_on: bool,
+    /// The case managers who would receive them, by name.
+    pub case_managers: Vec<String>,
 }

@@ -159,6 +159,31 @@ impl Storage {
     }
 }
 
+/// What an uploaded file really is, when Caseport takes it: not empty, not
+/// over `max_bytes`, and of a kind [`sniff`] knows from its bytes. The
+/// errors speak of the form's `file` field.
+pub fn accept_upload(bytes: &[u8], max_bytes: usize) -> Result<FileKind, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "Choose a file to upload."));
+    }
+    if bytes.len() > max_bytes {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "The file is too large: at most {} MiB.",
+                max_bytes / (1024 * 1024)
+            ),
+        ));
+    }
+    sniff(bytes).ok_or_else(|| {
+        AppError::invalid(
+            "file",
+            "This kind of file is not accepted: upload a PDF, an image (PNG, JPEG), \
+             a Word or Excel document, or plain text.",
+        )
+    })
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }

@@ -23,6 +23,8 @@ mod m20261206_000017_notification_preferences;
 mod m20261206_000018_case_owners;
 mod m20261206_000019_response_deadlines;
 mod m20261206_000020_saved_views;
+mod m20261206_000021_case_conversation;
+mod m20261206_000022_notification_delivery;
 
 pub struct Migrator;
 
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_case_owners::Migration),
             Box::new(m20261206_000019_response_deadlines::Migration),
             Box::new(m20261206_000020_saved_views::Migration),
+            Box::new(m20261206_000021_case_conversation::Migration),
+            Box::new(m20261206_000022_notification_delivery::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 mod api_errors;
 mod bundles;
+mod case_files;
 pub mod client_ip;
 mod csrf;
 mod deadline;
@@ -96,6 +97,13 @@ pub fn router(
             )),
         )
         .route("/documents/{id}/download", axum::routing::get(documents::download))
+        .route(
+            "/cases/{id}/attachments",
+            axum::routing::post(case_files::attach).layer(axum::extract::DefaultBodyLimit::max(
+                ctx.storage.max_upload_bytes + 64 * 1024,
+            )),
+        )
+        .route("/case-files/{id}", axum::routing::get(case_files::download))
         .route(
             "/settings/logo",
             axum::routing::post(documents::upload_logo)

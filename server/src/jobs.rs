@@ -19,7 +19,6 @@ pub async fn report_scheduler(ctx: ServerContext, every: Duration) {
         tick.tick().await;
         match app::reports::schedule::run_due(
             &ctx.db,
-            ctx.mailer.as_ref(),
             &ctx.config.public_url,
             &instance,
             chrono::Utc::now(),
@@ -27,7 +26,10 @@ pub async fn report_scheduler(ctx: ServerContext, every: Duration) {
         .await
         {
             Ok(0) => {}
-            Ok(runs) => tracing::info!(runs, "automated reports sent"),
+            Ok(runs) => {
+                tracing::info!(runs, "automated reports sent");
+                app::mail::outbox::send_soon(&ctx);
+            }
             Err(e) => tracing::warn!(error = %e, "automated reports failed; retrying next pass"),
         }
     }
@@ -51,6 +53,26 @@ pub async fn deadline_watch(ctx: ServerContext, every: Duration) {
                 app::mail::outbox::send_soon(&ctx);
             }
             Err(e) => tracing::warn!(error = %e, "deadline watch failed; retrying next pass"),
+        }
+    }
+}
+
+/// Sends the daily digests that are due. Any number of instances may run
+/// it: each digest's notifications are claimed with its mail (see
+/// `app::notifications::digest`).
+pub async fn digest_sender(ctx: ServerContext, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        match app::notifications::digest::send_due(&ctx.db, &ctx.config.public_url, now).await {
+            Ok(0) => {}
+            Ok(sent) => {
+                tracing::info!(sent, "daily digests queued");
+                app::mail::outbox::send_soon(&ctx);
+            }
+            Err(e) => tracing::warn!(error = %e, "digest sender failed; retrying next pass"),
         }
     }
 }

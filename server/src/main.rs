@@ -240,6 +240,10 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> Result<()
             ctx.clone(),
             std::time::Duration::from_secs(settings.scheduler_seconds),
         ));
+        tokio::spawn(server::jobs::digest_sender(
+            ctx.clone(),
+            std::time::Duration::from_secs(settings.scheduler_seconds),
+        ));
     }
     let proxies = server::http::client_ip::TrustedProxies::parse(
         settings.trusted_proxies.as_deref().unwrap_or_default(),

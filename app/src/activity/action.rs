@@ -134,6 +134,14 @@ pub enum ActivityAction {
     /// The deadline watch told someone of a missed response deadline.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_escalated"))]
     CaseEscalated,
+    /// A post in a case's conversation or an internal note; the row keeps
+    /// which, never the text.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_post_added"))]
+    CasePostAdded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_file_attached"))]
+    CaseFileAttached,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_file_downloaded"))]
+    CaseFileDownloaded,
 }
 
 impl ActivityAction {
@@ -200,6 +208,9 @@ impl ActivityAction {
         ActivityAction::SecretsResealed,
         ActivityAction::CaseAssigned,
         ActivityAction::CaseEscalated,
+        ActivityAction::CasePostAdded,
+        ActivityAction::CaseFileAttached,
+        ActivityAction::CaseFileDownloaded,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -227,6 +238,9 @@ impl ActivityAction {
             ActivityAction::CaseReferredOn => "Case referred on",
             ActivityAction::CaseAssigned => "Case owner changed",
             ActivityAction::CaseEscalated => "Missed deadline escalated",
+            ActivityAction::CasePostAdded => "Case message or note posted",
+            ActivityAction::CaseFileAttached => "File attached to a case",
+            ActivityAction::CaseFileDownloaded => "Case file downloaded",
             ActivityAction::CaseExported => "Cases exported",
             ActivityAction::UserRoleChanged => "Role changed",
             ActivityAction::UserDeactivated => "User deactivated",

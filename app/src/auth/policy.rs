@@ -106,6 +106,12 @@ pub struct ClientFacts {
 #[derive(Clone, Debug)]
 pub enum Resource<'a> {
     Case(&'a CaseFacts),
+    /// A post in a case's conversation. `internal_to` set: an internal
+    /// note, for that practice alone, whoever else is on the case.
+    CasePost {
+        case: &'a CaseFacts,
+        internal_to: Option<i32>,
+    },
     Client(&'a ClientFacts),
     /// One kind of a client's data (schedules, notes, …), subject to the
     /// agency's visibility settings for case managers.
@@ -211,6 +217,22 @@ pub fn administers_own(actor: &Actor) -> Result<(), AppError> {
 pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Grant, AppError> {
     match resource {
         Resource::Case(case) => can_on_case(actor, action, case),
+        Resource::CasePost { case, internal_to } => {
+            // Reading follows the case; writing, changing it (plain staff
+            // read along). Another practice's note does not exist for you.
+            let on_case = match action {
+                Action::View => can_on_case(actor, Action::View, case)?,
+                Action::Create => can_on_case(actor, Action::Modify, case)?,
+                _ => {
+                    can_on_case(actor, Action::View, case)?;
+                    return Err(AppError::Forbidden);
+                }
+            };
+            match internal_to {
+                Some(org) if *org != actor.organisation_id => Err(AppError::NotFound),
+                _ => Ok(on_case),
+            }
+        }
         Resource::Client(client) => can_on_client(actor, action, client),
         Resource::ClientData(client, kind) => {
             let grant = can_on_client(actor, action, client)?;
@@ -664,6 +686,48 @@ mod tests {
                 assert_eq!(got, want, "{who:?} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_internal_note_stays_in_its_practice_and_plain_staff_only_read() {
+        use Action::*;
+        let c = case();
+        let post = |internal_to| Resource::CasePost {
+            case: &c,
+            internal_to,
+        };
+        let referred_to = actor(20, PRACTICE_B, Role::Doctor);
+        let referred_by = actor(10, PRACTICE_A, Role::Doctor);
+        let cm_of_b = actor(50, PRACTICE_B, Role::PracticeCaseManager);
+        let associated_staff = actor(40, PRACTICE_A, Role::Staff);
+        let stranger = actor(99, PRACTICE_B, Role::Doctor);
+        let of_b = Some(PRACTICE_B);
+
+        // The shared thread: everyone on the case reads it; who may change
+        // the case writes in it, a case manager for their doctor.
+        assert_eq!(outcome(can(&referred_by, View, &post(None))), Allow(None));
+        assert_eq!(outcome(can(&referred_by, Create, &post(None))), Allow(None));
+        assert_eq!(outcome(can(&cm_of_b, Create, &post(None))), Allow(Some(20)));
+        assert_eq!(
+            outcome(can(&associated_staff, View, &post(None))),
+            Allow(None)
+        );
+        assert_eq!(
+            outcome(can(&associated_staff, Create, &post(None))),
+            Forbidden
+        );
+        assert_eq!(outcome(can(&stranger, View, &post(None))), NotFound);
+
+        // Practice B's note: B's doctor and case manager, nobody at A.
+        assert_eq!(outcome(can(&referred_to, View, &post(of_b))), Allow(None));
+        assert_eq!(outcome(can(&cm_of_b, View, &post(of_b))), Allow(Some(20)));
+        assert_eq!(outcome(can(&referred_by, View, &post(of_b))), NotFound);
+        assert_eq!(outcome(can(&referred_by, Create, &post(of_b))), NotFound);
+        assert_eq!(outcome(can(&associated_staff, View, &post(of_b))), NotFound);
+        // A stranger of practice B is still off the case.
+        assert_eq!(outcome(can(&stranger, View, &post(of_b))), NotFound);
+        // Posts are not edited.
+        assert_eq!(outcome(can(&referred_to, Modify, &post(None))), Forbidden);
     }
 
     #[test]

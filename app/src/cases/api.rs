@@ -211,3 +211,25 @@ pub async fn delete_view(id: i32) -> Result<Vec<crate::cases::views::SavedView>,
     })
     .await
 }
+
+/// Everyone who may see the case: its conversation (with their own
+/// practice's internal notes) and its attachments.
+#[server(endpoint = "cases/conversation", input = GetUrl)]
+pub async fn case_conversation(
+    id: i32,
+) -> Result<crate::cases::conversation::Conversation, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::conversation::conversation(ctx, caller, id).await
+    })
+    .await
+}
+
+/// Whoever may change the case: a post to both sides, or with `internal`
+/// a note only the caller's practice reads.
+#[server(endpoint = "cases/post", input = Json)]
+pub async fn post_to_case(id: i32, body: String, internal: bool) -> Result<i32, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::cases::service::conversation::post(ctx, caller, id, &body, internal).await
+    })
+    .await
+}

@@ -87,6 +87,23 @@ pub struct Escalated {
     pub told: Vec<String>,
 }
 
+/// A file was attached to the case (everyone on it sees it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attached {
+    #[serde(default)]
+    pub attachment: i32,
+    #[serde(default = "a_file")]
+    pub name: String,
+    #[serde(default)]
+    pub size: i64,
+    #[serde(default)]
+    pub sha256: String,
+}
+
+fn a_file() -> String {
+    "a file".to_string()
+}
+
 /// One entry of a case's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CaseEvent {
@@ -96,6 +113,7 @@ pub enum CaseEvent {
     ReferredOn(ReferredOn),
     Assigned(Assigned),
     Escalated(Escalated),
+    Attached(Attached),
 }
 
 impl CaseEvent {
@@ -113,6 +131,11 @@ impl CaseEvent {
             }
             ActivityAction::CaseAssigned => serde_json::from_str(detail).map(CaseEvent::Assigned),
             ActivityAction::CaseEscalated => serde_json::from_str(detail).map(CaseEvent::Escalated),
+            // Posts stay out of the history both sides read: an internal
+            // note's existence is its practice's business.
+            ActivityAction::CaseFileAttached => {
+                serde_json::from_str(detail).map(CaseEvent::Attached)
+            }
             _ => return None,
         };
         parsed
@@ -151,6 +174,7 @@ impl CaseEvent {
                     format!("Past its response deadline: {who} told")
                 }
             }
+            CaseEvent::Attached(a) => format!("File attached: {}", a.name),
         }
     }
 }
@@ -232,6 +256,16 @@ mod tests {
                 }),
                 "Past its response deadline: Dr. Li Chen told",
             ),
+            (
+                ActivityAction::CaseFileAttached,
+                CaseEvent::Attached(Attached {
+                    attachment: 4,
+                    name: "letter.pdf".into(),
+                    size: 2048,
+                    sha256: "ab".into(),
+                }),
+                "File attached: letter.pdf",
+            ),
         ];
         for (action, event, line) in events {
             let json = match &event {
@@ -241,6 +275,7 @@ mod tests {
                 CaseEvent::ReferredOn(d) => stored(d),
                 CaseEvent::Assigned(d) => stored(d),
                 CaseEvent::Escalated(d) => stored(d),
+                CaseEvent::Attached(d) => stored(d),
             }
             .to_string();
             let back = CaseEvent::read(action, &json).expect("readable");
@@ -268,5 +303,7 @@ mod tests {
     #[test]
     fn other_actions_are_not_history() {
         assert_eq!(CaseEvent::read(ActivityAction::CaseViewed, "{}"), None);
+        // Nor is a post: the other practice must not learn of a note.
+        assert_eq!(CaseEvent::read(ActivityAction::CasePostAdded, "{}"), None);
     }
 }

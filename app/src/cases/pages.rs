@@ -1,6 +1,7 @@
 //! Case screens: the dashboard with live filters, one case with its
 //! actions and history, and the new-referral form.
 
+mod conversation;
 mod dashboard;
 mod detail;
 mod new_case;

@@ -3,6 +3,7 @@
 //! makes it and writes its activity-log row.
 
 mod changes;
+pub mod conversation;
 pub mod deadlines;
 mod detail;
 mod directory;

@@ -19,6 +19,12 @@ pub struct Model {
     pub detail: Option<String>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
+    /// The doctor who handed their notifications to the recipient, a case
+    /// manager of their practice.
+    pub for_user_id: Option<i32>,
+    /// Waits for the recipient's daily digest e-mail, until `digested_at`.
+    pub digest: bool,
+    pub digested_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,11 @@ pub struct Model {
     pub active: bool,
     pub must_change_password: bool,
     pub created_at: DateTimeUtc,
+    /// A doctor's choice: their notifications go to their practice's case
+    /// managers instead of them.
+    pub notify_case_managers: bool,
+    /// The hour, on the user's clock, their daily digest e-mail leaves.
+    pub digest_hour: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

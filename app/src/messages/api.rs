@@ -18,16 +18,7 @@ pub async fn send_message(
     body: String,
 ) -> Result<MessageRow, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
-        service::send(
-            &ctx.db,
-            ctx.mailer.as_ref(),
-            &ctx.config.public_url,
-            caller,
-            client_id,
-            case_manager_id,
-            &body,
-        )
-        .await
+        service::send(ctx, caller, client_id, case_manager_id, &body).await
     })
     .await
 }

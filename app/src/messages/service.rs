@@ -22,7 +22,7 @@ use crate::entities::{
     client_team_lead, message, message_recipient, messaging_setting, organisation, user,
 };
 use crate::error::AppError;
-use crate::mail::{Mailer, OutgoingMail};
+use crate::mail::OutgoingMail;
 use crate::messages::{MAX_MESSAGE, MessageRow, MessagingView, Routing, StaffMember, ThreadRow};
 
 /// Conversations the inbox looks through, newest messages first.
@@ -156,16 +156,15 @@ fn clean_body(body: &str) -> Result<String, AppError> {
 }
 
 pub async fn send(
-    db: &DatabaseConnection,
-    mailer: &dyn Mailer,
-    public_url: &str,
+    ctx: &crate::server_context::ServerContext,
     caller: &Caller,
     client_id: i32,
     case_manager_id: Option<i32>,
     body: &str,
 ) -> Result<MessageRow, AppError> {
     let body = clean_body(body)?;
-    let txn = begin_write(db).await?;
+    let public_url = ctx.config.public_url.as_str();
+    let txn = begin_write(&ctx.db).await?;
     let (c, f) = client_and_facts(&txn, client_id).await?;
     let on = enabled(&txn, c.organisation_id).await?;
     can(
@@ -242,12 +241,12 @@ pub async fn send(
             ),
         });
     }
-    txn.commit().await?;
-    for mail in notices {
-        if let Err(e) = mailer.send(mail).await {
-            tracing::warn!(error = %e, "message notice mail failed");
-        }
+    // Queued with the message, sent after the commit (and retried).
+    for mail in &notices {
+        crate::mail::outbox::enqueue(&txn, mail).await?;
     }
+    txn.commit().await?;
+    crate::mail::outbox::send_soon(ctx);
     Ok(MessageRow {
         id: saved.id,
         from_agency: caller.role != Role::ExternalCaseManager,

@@ -46,3 +46,23 @@ pub async fn save_notification_preferences(
     })
     .await
 }
+
+/// The signed-in user's digest hour and, for a doctor, whether their
+/// practice's case managers receive their notifications.
+#[server(endpoint = "notifications/delivery", input = GetUrl)]
+pub async fn delivery_settings() -> Result<crate::notifications::DeliverySettings, AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::notifications::service::delivery_settings(&ctx.db, caller).await
+    })
+    .await
+}
+
+/// Saves the digest hour and, for a doctor, the hand-on choice.
+#[server(endpoint = "notifications/delivery/save", input = Json)]
+pub async fn save_delivery_settings(digest_hour: i32, hand_on: bool) -> Result<(), AppError> {
+    crate::server_context::signed_in(async move |ctx, caller| {
+        crate::notifications::service::save_delivery_settings(&ctx.db, caller, digest_hour, hand_on)
+            .await
+    })
+    .await
+}

@@ -39,10 +39,17 @@ pub enum NotificationKind {
     /// deadline; the detail names its doctor.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "escalated"))]
     Escalated,
+    /// A post in the case's conversation (or, within one's practice, an
+    /// internal note).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "message"))]
+    Message,
+    /// A file attached to the case.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "attachment"))]
+    Attachment,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 10] = [
+    pub const ALL: [NotificationKind; 12] = [
         Self::Referred,
         Self::Accepted,
         Self::Rejected,
@@ -53,6 +60,8 @@ impl NotificationKind {
         Self::Assigned,
         Self::Overdue,
         Self::Escalated,
+        Self::Message,
+        Self::Attachment,
     ];
 
     /// The event as the settings name it.
@@ -68,6 +77,8 @@ impl NotificationKind {
             Self::Assigned => "A case is assigned to me",
             Self::Overdue => "A case I answer for passes its deadline",
             Self::Escalated => "An overdue case of my practice is escalated to me",
+            Self::Message => "Someone writes on a case of mine",
+            Self::Attachment => "A file is attached to a case of mine",
         }
     }
 
@@ -114,6 +125,8 @@ impl NotificationKind {
             Self::Assigned => "assigned to you",
             Self::Overdue => "is overdue",
             Self::Escalated => "is overdue and escalated to you",
+            Self::Message => "has a new message",
+            Self::Attachment => "has a new attachment",
         }
     }
 
@@ -146,6 +159,8 @@ impl NotificationKind {
             }
             Self::Referred => format!("{who} referred case #{case_id} to you"),
             Self::Assigned => format!("{who} assigned case #{case_id} to you"),
+            Self::Message => format!("{who} wrote on case #{case_id}"),
+            Self::Attachment => format!("{who} attached a file to case #{case_id}"),
             other => format!("{who} {} case #{case_id}", other.verb()),
         };
         match detail {
@@ -170,16 +185,20 @@ pub enum Delivery {
     #[default]
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "immediate"))]
     Immediate,
+    /// Gathered into one e-mail a day, at the user's digest hour.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "digest"))]
+    Digest,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "in_app"))]
     InAppOnly,
 }
 
 impl Delivery {
-    pub const ALL: [Delivery; 2] = [Delivery::Immediate, Delivery::InAppOnly];
+    pub const ALL: [Delivery; 3] = [Delivery::Immediate, Delivery::Digest, Delivery::InAppOnly];
 
     pub fn key(self) -> &'static str {
         match self {
             Delivery::Immediate => "immediate",
+            Delivery::Digest => "digest",
             Delivery::InAppOnly => "in_app",
         }
     }
@@ -191,6 +210,7 @@ impl Delivery {
     pub fn label(self) -> &'static str {
         match self {
             Delivery::Immediate => "E-mail me at once",
+            Delivery::Digest => "In my daily digest e-mail",
             Delivery::InAppOnly => "In the app only",
         }
     }

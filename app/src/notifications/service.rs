@@ -15,6 +15,7 @@ use sea_orm::{
 
 use crate::activity::service::{Entry, record};
 use crate::activity::{ActivityAction, Subject};
+use crate::auth::Role;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, Actor, Resource, can};
 use crate::cases::CaseSide;
@@ -23,7 +24,8 @@ use crate::entities::{case_link, notification, notification_preference, user};
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::notifications::{
-    Delivery, LISTED, NotificationKind, NotificationView, Notifications, Preference,
+    Delivery, DeliverySettings, LISTED, NotificationKind, NotificationView, Notifications,
+    Preference,
 };
 
 /// Something that happened to a case, to tell the people on it.
@@ -83,6 +85,19 @@ pub async fn case_event(
         .all(conn)
         .await?;
     let who = recipients(event.kind, &links, caller.user_id, event.on_behalf_of);
+    case_event_to(conn, caller, public_url, event, who).await
+}
+
+/// Writes the notifications and mails of `event` for `who`, chosen by the
+/// caller (an internal note tells its own practice only), in `conn`'s
+/// transaction. Returns how many people were told.
+pub async fn case_event_to(
+    conn: &impl ConnectionTrait,
+    caller: &Caller,
+    public_url: &str,
+    event: CaseEvent,
+    who: BTreeSet<i32>,
+) -> Result<usize, AppError> {
     let note = Note {
         kind: event.kind,
         case_id: event.case_id,
@@ -127,8 +142,58 @@ struct Note<'a> {
     always_mailed: bool,
 }
 
-/// A notification for each active one of `who`, and its mail unless they
-/// chose the app only.
+/// Who receives what was meant for `who`: each doctor who hands their
+/// notifications on is replaced by their practice's active case managers
+/// (not the one who acted), remembered as the doctor they receive it for.
+/// A doctor whose practice has no such case manager keeps their own, so
+/// nothing is lost. Someone reached twice is told once, in their own right
+/// before anyone else's.
+async fn delegated(
+    conn: &impl ConnectionTrait,
+    who: BTreeSet<i32>,
+    actor: Option<i32>,
+) -> Result<Vec<(i32, Option<i32>)>, AppError> {
+    let handing_on: Vec<user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(who.iter().copied()))
+        .filter(user::Column::NotifyCaseManagers.eq(true))
+        .filter(user::Column::Role.eq(Role::Doctor))
+        .all(conn)
+        .await?;
+    let mut told: Vec<(i32, Option<i32>)> = Vec::new();
+    let mut seen: BTreeSet<i32> = BTreeSet::new();
+    let passed_on: BTreeSet<i32> = handing_on.iter().map(|d| d.id).collect();
+    for id in who.iter().copied().filter(|id| !passed_on.contains(id)) {
+        seen.insert(id);
+        told.push((id, None));
+    }
+    for doctor in handing_on {
+        let managers: Vec<i32> = user::Entity::find()
+            .filter(user::Column::OrganisationId.eq(doctor.organisation_id))
+            .filter(user::Column::Role.eq(Role::PracticeCaseManager))
+            .filter(user::Column::Active.eq(true))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        if managers.is_empty() {
+            if seen.insert(doctor.id) {
+                told.push((doctor.id, None));
+            }
+            continue;
+        }
+        for m in managers {
+            if Some(m) != actor && seen.insert(m) {
+                told.push((m, Some(doctor.id)));
+            }
+        }
+    }
+    Ok(told)
+}
+
+/// A notification for each active recipient of what was meant for `who`,
+/// and its mail: at once, in their daily digest, or not at all, as they
+/// chose for this kind (some kinds always go at once).
 async fn write(
     conn: &impl ConnectionTrait,
     public_url: &str,
@@ -138,7 +203,12 @@ async fn write(
     if who.is_empty() {
         return Ok(0);
     }
-    let mut ids: Vec<i32> = who.iter().copied().collect();
+    let told = delegated(conn, who, note.actor.map(|(id, _)| id)).await?;
+    let mut ids: Vec<i32> = told
+        .iter()
+        .flat_map(|(r, d)| [Some(*r), *d])
+        .flatten()
+        .collect();
     ids.extend(note.on_behalf_of);
     let people: HashMap<i32, user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
@@ -159,26 +229,27 @@ async fn write(
         note.case_id,
         None,
     );
-    // Who turned this kind's mail off; some kinds are mailed regardless.
-    let in_app_only: BTreeSet<i32> = if note.always_mailed {
-        BTreeSet::new()
+    // What each recipient chose for this kind; some kinds go at once
+    // regardless.
+    let chosen: HashMap<i32, Delivery> = if note.always_mailed {
+        HashMap::new()
     } else {
         notification_preference::Entity::find()
-            .filter(notification_preference::Column::UserId.is_in(who.iter().copied()))
+            .filter(notification_preference::Column::UserId.is_in(told.iter().map(|(r, _)| *r)))
             .filter(notification_preference::Column::Kind.eq(note.kind))
-            .filter(notification_preference::Column::Delivery.eq(Delivery::InAppOnly))
             .all(conn)
             .await?
             .into_iter()
-            .map(|p| p.user_id)
+            .map(|p| (p.user_id, p.delivery))
             .collect()
     };
     let now = Utc::now();
-    let mut told = 0;
-    for id in who {
+    let mut count = 0;
+    for (id, for_doctor) in told {
         let Some(person) = people.get(&id).filter(|u| u.active) else {
             continue;
         };
+        let delivery = chosen.get(&id).copied().unwrap_or_default();
         notification::ActiveModel {
             user_id: Set(person.id),
             kind: Set(note.kind),
@@ -188,27 +259,40 @@ async fn write(
             detail: Set(note.detail.clone()),
             created_at: Set(now),
             read_at: Set(None),
+            for_user_id: Set(for_doctor),
+            digest: Set(delivery == Delivery::Digest),
+            digested_at: Set(None),
             ..Default::default()
         }
         .insert(conn)
         .await?;
-        told += 1;
-        if in_app_only.contains(&person.id) {
+        count += 1;
+        if delivery != Delivery::Immediate {
             continue;
         }
+        let handed_on = for_doctor
+            .and_then(|d| people.get(&d))
+            .map(|d| {
+                format!(
+                    "You receive this for {}, who passes their notifications to their \
+                     practice's case managers.\n\n",
+                    d.display_name
+                )
+            })
+            .unwrap_or_default();
         let mail = OutgoingMail {
             to_name: person.display_name.clone(),
             to: person.email.clone(),
             subject: format!("Caseport: case #{} {}", note.case_id, note.kind.verb()),
             text: format!(
-                "Hello {},\n\n{line}\n\nOpen the case in Caseport:\n\n{public_url}/cases/{}\n\n\
+                "Hello {},\n\n{line}\n\n{handed_on}Open the case in Caseport:\n\n{public_url}/cases/{}\n\n\
                  For your patients' privacy this e-mail says no more.\n",
                 person.display_name, note.case_id
             ),
         };
         crate::mail::outbox::enqueue(conn, &mail).await?;
     }
-    Ok(told)
+    Ok(count)
 }
 
 /// The policy's word on the actor's own notifications.
@@ -237,6 +321,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Notification
         .await?;
     let mut names: Vec<i32> = rows.iter().filter_map(|n| n.actor_user_id).collect();
     names.extend(rows.iter().filter_map(|n| n.on_behalf_of_user_id));
+    names.extend(rows.iter().filter_map(|n| n.for_user_id));
     names.sort_unstable();
     names.dedup();
     let names: HashMap<i32, String> = user::Entity::find()
@@ -252,12 +337,19 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Notification
         .map(|n| NotificationView {
             id: n.id,
             kind: n.kind,
-            text: n.kind.sentence(
-                &name(n.actor_user_id).unwrap_or_else(|| "Someone".into()),
-                name(n.on_behalf_of_user_id).as_deref(),
-                n.case_id.unwrap_or_default(),
-                n.detail.as_deref(),
-            ),
+            text: {
+                let line = n.kind.sentence(
+                    &name(n.actor_user_id).unwrap_or_else(|| "Someone".into()),
+                    name(n.on_behalf_of_user_id).as_deref(),
+                    n.case_id.unwrap_or_default(),
+                    n.detail.as_deref(),
+                );
+                // Handed on by a doctor: say for whom it was meant.
+                match name(n.for_user_id) {
+                    Some(doctor) => format!("For {doctor}: {line}"),
+                    None => line,
+                }
+            },
             href: n.case_id.map(|id| format!("/cases/{id}")),
             at: actor.zone.show(n.created_at),
             unread: n.read_at.is_none(),
@@ -388,6 +480,94 @@ pub async fn save_preferences(
         )
         .by_caller(caller)
         .detail(serde_json::json!({ "notifications": changed })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The caller's digest hour and, for a doctor, whether their practice's
+/// case managers receive their notifications.
+pub async fn delivery_settings(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> Result<DeliverySettings, AppError> {
+    own(actor, Action::View)?;
+    let me = user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let may_hand_on = me.role == Role::Doctor;
+    let case_managers = if may_hand_on {
+        user::Entity::find()
+            .filter(user::Column::OrganisationId.eq(me.organisation_id))
+            .filter(user::Column::Role.eq(Role::PracticeCaseManager))
+            .filter(user::Column::Active.eq(true))
+            .order_by_asc(user::Column::DisplayName)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| u.display_name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(DeliverySettings {
+        digest_hour: me.digest_hour,
+        may_hand_on,
+        hand_on: may_hand_on && me.notify_case_managers,
+        case_managers,
+    })
+}
+
+/// Saves the caller's digest hour and, for a doctor, whether their
+/// notifications go to their practice's case managers. Logged with the
+/// values before and after.
+pub async fn save_delivery_settings(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    digest_hour: i32,
+    hand_on: bool,
+) -> Result<(), AppError> {
+    own(caller, Action::Modify)?;
+    if !(0..=23).contains(&digest_hour) {
+        return Err(AppError::invalid(
+            "digest_hour",
+            "Choose an hour from 0 to 23.",
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let me = user::Entity::find_by_id(caller.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if hand_on && me.role != Role::Doctor {
+        return Err(AppError::invalid(
+            "hand_on",
+            "Only a doctor can pass their notifications to their case managers.",
+        ));
+    }
+    if me.digest_hour == digest_hour && me.notify_case_managers == hand_on {
+        return Ok(());
+    }
+    let before = serde_json::json!({
+        "digest_hour": me.digest_hour, "to_case_managers": me.notify_case_managers,
+    });
+    let mut active: user::ActiveModel = me.into();
+    active.digest_hour = Set(digest_hour);
+    active.notify_case_managers = Set(hand_on);
+    active.update(&txn).await?;
+    record(
+        &txn,
+        Entry::new(
+            ActivityAction::SettingsChanged,
+            Subject::User(caller.user_id),
+        )
+        .by_caller(caller)
+        .detail(serde_json::json!({ "notification_delivery": {
+            "before": before,
+            "after": { "digest_hour": digest_hour, "to_case_managers": hand_on },
+        } })),
     )
     .await?;
     txn.commit().await?;

@@ -29,7 +29,7 @@ use crate::entities::{
     client, organisation, report_delivery, report_schedule, report_schedule_recipient, user,
 };
 use crate::error::AppError;
-use crate::mail::{Mailer, OutgoingMail};
+use crate::mail::OutgoingMail;
 use crate::reports::content::{Period, build};
 use crate::reports::service::{Provenance, SCHEDULED, content_agency, notice, store};
 use crate::reports::{Frequency, ReportKind, ScheduleRow, WEEKDAYS};
@@ -340,7 +340,6 @@ pub async fn stop(
 /// instance made. Safe to call from any number of instances at once.
 pub async fn run_due(
     db: &DatabaseConnection,
-    mailer: &dyn Mailer,
     public_url: &str,
     instance: &str,
     now: DateTime<Utc>,
@@ -362,15 +361,13 @@ pub async fn run_due(
             txn.commit().await?;
             break;
         };
-        let mails = deliver(&txn, &s, instance, public_url, now).await?;
+        // The notices are queued with the run: one commit makes both.
+        for mail in deliver(&txn, &s, instance, public_url, now).await? {
+            crate::mail::outbox::enqueue(&txn, &mail).await?;
+        }
         txn.commit().await?;
         crate::counters::scheduled_report_ran();
         runs += 1;
-        for mail in mails {
-            if let Err(e) = mailer.send(mail).await {
-                tracing::warn!(error = %e, schedule = s.id, "report notice mail failed");
-            }
-        }
     }
     Ok(runs)
 }

@@ -292,20 +292,15 @@ pub async fn send(
         mails.push(to);
     }
     let agency = content_agency(&txn, &org).await?;
-    txn.commit().await?;
-    let count = mails.len();
-    for to in mails {
-        // The report is saved either way; a failed notice is logged, and
-        // the case manager still finds the report in the portal.
-        if let Err(e) = ctx
-            .mailer
-            .send(notice(&to, &agency, &ctx.config.public_url, &org.slug))
-            .await
-        {
-            tracing::warn!(error = %e, "report notice mail failed");
-        }
+    // The notices go through the outbox with the reports: queued in this
+    // transaction, retried until the mail server takes them.
+    for to in &mails {
+        let mail = notice(to, &agency, &ctx.config.public_url, &org.slug);
+        crate::mail::outbox::enqueue(&txn, &mail).await?;
     }
-    Ok(count)
+    txn.commit().await?;
+    crate::mail::outbox::send_soon(ctx);
+    Ok(mails.len())
 }
 
 pub(crate) async fn content_agency(

@@ -28,7 +28,7 @@ pub(super) fn please_sign_in() -> Response {
     (StatusCode::UNAUTHORIZED, "Please sign in.").into_response()
 }
 
-fn problem(e: &AppError) -> String {
+pub(super) fn problem(e: &AppError) -> String {
     match e {
         AppError::Validation(map) => map
             .values()
@@ -41,13 +41,16 @@ fn problem(e: &AppError) -> String {
 }
 
 /// The form fields of an upload, read up to the size limit.
-struct Form {
-    file_name: String,
-    bytes: Bytes,
-    fields: Vec<(String, String)>,
+pub(super) struct Form {
+    pub(super) file_name: String,
+    pub(super) bytes: Bytes,
+    pub(super) fields: Vec<(String, String)>,
 }
 
-async fn read_form(mut multipart: Multipart, file_field: &str) -> Result<Form, AppError> {
+pub(super) async fn read_form(
+    mut multipart: Multipart,
+    file_field: &str,
+) -> Result<Form, AppError> {
     let bad = |_| AppError::invalid("file", "The upload could not be read. Try again.");
     let mut form = Form {
         file_name: String::new(),
@@ -131,7 +134,7 @@ pub async fn upload(
     }
 }
 
-fn encode(s: &str) -> String {
+pub(super) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {
@@ -154,19 +157,22 @@ pub async fn download(
     };
     let caller = Caller::new(user.clone(), ip.map(|Extension(ip)| ip.0));
     match documents::download(&ctx, &caller, document_id).await {
-        Ok((name, content_type, bytes)) => {
-            let mut headers = HeaderMap::new();
-            if let Ok(v) = HeaderValue::from_str(&content_type) {
-                headers.insert(header::CONTENT_TYPE, v);
-            }
-            if let Ok(v) = HeaderValue::from_str(&attachment_header(&name)) {
-                headers.insert(header::CONTENT_DISPOSITION, v);
-            }
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            (headers, bytes).into_response()
-        }
+        Ok((name, content_type, bytes)) => file_response(&name, &content_type, bytes),
         Err(e) => (e.status_code(), e.to_string()).into_response(),
     }
+}
+
+/// A stored file as a download: never shown inline, never cached.
+pub(super) fn file_response(name: &str, content_type: &str, bytes: Bytes) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&attachment_header(name)) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    (headers, bytes).into_response()
 }
 
 pub async fn upload_logo(

@@ -496,16 +496,12 @@ async fn a_due_schedule_runs_once_with_two_schedulers_racing() {
             let now = Utc::now();
             let (a, b) = tokio::join!(
                 tokio::spawn({
-                    let (db, mailer) = (app.db.clone(), app.mailer.clone());
-                    async move {
-                        run_due(&db, mailer.as_ref(), "http://caseport.test", "one", now).await
-                    }
+                    let db = app.db.clone();
+                    async move { run_due(&db, "http://caseport.test", "one", now).await }
                 }),
                 tokio::spawn({
-                    let (db, mailer) = (app.db.clone(), app.mailer.clone());
-                    async move {
-                        run_due(&db, mailer.as_ref(), "http://caseport.test", "two", now).await
-                    }
+                    let db = app.db.clone();
+                    async move { run_due(&db, "http://caseport.test", "two", now).await }
                 }),
             );
             let runs =
@@ -530,25 +526,13 @@ async fn runs_missed_while_down_are_caught_up_once() {
         // Three weekly runs missed.
         let id = due_schedule(&app, Utc::now() - Duration::days(21)).await;
         let now = Utc::now();
-        let first = run_due(
-            &app.db,
-            app.mailer.as_ref(),
-            "http://caseport.test",
-            "back",
-            now,
-        )
-        .await
-        .expect("run");
+        let first = run_due(&app.db, "http://caseport.test", "back", now)
+            .await
+            .expect("run");
         assert_eq!(first, 1);
-        let again = run_due(
-            &app.db,
-            app.mailer.as_ref(),
-            "http://caseport.test",
-            "back",
-            now,
-        )
-        .await
-        .expect("run");
+        let again = run_due(&app.db, "http://caseport.test", "back", now)
+            .await
+            .expect("run");
         assert_eq!(again, 0, "nothing is due any more");
         assert_eq!(deliveries(&app, id).await, 1);
         let s = report_schedule::Entity::find_by_id(id)

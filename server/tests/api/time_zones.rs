@@ -194,9 +194,9 @@ async fn a_monthly_report_runs_once_at_six_local_across_the_clock_change() {
         make_due(&app, id, first).await;
 
         let run = |now: DateTime<Utc>| {
-            let (db, mailer) = (app.db.clone(), app.mailer.clone());
+            let db = app.db.clone();
             async move {
-                run_due(&db, mailer.as_ref(), "http://caseport.test", "one", now)
+                run_due(&db, "http://caseport.test", "one", now)
                     .await
                     .expect("run")
             }

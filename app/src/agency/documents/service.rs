@@ -18,7 +18,7 @@ use crate::db::begin_write;
 use crate::entities::{client, document, document_category};
 use crate::error::AppError;
 use crate::server_context::ServerContext;
-use crate::storage::{sha256_hex, sniff, stored_file_name};
+use crate::storage::{accept_upload, sha256_hex, stored_file_name};
 use crate::zone::Zone;
 
 pub async fn categories(
@@ -140,25 +140,7 @@ pub struct Upload {
 pub async fn upload(ctx: &ServerContext, caller: &Caller, upload: Upload) -> Result<i32, AppError> {
     let db = &ctx.db;
     let c = authorised_client(db, caller, upload.client_id, Action::Modify).await?;
-    if upload.bytes.is_empty() {
-        return Err(AppError::invalid("file", "Choose a file to upload."));
-    }
-    if upload.bytes.len() > ctx.storage.max_upload_bytes {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "The file is too large: at most {} MiB.",
-                ctx.storage.max_upload_bytes / (1024 * 1024)
-            ),
-        ));
-    }
-    let kind = sniff(&upload.bytes).ok_or_else(|| {
-        AppError::invalid(
-            "file",
-            "This kind of file is not accepted: upload a PDF, an image (PNG, JPEG), \
-             a Word or Excel document, or plain text.",
-        )
-    })?;
+    let kind = accept_upload(&upload.bytes, ctx.storage.max_upload_bytes)?;
     let category = document_category::Entity::find_by_id(upload.category_id)
         .filter(document_category::Column::OrganisationId.eq(c.organisation_id))
         .one(db)

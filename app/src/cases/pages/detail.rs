@@ -8,6 +8,7 @@ use crate::cases::Urgency;
 use crate::cases::api::{
     AcknowledgeCase, AssignCase, ModifyCase, ReferCase, TransitionCase, doctor_directory, get_case,
 };
+use crate::cases::pages::conversation::CaseConversation;
 use crate::cases::workflow::{RejectionReason, Transition};
 use crate::cases::{CaseChanges, CaseDetail};
 use crate::ui::{ErrorNotice, NotFound};
@@ -172,6 +173,8 @@ fn CaseView(
                     {c.can_modify.then(|| view! { <section class="panel"><EditCase c=c.clone() modify /></section> }.into_any())}
                     {c.can_refer.then(|| view! { <section class="panel"><ReferOn id version refer /></section> }.into_any())}
                 </div>
+                <div>
+                <CaseConversation id />
                 {view! { <section class="panel" aria-labelledby="history-heading">
                     <h2 id="history-heading">"History"</h2>
                     {c.history.is_empty().then(|| view! { <p class="muted">"No changes yet."</p> })}
@@ -179,6 +182,7 @@ fn CaseView(
                         {c.history.into_iter().map(|h| view! { <li>{h.text}<span class="visually-hidden">", "</span><time>{h.at}</time></li> }).collect_view()}
                     </ol>
                 </section> }.into_any()}
+                </div>
             </div>
         </article>
     }
