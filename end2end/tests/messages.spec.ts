@@ -37,4 +37,11 @@ test('a case manager and the agency exchange messages without reloading', async 
   await expect(conversation.getByRole('listitem')).toHaveCount(2, { timeout: 15_000 });
   await expect(conversation).toContainText('Yes, Thursday at 10 as planned.');
   await expect(conversation).toContainText('Harper Admin');
+  // Her notification centre tells her too, and leads to the thread.
+  const bell = erin.getByRole('button', { name: /^Notifications/ });
+  await expect(bell).toHaveText(/^Notifications, \d+ unread$/, { timeout: 15_000 });
+  await bell.click();
+  await erin.getByRole('region', { name: 'Notifications' }).getByRole('link', { name: 'Harper Admin answered you about Carlos Diaz.' }).click();
+  await expect(erin).toHaveURL(/\/portal\/harbour\/clients\/\d+\?tab=messages$/);
+  await expect(erin.getByRole('list', { name: 'Conversation' })).toContainText('Yes, Thursday at 10 as planned.');
 });

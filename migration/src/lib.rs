@@ -25,6 +25,7 @@ mod m20261206_000019_response_deadlines;
 mod m20261206_000020_saved_views;
 mod m20261206_000021_case_conversation;
 mod m20261206_000022_notification_delivery;
+mod m20261206_000023_notification_links;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_saved_views::Migration),
             Box::new(m20261206_000021_case_conversation::Migration),
             Box::new(m20261206_000022_notification_delivery::Migration),
+            Box::new(m20261206_000023_notification_links::Migration),
         ]
     }
 }

@@ -441,12 +441,15 @@ pub fn navigation(actor: &Actor) -> Navigation {
         )
         .is_ok(),
         // Case events are told to the people on cases: a practice's
-        // doctors, staff and case managers (admins are on none).
-        notifications: actor.organisation_kind == OrgKind::Practice
-            && matches!(
+        // doctors, staff and case managers (admins are on none); portal
+        // events to an agency's case managers.
+        notifications: match actor.organisation_kind {
+            OrgKind::Practice => matches!(
                 actor.role,
                 Role::Doctor | Role::Staff | Role::PracticeCaseManager
             ),
+            OrgKind::Agency => actor.role == Role::ExternalCaseManager && actor.portal_open,
+        },
     }
 }
 
@@ -1098,7 +1101,7 @@ mod tests {
     }
 
     #[test]
-    fn the_notification_centre_is_for_people_on_practice_cases() {
+    fn the_notification_centre_is_for_people_on_cases_and_portal_case_managers() {
         let has = |org, role| navigation(&actor(1, org, role)).notifications;
         assert!(has(PRACTICE_A, Role::Doctor));
         assert!(has(PRACTICE_A, Role::Staff));
@@ -1106,7 +1109,7 @@ mod tests {
         assert!(!has(PRACTICE_A, Role::Admin));
         assert!(!has(AGENCY, Role::Staff));
         assert!(!has(AGENCY, Role::Admin));
-        assert!(!has(AGENCY, Role::ExternalCaseManager));
+        assert!(has(AGENCY, Role::ExternalCaseManager));
     }
 
     #[test]

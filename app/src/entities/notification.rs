@@ -25,6 +25,8 @@ pub struct Model {
     /// Waits for the recipient's daily digest e-mail, until `digested_at`.
     pub digest: bool,
     pub digested_at: Option<DateTimeUtc>,
+    /// Where to look when it is not about a case (a portal page).
+    pub link: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,8 @@ use crate::entities::{
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::messages::{MAX_MESSAGE, MessageRow, MessagingView, Routing, StaffMember, ThreadRow};
+use crate::notifications::NotificationKind;
+use crate::notifications::service::{PortalNote, portal_event};
 
 /// Conversations the inbox looks through, newest messages first.
 const INBOX_WINDOW: u64 = 5000;
@@ -229,17 +231,28 @@ pub async fn send(
             }
         }
     } else if let Some(to) = user::Entity::find_by_id(cm).one(&txn).await? {
-        notices.push(OutgoingMail {
+        // The case manager hears of it like any notification: in the portal's
+        // notification centre, and by mail as they chose.
+        let link = format!("/portal/{}/clients/{}?tab=messages", org.slug, c.id);
+        let mail = OutgoingMail {
             to_name: to.display_name.clone(),
             to: to.email.clone(),
             subject: format!("{}: a new message in your portal", org.name),
             text: format!(
                 "Hello {},\n\n{} has answered you in the Case Manager Portal.\n\
-                 Sign in to read it:\n\n{public_url}/portal/{}/clients/{}?tab=messages\n\n\
+                 Sign in to read it:\n\n{public_url}{link}\n\n\
                  For your clients' privacy this e-mail does not contain the message.\n",
-                to.display_name, org.name, org.slug, c.id
+                to.display_name, org.name
             ),
-        });
+        };
+        let note = PortalNote {
+            kind: NotificationKind::AgencyMessage,
+            actor: Some(caller.user_id),
+            detail: Some(c.full_name.clone()),
+            link,
+            mail,
+        };
+        portal_event(&txn, &to, note).await?;
     }
     // Queued with the message, sent after the commit (and retried).
     for mail in &notices {

@@ -165,8 +165,12 @@ async fn digest_mail(
                 Some(doctor) => format!("For {doctor}: {line}"),
                 None => line,
             };
+            let path = n
+                .link
+                .clone()
+                .unwrap_or_else(|| format!("/cases/{case_id}"));
             format!(
-                "- {} — {line}\n  {public_url}/cases/{case_id}",
+                "- {} — {line}\n  {public_url}{path}",
                 zone.show(n.created_at)
             )
         })

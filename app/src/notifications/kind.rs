@@ -46,10 +46,16 @@ pub enum NotificationKind {
     /// A file attached to the case.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "attachment"))]
     Attachment,
+    /// In the portal: a report put in the case manager's portal.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "report_sent"))]
+    ReportSent,
+    /// In the portal: the agency answered the case manager.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "agency_message"))]
+    AgencyMessage,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 12] = [
+    pub const ALL: [NotificationKind; 14] = [
         Self::Referred,
         Self::Accepted,
         Self::Rejected,
@@ -62,7 +68,15 @@ impl NotificationKind {
         Self::Escalated,
         Self::Message,
         Self::Attachment,
+        Self::ReportSent,
+        Self::AgencyMessage,
     ];
+
+    /// Whether this kind is told to an agency's case managers in their
+    /// portal; the others are told to the people on referral cases.
+    pub fn in_portal(self) -> bool {
+        matches!(self, Self::ReportSent | Self::AgencyMessage)
+    }
 
     /// The event as the settings name it.
     pub fn label(self) -> &'static str {
@@ -79,6 +93,8 @@ impl NotificationKind {
             Self::Escalated => "An overdue case of my practice is escalated to me",
             Self::Message => "Someone writes on a case of mine",
             Self::Attachment => "A file is attached to a case of mine",
+            Self::ReportSent => "A report is put in my portal",
+            Self::AgencyMessage => "The agency answers my message",
         }
     }
 
@@ -127,6 +143,8 @@ impl NotificationKind {
             Self::Escalated => "is overdue and escalated to you",
             Self::Message => "has a new message",
             Self::Attachment => "has a new attachment",
+            Self::ReportSent => "sent you a report",
+            Self::AgencyMessage => "answered you",
         }
     }
 
@@ -155,6 +173,19 @@ impl NotificationKind {
                     None => format!(
                         "Case #{case_id} is past its response deadline; it is escalated to you."
                     ),
+                };
+            }
+            // Portal events name the client in the app only (`detail`).
+            Self::ReportSent => {
+                return match detail {
+                    Some(client) => format!("A new report on {client} is in your portal."),
+                    None => "A new report is in your portal.".to_string(),
+                };
+            }
+            Self::AgencyMessage => {
+                return match detail {
+                    Some(client) => format!("{who} answered you about {client}."),
+                    None => format!("{who} answered your message."),
                 };
             }
             Self::Referred => format!("{who} referred case #{case_id} to you"),

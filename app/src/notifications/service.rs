@@ -130,6 +130,59 @@ pub async fn deadline_event(
     write(conn, public_url, note, who).await
 }
 
+/// Something put in a case manager's portal, to tell them of it.
+pub struct PortalNote {
+    pub kind: NotificationKind,
+    /// The staff member who acted; `None` for an automated report.
+    pub actor: Option<i32>,
+    /// The client's name, shown in the app only.
+    pub detail: Option<String>,
+    /// The portal page to look at.
+    pub link: String,
+    /// The mail, which names neither client nor content.
+    pub mail: OutgoingMail,
+}
+
+/// Tells `to` of a portal event in `conn`'s transaction: a notification,
+/// and its mail at once, in their digest or not at all, as they chose.
+pub async fn portal_event(
+    conn: &impl ConnectionTrait,
+    to: &user::Model,
+    note: PortalNote,
+) -> Result<(), AppError> {
+    if !to.active {
+        return Ok(());
+    }
+    let delivery = notification_preference::Entity::find()
+        .filter(notification_preference::Column::UserId.eq(to.id))
+        .filter(notification_preference::Column::Kind.eq(note.kind))
+        .one(conn)
+        .await?
+        .map(|p| p.delivery)
+        .unwrap_or_default();
+    notification::ActiveModel {
+        user_id: Set(to.id),
+        kind: Set(note.kind),
+        case_id: Set(None),
+        actor_user_id: Set(note.actor),
+        on_behalf_of_user_id: Set(None),
+        detail: Set(note.detail),
+        created_at: Set(Utc::now()),
+        read_at: Set(None),
+        for_user_id: Set(None),
+        digest: Set(delivery == Delivery::Digest),
+        digested_at: Set(None),
+        link: Set(Some(note.link)),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    if delivery == Delivery::Immediate {
+        crate::mail::outbox::enqueue(conn, &note.mail).await?;
+    }
+    Ok(())
+}
+
 /// One event to write for each recipient.
 struct Note<'a> {
     kind: NotificationKind,
@@ -262,6 +315,7 @@ async fn write(
             for_user_id: Set(for_doctor),
             digest: Set(delivery == Delivery::Digest),
             digested_at: Set(None),
+            link: Set(None),
             ..Default::default()
         }
         .insert(conn)
@@ -350,7 +404,10 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Notification
                     None => line,
                 }
             },
-            href: n.case_id.map(|id| format!("/cases/{id}")),
+            href: n
+                .link
+                .clone()
+                .or_else(|| n.case_id.map(|id| format!("/cases/{id}"))),
             at: actor.zone.show(n.created_at),
             unread: n.read_at.is_none(),
         })
@@ -405,8 +462,10 @@ pub async fn preferences(
         .into_iter()
         .map(|p| (p.kind, p.delivery))
         .collect();
+    let portal = actor.role == Role::ExternalCaseManager;
     Ok(NotificationKind::ALL
         .into_iter()
+        .filter(|kind| kind.in_portal() == portal)
         .map(|kind| Preference {
             kind,
             delivery: if kind.can_mute() {
@@ -427,6 +486,13 @@ pub async fn save_preferences(
     choices: &[(NotificationKind, Delivery)],
 ) -> Result<(), AppError> {
     own(caller, Action::Modify)?;
+    let portal = caller.role == Role::ExternalCaseManager;
+    if let Some((kind, _)) = choices.iter().find(|(k, _)| k.in_portal() != portal) {
+        return Err(AppError::invalid(
+            "delivery",
+            format!("\"{}\" is not told to you.", kind.label()),
+        ));
+    }
     if let Some((kind, _)) = choices
         .iter()
         .find(|(k, d)| !k.can_mute() && *d != Delivery::Immediate)

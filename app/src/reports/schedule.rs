@@ -29,9 +29,9 @@ use crate::entities::{
     client, organisation, report_delivery, report_schedule, report_schedule_recipient, user,
 };
 use crate::error::AppError;
-use crate::mail::OutgoingMail;
+use crate::notifications::service::portal_event;
 use crate::reports::content::{Period, build};
-use crate::reports::service::{Provenance, SCHEDULED, content_agency, notice, store};
+use crate::reports::service::{Provenance, SCHEDULED, content_agency, report_note, store};
 use crate::reports::{Frequency, ReportKind, ScheduleRow, WEEKDAYS};
 use crate::zone::Zone;
 
@@ -361,10 +361,8 @@ pub async fn run_due(
             txn.commit().await?;
             break;
         };
-        // The notices are queued with the run: one commit makes both.
-        for mail in deliver(&txn, &s, instance, public_url, now).await? {
-            crate::mail::outbox::enqueue(&txn, &mail).await?;
-        }
+        // The notices are written with the run: one commit makes both.
+        deliver(&txn, &s, instance, public_url, now).await?;
         txn.commit().await?;
         crate::counters::scheduled_report_ran();
         runs += 1;
@@ -379,7 +377,7 @@ async fn deliver(
     instance: &str,
     public_url: &str,
     now: DateTime<Utc>,
-) -> Result<Vec<OutgoingMail>, AppError> {
+) -> Result<(), AppError> {
     let frequency = Frequency::from_key(&s.frequency).unwrap_or(Frequency::Monthly);
     let kind = ReportKind::from_key(&s.kind).unwrap_or(ReportKind::MonthlySummary);
     let c = client::Entity::find_by_id(s.client_id)
@@ -398,7 +396,7 @@ async fn deliver(
         .filter(report_schedule_recipient::Column::ScheduleId.eq(s.id))
         .all(txn)
         .await?;
-    let mut mails = Vec::new();
+    let mut sent = 0;
     let mut skipped = Vec::new();
     for r in recipients {
         let id = r.case_manager_user_id;
@@ -453,14 +451,16 @@ async fn deliver(
             }));
         entry.organisation_id = Some(c.organisation_id);
         record(txn, entry).await?;
-        mails.push(notice(&to, &agency, public_url, &org.slug));
+        let note = report_note(&to, &c, None, &agency, public_url, &org.slug);
+        portal_event(txn, &to, note).await?;
+        sent += 1;
     }
     report_delivery::ActiveModel {
         schedule_id: Set(s.id),
         due_at: Set(s.next_run_at),
         delivered_at: Set(now),
         instance: Set(instance.chars().take(80).collect()),
-        reports: Set(mails.len() as i32),
+        reports: Set(sent),
         ..Default::default()
     }
     .insert(txn)
@@ -475,7 +475,7 @@ async fn deliver(
     let mut am = s.clone().into_active_model();
     am.next_run_at = Set(next_run(zone, frequency, s.day as u32, now));
     am.update(txn).await?;
-    Ok(mails)
+    Ok(())
 }
 
 #[cfg(test)]

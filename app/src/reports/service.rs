@@ -21,6 +21,8 @@ use crate::db::begin_write;
 use crate::entities::{client, organisation, report, user};
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
+use crate::notifications::NotificationKind;
+use crate::notifications::service::{PortalNote, portal_event};
 use crate::reports::content::{Period, build, to_csv};
 use crate::reports::{ReportContent, ReportKind, ReportRow};
 use crate::server_context::ServerContext;
@@ -197,6 +199,25 @@ pub(crate) fn notice(to: &user::Model, agency: &str, public_url: &str, slug: &st
     }
 }
 
+/// What tells a case manager of a report put in their portal: in the app
+/// naming the client, by mail naming neither client nor content.
+pub(crate) fn report_note(
+    to: &user::Model,
+    c: &client::Model,
+    actor: Option<i32>,
+    agency: &str,
+    public_url: &str,
+    slug: &str,
+) -> PortalNote {
+    PortalNote {
+        kind: NotificationKind::ReportSent,
+        actor,
+        detail: Some(c.full_name.clone()),
+        link: format!("/portal/{slug}/reports"),
+        mail: notice(to, agency, public_url, slug),
+    }
+}
+
 /// Staff send a report to some of the client's case managers: one copy per
 /// case manager, made with what case managers may see, saved in their
 /// portal and announced by e-mail once stored.
@@ -295,8 +316,15 @@ pub async fn send(
     // The notices go through the outbox with the reports: queued in this
     // transaction, retried until the mail server takes them.
     for to in &mails {
-        let mail = notice(to, &agency, &ctx.config.public_url, &org.slug);
-        crate::mail::outbox::enqueue(&txn, &mail).await?;
+        let note = report_note(
+            to,
+            &c,
+            Some(caller.user_id),
+            &agency,
+            &ctx.config.public_url,
+            &org.slug,
+        );
+        portal_event(&txn, to, note).await?;
     }
     txn.commit().await?;
     crate::mail::outbox::send_soon(ctx);

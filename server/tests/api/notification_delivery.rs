@@ -197,3 +197,100 @@ async fn a_daily_digest_gathers_what_came_before_its_hour_and_goes_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_case_manager_hears_of_the_agencys_answer_in_the_portal_and_chooses_how() {
+    on_both(|app| async move {
+        let alice = crate::portal_leaks::client_id(&app, "Alice Brown").await;
+        let erin_id = user_id(&app, "erin@northcounty.example").await;
+        let erin = app.sign_in("erin@northcounty.example").await;
+        let admin = app.sign_in("admin@harbour.example").await;
+        let answer = |body: &'static str| {
+            let (app, admin) = (&app, admin.clone());
+            async move {
+                let form = [
+                    ("client_id", alice.to_string()),
+                    ("case_manager_id", erin_id.to_string()),
+                    ("body", body.to_string()),
+                ];
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let r = app.post("/api/messages/send", &form, Some(&admin)).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            }
+        };
+        mail_outbox::Entity::delete_many()
+            .exec(&app.db)
+            .await
+            .expect("clear");
+        answer("Yes, Tuesday at 2pm.").await;
+
+        // In her notification centre, naming the client, linking the thread;
+        // one mail, which names neither.
+        let bell: Value =
+            serde_json::from_str(&app.get("/api/notifications/list", Some(&erin)).await.body)
+                .expect("json");
+        assert_eq!(bell["unread"], 1, "{bell}");
+        assert_eq!(
+            bell["items"][0]["text"],
+            "Harper Admin answered you about Alice Brown."
+        );
+        assert_eq!(
+            bell["items"][0]["href"],
+            format!("/portal/harbour/clients/{alice}?tab=messages")
+        );
+        let mails = mails_to(&app, "erin@northcounty.example").await;
+        assert_eq!(mails.len(), 1);
+        assert!(!mails[0].body.contains("Alice") && !mails[0].body.contains("Tuesday"));
+
+        // Her settings list the portal's events only; she keeps answers in
+        // the portal, and the next one sends no mail.
+        let prefs: Value = serde_json::from_str(
+            &app.get("/api/notifications/preferences", Some(&erin))
+                .await
+                .body,
+        )
+        .expect("json");
+        let kinds: Vec<&str> = prefs
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|p| p["kind"].as_str())
+            .collect();
+        assert_eq!(kinds, ["ReportSent", "AgencyMessage"]);
+        let choose = |choices: Value| {
+            let (app, erin) = (&app, erin.clone());
+            async move {
+                app.post_json(
+                    "/api/notifications/preferences/save",
+                    json!({ "choices": choices }),
+                    Some(&erin),
+                )
+                .await
+                .status
+            }
+        };
+        assert_eq!(
+            choose(json!([["Accepted", "InAppOnly"]])).await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            choose(json!([["AgencyMessage", "InAppOnly"]])).await,
+            StatusCode::OK
+        );
+        answer("And Thursday too.").await;
+        let bell: Value =
+            serde_json::from_str(&app.get("/api/notifications/list", Some(&erin)).await.body)
+                .expect("json");
+        assert_eq!(bell["unread"], 2);
+        assert_eq!(mails_to(&app, "erin@northcounty.example").await.len(), 1);
+        // A doctor's settings hold no portal events.
+        let chen = app.sign_in("chen@hillside.example").await;
+        let theirs = app
+            .get("/api/notifications/preferences", Some(&chen))
+            .await
+            .body;
+        assert!(!theirs.contains("AgencyMessage") && !theirs.contains("ReportSent"));
+        app
+    })
+    .await;
+}

@@ -381,6 +381,14 @@ async fn a_sent_report_lands_in_the_portal_and_only_a_link_is_mailed() {
             !text.contains("Alice"),
             "no health data in the mail: {text}"
         );
+        // Her portal's notification centre tells her too, naming the client.
+        let bell = app.get("/api/notifications/list", Some(&erin)).await;
+        let bell: serde_json::Value = serde_json::from_str(&bell.body).expect("json");
+        assert_eq!(
+            bell["items"][0]["text"],
+            "A new report on Alice Brown is in your portal."
+        );
+        assert_eq!(bell["items"][0]["href"], "/portal/harbour/reports");
 
         let sam_id = user_id(&app, "sam@harbour.example").await;
         assert_eq!(log_count(&app, "report_sent", sam_id).await, 1);
