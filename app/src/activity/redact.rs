@@ -41,6 +41,13 @@ pub fn for_log_view(action: ActivityAction, detail: &str) -> String {
                 value["with_note"] = Value::Bool(true);
             }
         }
+        // A file's name can say what it is about ("HIV result.pdf"): the
+        // case's own history shows it to those on the case, the log does not.
+        ActivityAction::CaseFileAttached | ActivityAction::CaseFileDownloaded => {
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("name");
+            }
+        }
         _ => return detail.to_string(),
     }
     value.to_string()
@@ -49,6 +56,14 @@ pub fn for_log_view(action: ActivityAction, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attached_file_names_stay_out_of_the_log() {
+        let row = r#"{"attachment":4,"name":"HIV result.pdf","size":10,"sha256":"ab"}"#;
+        let shown = for_log_view(ActivityAction::CaseFileAttached, row);
+        assert!(!shown.contains("HIV"), "{shown}");
+        assert!(shown.contains("\"attachment\":4"), "{shown}");
+    }
 
     #[test]
     fn old_case_edits_show_field_names_without_values() {

@@ -17,7 +17,7 @@ use crate::auth::caller::Caller;
 use crate::auth::policy::Actor;
 use crate::db::begin_write;
 use crate::entities::{holiday, organisation};
-use crate::error::AppError;
+use crate::error::{AppError, ResultExt};
 use crate::orgs::OrgKind;
 use crate::zone::show_date;
 
@@ -188,7 +188,8 @@ pub async fn add_holiday(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .on_unique(|| AppError::invalid("day", format!("{} is already a holiday.", show_date(day))))?;
     record(
         &txn,
         changed(

@@ -10,7 +10,6 @@ pub const MAX_POST_CHARS: usize = 4000;
 /// One post, oldest first in the thread.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostView {
-    pub id: i32,
     /// "Casey Staff (case manager, for Dr. Ana Ortiz)" or "Dr. Li Chen".
     pub author: String,
     /// The author's practice.

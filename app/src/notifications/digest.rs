@@ -89,8 +89,11 @@ pub async fn send_due(
         if due.is_empty() {
             continue;
         }
-        if send_one(db, public_url, person, zone, &due, now).await? {
-            sent += 1;
+        // One person's failure must not hold back everyone after them.
+        match send_one(db, public_url, person, zone, &due, now).await {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, user_id, "digest not sent; retrying next pass"),
         }
     }
     Ok(sent)

@@ -210,6 +210,7 @@ async fn delegated(
         .filter(user::Column::Id.is_in(who.iter().copied()))
         .filter(user::Column::NotifyCaseManagers.eq(true))
         .filter(user::Column::Role.eq(Role::Doctor))
+        .filter(user::Column::Active.eq(true))
         .all(conn)
         .await?;
     let mut told: Vec<(i32, Option<i32>)> = Vec::new();
@@ -228,6 +229,9 @@ async fn delegated(
             .await?
             .into_iter()
             .map(|u| u.id)
+            // The one who acted knows; if they are the only one, the
+            // doctor is told themselves.
+            .filter(|m| Some(*m) != actor)
             .collect();
         if managers.is_empty() {
             if seen.insert(doctor.id) {
@@ -236,7 +240,7 @@ async fn delegated(
             continue;
         }
         for m in managers {
-            if Some(m) != actor && seen.insert(m) {
+            if seen.insert(m) {
                 told.push((m, Some(doctor.id)));
             }
         }

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use app::entities::{mail_outbox, notification};
@@ -37,6 +37,7 @@ async fn messages_about(app: &TestApp, case_id: i32) -> Vec<notification::Model>
     notification::Entity::find()
         .filter(notification::Column::CaseId.eq(case_id))
         .filter(notification::Column::Kind.eq(NotificationKind::Message))
+        .order_by_asc(notification::Column::Id)
         .all(&app.db)
         .await
         .expect("notifications")
@@ -103,9 +104,20 @@ async fn a_doctor_hands_their_notifications_to_the_practices_case_managers() {
         );
 
         // Morgan answering for Dr. Chen is not told of her own post; Dr.
-        // Ortiz is. Turned off again, Dr. Chen hears for himself.
+        // Ortiz is, and so is Dr. Chen himself: no other case manager is
+        // there to hear of what was done in his name.
         say(&app, &morgan, c.id, "Thank you.").await;
-        assert_eq!(messages_about(&app, c.id).await.len(), 2);
+        let mut told: Vec<(i32, Option<i32>)> = messages_about(&app, c.id)
+            .await
+            .into_iter()
+            .skip(1)
+            .map(|n| (n.user_id, n.for_user_id))
+            .collect();
+        told.sort_unstable();
+        let ortiz_id = user_id(&app, "ortiz@riverside.example").await;
+        let mut want = vec![(chen_id, None), (ortiz_id, None)];
+        want.sort_unstable();
+        assert_eq!(told, want);
         let r = delivery(&app, &chen, 7, false).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         say(&app, &ortiz, c.id, "Sent.").await;

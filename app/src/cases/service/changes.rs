@@ -108,6 +108,15 @@ pub(super) async fn conflict(conn: &impl ConnectionTrait, case_id: i32) -> AppEr
     let last = activity_log::Entity::find()
         .filter(activity_log::Column::SubjectType.eq("case"))
         .filter(activity_log::Column::SubjectId.eq(case_id))
+        // Only what changes the case's version; a post (maybe another
+        // practice's internal note) or a download must not be named here.
+        .filter(activity_log::Column::Action.is_not_in([
+            ActivityAction::CasePostAdded,
+            ActivityAction::CaseFileAttached,
+            ActivityAction::CaseFileDownloaded,
+            ActivityAction::CaseViewed,
+            ActivityAction::CaseEscalated,
+        ]))
         .order_by_desc(activity_log::Column::Id)
         .one(conn)
         .await

@@ -104,7 +104,6 @@ pub async fn conversation(
         posts: posts
             .into_iter()
             .map(|p| PostView {
-                id: p.id,
                 author: who(p.author_user_id, p.on_behalf_of_user_id),
                 practice: people
                     .get(&p.author_user_id)
@@ -349,7 +348,7 @@ pub async fn download(
         Entry::new(ActivityAction::CaseFileDownloaded, Subject::Case(a.case_id))
             .by_caller(caller)
             .on_behalf_of(grant.on_behalf_of)
-            .detail(json!({ "attachment": a.id, "name": a.original_name })),
+            .detail(json!({ "attachment": a.id })),
     )
     .await?;
     txn.commit().await?;

@@ -17,7 +17,7 @@ use crate::cases::filters::CaseFilter;
 use crate::cases::views::{MAX_NAME_CHARS, MAX_VIEWS, SavedView};
 use crate::db::begin_write;
 use crate::entities::saved_view;
-use crate::error::AppError;
+use crate::error::{AppError, ResultExt};
 
 fn mine(actor: &Actor, action: Action) -> Result<(), AppError> {
     can(
@@ -121,7 +121,11 @@ pub async fn save(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    // Two saves of one name at once: the index decides, the loser is told.
+    .on_unique(|| {
+        AppError::invalid("name", format!("You already have a view named \"{name}\"."))
+    })?;
     record(
         &txn,
         logged(caller, json!({ "added": name, "query": query })),
