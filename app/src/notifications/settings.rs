@@ -25,7 +25,7 @@ pub fn NotificationSettings() -> impl IntoView {
     view! {
         <section aria-labelledby="notification-settings-heading">
             <h2 id="notification-settings-heading">"Notifications"</h2>
-            <p>"Every notification shows under Notifications at the top of the page. Choose which also come by e-mail, at once or gathered in one daily digest. An e-mail names the case and who acted, never the patient."</p>
+            <p>"Every notification shows under Notifications at the top of the page. Choose which also come by e-mail, at once or gathered in one daily digest. An e-mail says what happened and links to it; it never names a patient or a client."</p>
             <ErrorSummary error=errors.signal() fields=&[("delivery", "notification-settings")] />
             <Suspense fallback=|| view! { <p>"Loading notification settings…"</p> }>
                 {move || Suspend::new(async move {
@@ -82,7 +82,7 @@ fn DeliveryFields(
         )
     };
     view! {
-        <h3 id="delivery-heading">"Digest and hand-on"</h3>
+        <h3 id="delivery-heading">{if settings.may_hand_on { "Digest and hand-on" } else { "Daily digest" }}</h3>
         <form class="delivery-settings" aria-labelledby="delivery-heading" on:submit=move |ev| {
             ev.prevent_default();
             save.dispatch(SaveDeliverySettings { digest_hour: hour.get_untracked(), hand_on: hand_on.get_untracked() });
@@ -96,7 +96,7 @@ fn DeliveryFields(
                         <option value=h.to_string() selected=move || hour.get() == h>{format!("{h:02}:00")}</option>
                     }).collect_view()}
                 </select>
-                <p class="hint" id="digest-hour-hint">"On your practice's clock. Kinds set to the daily digest arrive in one e-mail at this hour."</p>
+                <p class="hint" id="digest-hour-hint">"On your organisation's clock. Kinds set to the daily digest arrive in one e-mail at this hour."</p>
             </div>
             {settings.may_hand_on.then(|| view! {
                 <div class="field">
