@@ -71,6 +71,13 @@ if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
   python3 -m venv "$MOTO_VENV"
   "$MOTO_VENV/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi
+# The FHIR R4 validator for the API's answers (its R4B models), in the same
+# environment.
+FHIR_RESOURCES_VERSION=8.3.0
+if ! "$MOTO_VENV/bin/python" -c "import sys, fhir.resources as f; sys.exit(f.__version__ != '$FHIR_RESOURCES_VERSION')" 2>/dev/null; then
+  log "installing fhir.resources $FHIR_RESOURCES_VERSION (FHIR R4 validator)"
+  "$MOTO_VENV/bin/pip" install -q "fhir.resources==$FHIR_RESOURCES_VERSION"
+fi
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

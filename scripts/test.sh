@@ -61,7 +61,12 @@ scripts/wasm-size.sh
 
 step "unit and integration tests"
 cargo test -p app --features ssr
+# The FHIR tests save every resource the API answered with, for the validator.
+rm -rf "$ROOT/target/fhir-samples"
 cargo test -p migration -p server
+
+step "FHIR R4 validation of the API's answers"
+"$(dirname "$MOTO_SERVER")/python" scripts/fhir-validate.py "$ROOT/target/fhir-samples"
 
 step "end-to-end (Playwright, Chromium)"
 E2E_DIR="$ROOT/target/e2e"

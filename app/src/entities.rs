@@ -3,6 +3,7 @@
 
 pub mod access_change;
 pub mod activity_log;
+pub mod api_token;
 pub mod appointment;
 pub mod assessment;
 pub mod case;
@@ -17,6 +18,7 @@ pub mod client_team_lead;
 pub mod doctor;
 pub mod document;
 pub mod document_category;
+pub mod fhir_export;
 pub mod goal;
 pub mod goal_progress;
 pub mod holiday;

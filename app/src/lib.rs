@@ -5,11 +5,14 @@
 pub mod activity;
 pub mod admin;
 pub mod agency;
+pub mod api_tokens;
 pub mod assignments;
 pub mod auth;
 pub mod care;
 pub mod cases;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod fhir;
 pub mod home;
 pub mod layout;
 pub mod messages;

@@ -26,6 +26,7 @@ mod m20261206_000020_saved_views;
 mod m20261206_000021_case_conversation;
 mod m20261206_000022_notification_delivery;
 mod m20261206_000023_notification_links;
+mod m20261207_000024_api_access;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_case_conversation::Migration),
             Box::new(m20261206_000022_notification_delivery::Migration),
             Box::new(m20261206_000023_notification_links::Migration),
+            Box::new(m20261207_000024_api_access::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod csrf;
 mod deadline;
 mod documents;
 mod exports;
+mod fhir;
 mod headers;
 mod health;
 mod input_guard;
@@ -111,6 +112,7 @@ pub fn router(
         )
         .route("/portal/{slug}/logo", axum::routing::get(documents::logo))
         .route("/reports/{id}/download", axum::routing::get(reports::download))
+        .merge(fhir::routes())
         // The bundles, served here rather than by Leptos' file handler,
         // which passes on the path alone: the browser's If-Modified-Since
         // then reaches the files and an unchanged bundle is a 304.

@@ -142,6 +142,19 @@ pub enum ActivityAction {
     CaseFileAttached,
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "case_file_downloaded"))]
     CaseFileDownloaded,
+    /// A personal API token was made or revoked; the row names the token,
+    /// never its value.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "api_token_created"))]
+    ApiTokenCreated,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "api_token_revoked"))]
+    ApiTokenRevoked,
+    /// A read or search of the FHIR API, like a page view.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "api_read"))]
+    ApiRead,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "bulk_export_started"))]
+    BulkExportStarted,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "bulk_export_downloaded"))]
+    BulkExportDownloaded,
 }
 
 impl ActivityAction {
@@ -211,6 +224,11 @@ impl ActivityAction {
         ActivityAction::CasePostAdded,
         ActivityAction::CaseFileAttached,
         ActivityAction::CaseFileDownloaded,
+        ActivityAction::ApiTokenCreated,
+        ActivityAction::ApiTokenRevoked,
+        ActivityAction::ApiRead,
+        ActivityAction::BulkExportStarted,
+        ActivityAction::BulkExportDownloaded,
     ];
 
     /// The stable name used in URLs: the variant's serde name.
@@ -291,6 +309,11 @@ impl ActivityAction {
             ActivityAction::RecoveryCodeUsed => "Recovery code used to sign in",
             ActivityAction::EmailChanged => "E-mail address changed",
             ActivityAction::SecretsResealed => "Stored secrets resealed under the current key",
+            ActivityAction::ApiTokenCreated => "API token created",
+            ActivityAction::ApiTokenRevoked => "API token revoked",
+            ActivityAction::ApiRead => "Read through the FHIR API",
+            ActivityAction::BulkExportStarted => "Bulk export started",
+            ActivityAction::BulkExportDownloaded => "Bulk export file downloaded",
         }
     }
 }

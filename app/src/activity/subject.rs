@@ -5,6 +5,8 @@
 /// The thing an entry is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
+    /// A personal API token.
+    ApiToken(i32),
     Appointment(i32),
     Assessment(i32),
     Case(i32),
@@ -25,12 +27,15 @@ pub enum Subject {
     User(i32),
     /// A sign-in for an address no account has.
     UnknownUser,
+    /// A FHIR search or export: many records, or none in particular.
+    FhirApi,
 }
 
 impl Subject {
     /// The stored kind.
     pub fn kind(self) -> &'static str {
         match self {
+            Subject::ApiToken(_) => "api_token",
             Subject::Appointment(_) => "appointment",
             Subject::Assessment(_) => "assessment",
             Subject::Case(_) => "case",
@@ -47,14 +52,19 @@ impl Subject {
             Subject::ServiceNote(_) => "service_note",
             Subject::TwoFactorKeys => "two_factor",
             Subject::User(_) | Subject::UnknownUser => "user",
+            Subject::FhirApi => "fhir",
         }
     }
 
     /// The stored id, where the subject has one.
     pub fn id(self) -> Option<i32> {
         match self {
-            Subject::CaseList | Subject::TwoFactorKeys | Subject::UnknownUser => None,
-            Subject::Appointment(id)
+            Subject::CaseList
+            | Subject::TwoFactorKeys
+            | Subject::UnknownUser
+            | Subject::FhirApi => None,
+            Subject::ApiToken(id)
+            | Subject::Appointment(id)
             | Subject::Assessment(id)
             | Subject::Case(id)
             | Subject::CaseManager(id)

@@ -204,6 +204,7 @@ pub fn AccountPage() -> impl IntoView {
             <crate::notifications::settings::NotificationSettings />
         })}
         <crate::auth::two_factor::pages::TwoFactorSection />
+        <crate::api_tokens::pages::ApiTokensSection />
         <h2>"Where you are signed in"</h2>
         <Suspense fallback=|| view! { <p>"Loading sessions…"</p> }>
             {move || Suspend::new(async move {

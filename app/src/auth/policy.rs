@@ -5,6 +5,7 @@
 //! `NotFound`, so guessing ids reveals nothing; an action on a record they
 //! may see but not change is `Forbidden`.
 
+use crate::api_tokens::Scope;
 use crate::auth::Navigation;
 use crate::auth::Role;
 use crate::auth::admission::Standing;
@@ -171,6 +172,25 @@ pub enum Resource<'a> {
     /// them (Administer), e.g. for a lost phone.
     Account {
         user_id: i32,
+        organisation_id: i32,
+    },
+    /// A user's personal API tokens: theirs alone to make, list and revoke.
+    ApiTokens {
+        owner: i32,
+    },
+    /// A person as the FHIR API describes them (name, role, organisation).
+    Person {
+        user_id: i32,
+        organisation_id: i32,
+        is_doctor: bool,
+    },
+    /// An organisation as the FHIR API describes it (name, kind).
+    OrganisationCard {
+        id: i32,
+        kind: OrgKind,
+    },
+    /// A bulk export of every referral a practice's people are on.
+    ReferralExport {
         organisation_id: i32,
     },
 }
@@ -343,6 +363,47 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
                 _ => Err(AppError::NotFound),
             }
         }
+        Resource::ApiTokens { owner } => match action {
+            Action::View | Action::Create | Action::Modify
+                if *owner == actor.user_id && !token_scopes(actor).is_empty() =>
+            {
+                Ok(Grant::SELF)
+            }
+            _ => Err(AppError::NotFound),
+        },
+        Resource::Person {
+            user_id,
+            organisation_id,
+            is_doctor,
+        } => {
+            let seen = *user_id == actor.user_id
+                || (actor.role != Role::ExternalCaseManager
+                    && (*organisation_id == actor.organisation_id
+                        || (*is_doctor
+                            && can(actor, Action::View, &Resource::DoctorDirectory).is_ok())));
+            match action {
+                Action::View if seen => Ok(Grant::SELF),
+                _ => Err(AppError::NotFound),
+            }
+        }
+        Resource::OrganisationCard { id, kind } => {
+            // Practices are public to whoever may look doctors up; an
+            // agency only to its own people.
+            let seen = *id == actor.organisation_id
+                || (*kind == OrgKind::Practice
+                    && can(actor, Action::View, &Resource::DoctorDirectory).is_ok());
+            match action {
+                Action::View if seen => Ok(Grant::SELF),
+                _ => Err(AppError::NotFound),
+            }
+        }
+        Resource::ReferralExport { organisation_id } => {
+            let own = *organisation_id == actor.organisation_id && !actor.at_agency();
+            match (actor.role, action) {
+                (Role::Admin, Action::Administer) if own => Ok(Grant::SELF),
+                _ => Err(AppError::NotFound),
+            }
+        }
         Resource::Notifications { recipient } => match action {
             Action::View | Action::Modify if *recipient == actor.user_id => Ok(Grant::SELF),
             _ => Err(AppError::NotFound),
@@ -361,6 +422,36 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
                 _ => Err(AppError::NotFound),
             }
         }
+    }
+}
+
+/// The API-token scopes the actor's role can use: what a token made by
+/// them may be given. Everything else stays closed to their tokens.
+pub fn token_scopes(actor: &Actor) -> Vec<Scope> {
+    match (actor.organisation_kind, actor.role) {
+        (OrgKind::Practice, Role::Doctor | Role::Staff | Role::PracticeCaseManager) => {
+            vec![Scope::Referrals, Scope::Directory]
+        }
+        (OrgKind::Practice, Role::Admin) => vec![Scope::Directory, Scope::Audit, Scope::Export],
+        (OrgKind::Agency, Role::Staff) => vec![Scope::Care, Scope::Directory],
+        (OrgKind::Agency, Role::Admin) => vec![Scope::Care, Scope::Directory, Scope::Audit],
+        (OrgKind::Agency, Role::ExternalCaseManager) if actor.portal_open => vec![Scope::Care],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a request may read `needed`: a browser session may read all
+/// its user may; a token only its scopes, and only those its user's role
+/// still offers (a role changed since the token was made narrows it).
+pub fn scope_allows(
+    actor: &Actor,
+    granted: Option<&[Scope]>,
+    needed: Scope,
+) -> Result<(), AppError> {
+    match granted {
+        None => Ok(()),
+        Some(scopes) if scopes.contains(&needed) && token_scopes(actor).contains(&needed) => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
     }
 }
 
@@ -1127,6 +1218,99 @@ mod tests {
             assert_eq!(
                 outcome(can(&who, Action::Administer, &org)),
                 want,
+                "{who:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_carry_only_what_the_role_could_read_and_sessions_everything() {
+        let doc = actor(10, PRACTICE_A, Role::Doctor);
+        let admin = actor(1, PRACTICE_A, Role::Admin);
+        let cm = actor(50, AGENCY, Role::ExternalCaseManager);
+        assert_eq!(token_scopes(&doc), vec![Scope::Referrals, Scope::Directory]);
+        assert_eq!(token_scopes(&cm), vec![Scope::Care]);
+        assert!(token_scopes(&admin).contains(&Scope::Export));
+        // A closed portal: no scope at all, so no token section either.
+        let closed = Actor {
+            portal_open: false,
+            ..cm.clone()
+        };
+        assert!(token_scopes(&closed).is_empty());
+        assert_eq!(
+            can(&closed, Action::View, &Resource::ApiTokens { owner: 50 }),
+            Err(AppError::NotFound)
+        );
+        // Sessions read all; a token its scopes, and only those its role
+        // still offers (an audit scope left on a doctor's token grants nothing).
+        assert!(scope_allows(&doc, None, Scope::Audit).is_ok());
+        assert!(scope_allows(&doc, Some(&[Scope::Referrals]), Scope::Referrals).is_ok());
+        assert_eq!(
+            scope_allows(&doc, Some(&[Scope::Referrals]), Scope::Directory),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            scope_allows(&doc, Some(&[Scope::Audit]), Scope::Audit),
+            Err(AppError::Forbidden)
+        );
+        // Tokens are their owner's alone.
+        assert!(can(&doc, Action::Modify, &Resource::ApiTokens { owner: 10 }).is_ok());
+        assert_eq!(
+            can(&doc, Action::Modify, &Resource::ApiTokens { owner: 20 }),
+            Err(AppError::NotFound)
+        );
+    }
+
+    #[test]
+    fn the_directory_shows_doctors_and_colleagues_and_a_case_manager_only_themselves() {
+        let doc = actor(10, PRACTICE_A, Role::Doctor);
+        let cm = actor(50, AGENCY, Role::ExternalCaseManager);
+        let person = |user_id, organisation_id, is_doctor| Resource::Person {
+            user_id,
+            organisation_id,
+            is_doctor,
+        };
+        assert!(can(&doc, Action::View, &person(20, PRACTICE_B, true)).is_ok());
+        assert!(can(&doc, Action::View, &person(40, PRACTICE_A, false)).is_ok());
+        assert_eq!(
+            can(&doc, Action::View, &person(41, PRACTICE_B, false)),
+            Err(AppError::NotFound)
+        );
+        assert!(can(&cm, Action::View, &person(50, AGENCY, false)).is_ok());
+        assert_eq!(
+            can(&cm, Action::View, &person(20, PRACTICE_B, true)),
+            Err(AppError::NotFound)
+        );
+        let card = |id, kind| Resource::OrganisationCard { id, kind };
+        assert!(can(&doc, Action::View, &card(PRACTICE_B, OrgKind::Practice)).is_ok());
+        assert_eq!(
+            can(&doc, Action::View, &card(AGENCY, OrgKind::Agency)),
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            can(&cm, Action::View, &card(PRACTICE_B, OrgKind::Practice)),
+            Err(AppError::NotFound)
+        );
+        // Exports: a practice's own admin only.
+        let export = Resource::ReferralExport {
+            organisation_id: PRACTICE_A,
+        };
+        assert!(
+            can(
+                &actor(1, PRACTICE_A, Role::Admin),
+                Action::Administer,
+                &export
+            )
+            .is_ok()
+        );
+        for who in [
+            doc,
+            actor(2, PRACTICE_B, Role::Admin),
+            actor(3, AGENCY, Role::Admin),
+        ] {
+            assert_eq!(
+                can(&who, Action::Administer, &export),
+                Err(AppError::NotFound),
                 "{who:?}"
             );
         }

@@ -147,30 +147,40 @@ pub async fn resolve(
         destroy(conn, &id).await?;
         return Ok(Err(why));
     }
-    let idle_timeout_minutes = org.idle_timeout_minutes;
-    let zone = org.zone();
     if touch && (now - row.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
         let mut active: session::ActiveModel = row.into();
         active.last_seen_at = Set(now);
         active.update(conn).await?;
     }
-    Ok(Ok(CurrentUser {
+    Ok(Ok(current_user(user, org, id, terms_pending)))
+}
+
+/// The request's user, from their account and organisation; `session_id`
+/// names what signed the request in (a session row, or an API token).
+/// Only callers that found the user active, and a case manager's portal
+/// open, get this far.
+pub fn current_user(
+    user: user::Model,
+    org: organisation::Model,
+    session_id: String,
+    terms_pending: bool,
+) -> CurrentUser {
+    CurrentUser {
         user_id: user.id,
         organisation_id: org.id,
+        zone: org.zone(),
         organisation_name: org.name,
         organisation_slug: org.slug,
         organisation_kind: org.kind,
         role: user.role,
         display_name: user.display_name,
         email: user.email,
-        session_id: id,
+        session_id,
         must_change_password: user.must_change_password,
-        // Only sessions of open portals get this far.
         portal_open: true,
         terms_pending,
-        idle_timeout_minutes,
-        zone,
-    }))
+        idle_timeout_minutes: org.idle_timeout_minutes,
+    }
 }
 
 /// The user's own keep-alive: the session counts as active now.

@@ -7,8 +7,8 @@ pub mod conversation;
 pub mod deadlines;
 mod detail;
 mod directory;
-mod links;
-mod listing;
+pub(crate) mod links;
+pub(crate) mod listing;
 mod owner;
 pub mod views;
 

@@ -12,6 +12,7 @@ mod cases;
 mod csrf;
 mod database;
 mod deadlines;
+mod fhir;
 mod hostile_input;
 mod idle;
 mod messages;

@@ -28,6 +28,34 @@ pub async fn user_id(app: &TestApp, email: &str) -> i32 {
         .id
 }
 
+/// Lena Lake, case manager of Lakeside Clinic: a practice with no doctor
+/// on any seeded case.
+pub async fn lakeside_case_manager(app: &TestApp) -> app::entities::organisation::Model {
+    let lakeside = server::users::ensure_org(
+        &app.db,
+        "lakeside",
+        "Lakeside Clinic",
+        app::orgs::OrgKind::Practice,
+        app::zone::Zone::UTC,
+    )
+    .await
+    .expect("org");
+    server::users::ensure_user(
+        &app.db,
+        server::users::NewUser {
+            org: &lakeside,
+            email: "lena@lakeside.example",
+            name: "Lena Lake",
+            role: app::auth::Role::PracticeCaseManager,
+            specialty: None,
+            password: secrecy::SecretString::from(crate::helpers::PASSWORD),
+        },
+    )
+    .await
+    .expect("user");
+    lakeside
+}
+
 async fn transition(
     app: &TestApp,
     cookie: &str,
@@ -51,22 +79,7 @@ async fn every_role_and_action_gets_the_policy_answer_and_refusals_change_nothin
     on_both(|app| async move {
         let okafor = user_id(&app, "okafor@riverside.example").await;
         // A case manager of a practice with no doctor on the case.
-        let lakeside = server::users::ensure_org(&app.db, "lakeside", "Lakeside Clinic", app::orgs::OrgKind::Practice, app::zone::Zone::UTC)
-            .await
-            .expect("org");
-        server::users::ensure_user(
-            &app.db,
-            server::users::NewUser {
-                org: &lakeside,
-                email: "lena@lakeside.example",
-                name: "Lena Lake",
-                role: app::auth::Role::PracticeCaseManager,
-                specialty: None,
-                password: secrecy::SecretString::from(crate::helpers::PASSWORD),
-            },
-        )
-        .await
-        .expect("user");
+        lakeside_case_manager(&app).await;
         // (who, action, expected status)
         let table: &[(&str, &str, StatusCode)] = &[
             ("chen@hillside.example", "view", StatusCode::OK),

@@ -15,6 +15,7 @@ const READ_ONLY: &[&str] = &[
     "/api/admin/deadlines",
     "/api/admin/time-zone",
     "/api/admin/users",
+    "/api/api-tokens",
     "/api/agency/categories",
     "/api/agency/clients",
     "/api/agency/clients/profile",

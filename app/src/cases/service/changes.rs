@@ -116,6 +116,7 @@ pub(super) async fn conflict(conn: &impl ConnectionTrait, case_id: i32) -> AppEr
             ActivityAction::CaseFileDownloaded,
             ActivityAction::CaseViewed,
             ActivityAction::CaseEscalated,
+            ActivityAction::ApiRead,
         ]))
         .order_by_desc(activity_log::Column::Id)
         .one(conn)
