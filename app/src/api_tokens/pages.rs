@@ -11,10 +11,10 @@ use crate::ui::{ErrorSummary, FieldError, FormErrors, TableScroll};
 pub fn ApiTokensSection() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let settings = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| api_tokens(),
-    );
+    // Refetch after a token is made or revoked, not after a refused
+    // attempt: that would redraw the form and lose what was typed.
+    let made = move || create.value().get().and_then(Result::ok).map(|t| t.id);
+    let settings = Resource::new(move || (made(), revoke.version().get()), |_| api_tokens());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -108,7 +108,7 @@ fn CreateTokenForm(offered: Vec<Scope>, create: ServerAction<CreateApiToken>) ->
 #[component]
 fn CreatedToken(token: NewToken) -> impl IntoView {
     view! {
-        <div class="notice success" role="status">
+        <div class="notice" role="status">
             <p>{format!("Token \"{}\" created. Copy it now: it is not shown again.", token.name)}</p>
             <label for="new-token-value">"Your new token"</label>
             <input id="new-token-value" class="token-value" type="text" readonly value=token.token />
@@ -122,7 +122,7 @@ fn TokenTable(tokens: Vec<TokenRow>, revoke: ServerAction<RevokeApiToken>) -> im
         return view! { <p>"You have no API tokens."</p> }.into_any();
     }
     view! {
-        <TableScroll label="API tokens"><table aria-label="API tokens">
+        <TableScroll label="Your API tokens"><table aria-label="Your API tokens">
             <thead><tr>
                 <th scope="col">"Name"</th><th scope="col">"May read"</th>
                 <th scope="col">"Created"</th><th scope="col">"Expires"</th>
