@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # 1,545 KiB: response deadlines added 36 KiB gzip and saved views 20 KiB
 # (1,426 KiB → 1,482 KiB); the case conversation and attachments, and the
-# digest and hand-on settings, 53 KiB more (→ 1,537 KiB). Raised on purpose,
+# digest and hand-on settings, 53 KiB more (→ 1,537 KiB); the API-token
+# section of the account page 37 KiB more (→ 1,573 KiB). Raised on purpose,
 # with a little room, not to hide growth.
-BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1545}"
+BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-1580}"
 scripts/setup-tools.sh >/dev/null
 # Only the wasm: the release server (fat LTO) takes far longer and is not measured here.
 cargo leptos build --release --frontend-only >/dev/null

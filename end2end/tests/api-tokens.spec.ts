@@ -20,6 +20,11 @@ test('a case manager makes an API token, a program reads FHIR with it, and revok
 
   await form.getByLabel('Referrals and their patients').check();
   await form.getByLabel('Expires after').selectOption({ label: '30 days' });
+  // A wrong password makes nothing; the right one makes the token.
+  await form.getByLabel('Your password, to create a token').fill('not my password');
+  await form.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByText('Your password is not right.').first()).toBeVisible();
+  await form.getByLabel('Your password, to create a token').fill('caseport-demo-2026');
   await form.getByRole('button', { name: 'Create token' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Copy it now: it is not shown again.' })).toBeVisible();
   const token = await page.getByLabel('Your new token').inputValue();
@@ -37,7 +42,7 @@ test('a case manager makes an API token, a program reads FHIR with it, and revok
   expect(bundle.resourceType).toBe('Bundle');
   const aisha = bundle.entry.map((e: any) => e.resource).find((t: any) => t.for.display === 'Aisha Khan');
   expect(aisha.status).toBe('accepted');
-  expect(aisha.owner.display).toBe('Dr. Li Chen');
+  expect(aisha.requester.display).toBe('Dr. Ana Ortiz');
   // Outside its scope: refused with an OperationOutcome.
   const doctors = await request.get(`/fhir/r4/Practitioner?_id=1`, {
     headers: { Authorization: `Bearer ${token}` },

@@ -122,5 +122,10 @@ pub async fn housekeeping(
             ),
             Err(e) => tracing::warn!(error = %e, "housekeeping sweep failed; retrying next pass"),
         }
+        match app::fhir::export::sweep(&ctx, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(exports = n, "old bulk exports removed"),
+            Err(e) => tracing::warn!(error = %e, "bulk export sweep failed; retrying next pass"),
+        }
     }
 }

@@ -15,15 +15,24 @@ pub async fn api_tokens() -> Result<TokenSettings, AppError> {
     .await
 }
 
-/// Makes a token; the answer holds its value, which is never shown again.
+/// Makes a token once the password is right; the answer holds its value,
+/// which is never shown again.
 #[server(endpoint = "api-tokens/create", input = Json)]
 pub async fn create_api_token(
     name: String,
     scopes: Vec<Scope>,
     days: i32,
+    password: String,
 ) -> Result<NewToken, AppError> {
     crate::server_context::signed_in(async move |ctx, caller| {
-        crate::api_tokens::service::create(&ctx.db, caller, &name, &scopes, days).await
+        use crate::api_tokens::service::{NewTokenRequest, create};
+        let new = NewTokenRequest {
+            name: &name,
+            scopes: &scopes,
+            days,
+            password,
+        };
+        create(&ctx.db, caller, new).await
     })
     .await
 }

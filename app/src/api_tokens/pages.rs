@@ -38,6 +38,7 @@ fn TokenPanel(
         <section aria-labelledby="api-tokens-heading">
             <h2 id="api-tokens-heading">"API tokens"</h2>
             <p>"A token lets a program, such as your records system, read through Caseport's FHIR API what you may read here, and nothing more. It can only read. Treat it like a password."</p>
+            <p class="hint">"Changing your password or e-mail address revokes all your tokens, as does an admin signing you out everywhere."</p>
             <CreateTokenForm offered=settings.offered create />
             <TokenTable tokens=settings.tokens revoke />
         </section>
@@ -49,6 +50,7 @@ fn TokenPanel(
 fn CreateTokenForm(offered: Vec<Scope>, create: ServerAction<CreateApiToken>) -> impl IntoView {
     let errors = FormErrors::of(move || create.value().get());
     let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let days = RwSignal::new(90);
     let chosen: Vec<(Scope, RwSignal<bool>)> =
         offered.iter().map(|s| (*s, RwSignal::new(false))).collect();
@@ -58,11 +60,16 @@ fn CreateTokenForm(offered: Vec<Scope>, create: ServerAction<CreateApiToken>) ->
         _ => None,
     };
     view! {
-        <ErrorSummary error=errors.signal() fields=&[("name", "token-name"), ("scopes", "token-scopes"), ("days", "token-days")] />
+        <ErrorSummary error=errors.signal() fields=&[("name", "token-name"), ("scopes", "token-scopes"), ("days", "token-days"), ("password", "token-password")] />
         <form class="token-form" aria-labelledby="new-token-heading" on:submit=move |ev| {
             ev.prevent_default();
             let scopes = picked.with_value(|p| p.iter().filter(|(_, on)| on.get_untracked()).map(|(s, _)| *s).collect());
-            create.dispatch(CreateApiToken { name: name.get_untracked(), scopes, days: days.get_untracked() });
+            create.dispatch(CreateApiToken {
+                name: name.get_untracked(),
+                scopes,
+                days: days.get_untracked(),
+                password: password.get_untracked(),
+            });
         }>
             <h3 id="new-token-heading">"Create an API token"</h3>
             <div class="field">
@@ -97,6 +104,13 @@ fn CreateTokenForm(offered: Vec<Scope>, create: ServerAction<CreateApiToken>) ->
                     }).collect_view()}
                 </select>
                 <FieldError errors field="days" id="token-days-error" />
+            </div>
+            <div class="field">
+                <label for="token-password">"Your password, to create a token"</label>
+                <input id="token-password" type="password" autocomplete="current-password"
+                    aria-describedby="token-password-error" aria-invalid=errors.invalid("password")
+                    prop:value=move || password.get() on:input:target=move |ev| password.set(ev.target().value()) />
+                <FieldError errors field="password" id="token-password-error" />
             </div>
             <button type="submit" disabled=move || create.pending().get()>"Create token"</button>
         </form>

@@ -86,14 +86,32 @@ pub async fn settings(db: &DatabaseConnection, caller: &Caller) -> Result<TokenS
     })
 }
 
-/// Makes a token for the caller. Bad input changes nothing.
+/// Revokes every live token of a user, with the sign-outs that call it
+/// (password reset or change, access revoked, signed out everywhere).
+pub async fn revoke_all(conn: &impl ConnectionTrait, user_id: i32) -> Result<u64, sea_orm::DbErr> {
+    let res = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Makes a token for the caller, once their password proves it is them: a
+/// session left open must not become a credential that outlives it. Bad
+/// input changes nothing.
 pub async fn create(
     db: &DatabaseConnection,
     caller: &Caller,
-    name: &str,
-    scopes: &[Scope],
-    days: i32,
+    new: NewTokenRequest<'_>,
 ) -> Result<NewToken, AppError> {
+    let NewTokenRequest {
+        name,
+        scopes,
+        days,
+        password,
+    } = new;
     own(caller, Action::Create)?;
     let name = name.trim();
     if name.is_empty() {
@@ -132,6 +150,7 @@ pub async fn create(
             "Choose one of the offered lifetimes.",
         ));
     }
+    crate::auth::accounts::reauthenticate(db, caller, password).await?;
     let now = Utc::now();
     let txn = begin_write(db).await?;
     let live_count = api_token::Entity::find()
@@ -208,6 +227,14 @@ pub async fn revoke(db: &DatabaseConnection, caller: &Caller, id: i32) -> Result
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// What the account page sends to make a token.
+pub struct NewTokenRequest<'a> {
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    pub days: i32,
+    pub password: String,
 }
 
 /// A request signed with a token, once the token and its user pass.

@@ -183,6 +183,7 @@ pub enum Resource<'a> {
         user_id: i32,
         organisation_id: i32,
         is_doctor: bool,
+        active: bool,
     },
     /// An organisation as the FHIR API describes it (name, kind).
     OrganisationCard {
@@ -375,11 +376,15 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<Gra
             user_id,
             organisation_id,
             is_doctor,
+            active,
         } => {
+            // Colleagues (they appear in a case's history) and, like the
+            // doctor directory, the active doctors of other practices.
             let seen = *user_id == actor.user_id
                 || (actor.role != Role::ExternalCaseManager
                     && (*organisation_id == actor.organisation_id
                         || (*is_doctor
+                            && *active
                             && can(actor, Action::View, &Resource::DoctorDirectory).is_ok())));
             match action {
                 Action::View if seen => Ok(Grant::SELF),
@@ -1269,6 +1274,7 @@ mod tests {
             user_id,
             organisation_id,
             is_doctor,
+            active: true,
         };
         assert!(can(&doc, Action::View, &person(20, PRACTICE_B, true)).is_ok());
         assert!(can(&doc, Action::View, &person(40, PRACTICE_A, false)).is_ok());
@@ -1277,6 +1283,14 @@ mod tests {
             Err(AppError::NotFound)
         );
         assert!(can(&cm, Action::View, &person(50, AGENCY, false)).is_ok());
+        // A deactivated doctor of another practice is out of the directory.
+        let gone = Resource::Person {
+            user_id: 21,
+            organisation_id: PRACTICE_B,
+            is_doctor: true,
+            active: false,
+        };
+        assert_eq!(can(&doc, Action::View, &gone), Err(AppError::NotFound));
         assert_eq!(
             can(&cm, Action::View, &person(20, PRACTICE_B, true)),
             Err(AppError::NotFound)

@@ -58,11 +58,14 @@ pub async fn destroy(conn: &impl ConnectionTrait, session_id: &str) -> Result<()
     Ok(())
 }
 
-/// Ends every session of a user (access change, password reset).
+/// Ends every session of a user (access change, password reset) and
+/// revokes their API tokens: whatever signs a person out must not leave a
+/// program of theirs signed in.
 pub async fn destroy_all_for_user(
     conn: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<u64, sea_orm::DbErr> {
+    crate::api_tokens::service::revoke_all(conn, user_id).await?;
     let res = session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .exec(conn)
@@ -70,12 +73,14 @@ pub async fn destroy_all_for_user(
     Ok(res.rows_affected)
 }
 
-/// Ends every session of a user but one (after a password change).
+/// Ends every session of a user but one (after a password or e-mail
+/// change), and revokes their API tokens too.
 pub async fn destroy_others_for_user(
     conn: &impl ConnectionTrait,
     user_id: i32,
     keep_session_id: &str,
 ) -> Result<u64, sea_orm::DbErr> {
+    crate::api_tokens::service::revoke_all(conn, user_id).await?;
     let res = session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::Id.ne(keep_session_id))

@@ -117,6 +117,18 @@ pub enum CaseEvent {
 }
 
 impl CaseEvent {
+    /// The actions that make up a case's history: what [`CaseEvent::read`]
+    /// reads, for a query that wants only those rows.
+    pub const HISTORY: [ActivityAction; 7] = [
+        ActivityAction::CaseCreated,
+        ActivityAction::CaseStatusChanged,
+        ActivityAction::CaseModified,
+        ActivityAction::CaseReferredOn,
+        ActivityAction::CaseAssigned,
+        ActivityAction::CaseEscalated,
+        ActivityAction::CaseFileAttached,
+    ];
+
     /// Reads a stored entry; `None` for actions that are not part of a
     /// case's history (views, exports) or a detail of another shape.
     pub fn read(action: ActivityAction, detail: &str) -> Option<CaseEvent> {
@@ -141,6 +153,18 @@ impl CaseEvent {
         parsed
             .inspect_err(|e| tracing::warn!(error = %e, ?action, "unreadable case history entry"))
             .ok()
+    }
+
+    /// The same event without what a file is called, for readers outside
+    /// the case (a file's name can say what it is about).
+    pub fn without_file_names(self) -> CaseEvent {
+        match self {
+            CaseEvent::Attached(a) => CaseEvent::Attached(Attached {
+                name: "a file".into(),
+                ..a
+            }),
+            other => other,
+        }
     }
 
     /// What happened, as the history line starts.

@@ -26,6 +26,10 @@ pub struct CaseFilter {
     /// A work queue: unassigned, mine, waiting on us or on them.
     #[serde(default)]
     pub queue: Option<Queue>,
+    /// Cases whose receiving-side owner is this user: the FHIR API's
+    /// `Task?owner=`. Not part of the page's URL.
+    #[serde(default)]
+    pub owner: Option<i32>,
 }
 
 impl CaseFilter {
@@ -45,6 +49,7 @@ impl CaseFilter {
             to: nonempty("to").and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()),
             q: nonempty("q").map(|v| v.chars().take(MAX_QUERY_CHARS).collect()),
             queue: nonempty("queue").and_then(|v| Queue::from_key(&v)),
+            owner: None,
         }
     }
 
@@ -98,6 +103,7 @@ mod tests {
             to: NaiveDate::from_ymd_opt(2026, 3, 4),
             q: Some("chest pain & co".into()),
             queue: Some(Queue::WaitingOnUs),
+            owner: None,
         };
         let qs = f.to_query_string();
         assert_eq!(

@@ -17,6 +17,7 @@ use crate::activity::{ActivityAction, Subject};
 use crate::api_tokens::Scope;
 use crate::auth::policy::{Action, Resource, can};
 use crate::auth::session::new_token;
+use crate::cases::audit::CaseEvent;
 use crate::db::begin_write;
 use crate::entities::{activity_log, case, case_link, fhir_export};
 use crate::error::AppError;
@@ -31,6 +32,9 @@ pub const TYPES: [&str; 4] = ["ServiceRequest", "Task", "Patient", "Provenance"]
 const BATCH: u64 = 500;
 /// A job still "running" after this long died with its instance.
 const STALE_AFTER_MINUTES: i64 = 60;
+/// Finished exports (their files and rows) are kept this long, then swept:
+/// bulk health data does not linger in storage.
+const KEEP_HOURS: i64 = 24;
 
 /// Where an export stands, as its status address answers.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +42,7 @@ pub enum ExportState {
     Running,
     /// The manifest, minus the addresses (the server adds its own).
     Done {
+        organisation_id: i32,
         transaction_time: String,
         files: Vec<(String, u64)>,
     },
@@ -59,6 +64,21 @@ pub async fn start(
     )?;
     let id = new_token();
     let txn = begin_write(&ctx.db).await?;
+    // One at a time per practice: each holds every referral in memory.
+    let running = fhir_export::Entity::find()
+        .filter(fhir_export::Column::OrganisationId.eq(organisation_id))
+        .filter(fhir_export::Column::Status.eq("running"))
+        .filter(
+            fhir_export::Column::RequestedAt
+                .gt(Utc::now() - Duration::minutes(STALE_AFTER_MINUTES)),
+        )
+        .one(&txn)
+        .await?;
+    if running.is_some() {
+        return Err(AppError::Conflict(
+            "An export of this practice is being written. Wait for it to finish.".into(),
+        ));
+    }
     fhir_export::ActiveModel {
         id: Set(id.clone()),
         organisation_id: Set(organisation_id),
@@ -132,6 +152,8 @@ async fn write_files(
             .column(case_link::Column::CaseId)
             .distinct()
             .filter(case_link::Column::OrganisationId.eq(organisation_id))
+            // The cases its doctors are on: what its case managers work.
+            .filter(case_link::Column::IsDoctor.eq(true))
             .filter(case_link::Column::CaseId.gt(after))
             .order_by_asc(case_link::Column::CaseId)
             .limit(BATCH)
@@ -150,6 +172,7 @@ async fn write_files(
         let history = activity_log::Entity::find()
             .filter(activity_log::Column::SubjectType.eq("case"))
             .filter(activity_log::Column::SubjectId.is_in(ids))
+            .filter(activity_log::Column::Action.is_in(CaseEvent::HISTORY))
             .order_by_asc(activity_log::Column::Id)
             .all(db)
             .await?;
@@ -181,9 +204,10 @@ async fn write_files(
                 files[i].1 += 1;
             }
         }
+        // An admin is on no case: files stay unnamed, as in the log.
         for r in history
             .iter()
-            .filter_map(|r| resources::provenance(r, &people))
+            .filter_map(|r| resources::provenance(r, &people, false))
         {
             line(&mut files[3].0, &r);
             files[3].1 += 1;
@@ -231,6 +255,7 @@ pub async fn state(
             let files: Vec<Value> =
                 serde_json::from_str(job.output.as_deref().unwrap_or("[]")).unwrap_or_default();
             ExportState::Done {
+                organisation_id: job.organisation_id,
                 transaction_time: resources::instant(job.requested_at),
                 files: files
                     .iter()
@@ -275,4 +300,24 @@ pub async fn file(
     .await?;
     txn.commit().await?;
     Ok(bytes)
+}
+
+/// Removes exports older than a day, their files first. Any instance may
+/// run it: a delete is idempotent.
+pub async fn sweep(ctx: &ServerContext, now: chrono::DateTime<Utc>) -> Result<u64, AppError> {
+    let old = fhir_export::Entity::find()
+        .filter(fhir_export::Column::RequestedAt.lt(now - Duration::hours(KEEP_HOURS)))
+        .all(&ctx.db)
+        .await?;
+    for job in &old {
+        let files: Vec<Value> =
+            serde_json::from_str(job.output.as_deref().unwrap_or("[]")).unwrap_or_default();
+        for key in files.iter().filter_map(|f| f["key"].as_str()) {
+            ctx.storage.delete(key).await;
+        }
+        fhir_export::Entity::delete_by_id(job.id.clone())
+            .exec(&ctx.db)
+            .await?;
+    }
+    Ok(old.len() as u64)
 }

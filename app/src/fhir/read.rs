@@ -238,7 +238,11 @@ pub async fn read(
                 )
                 .is_ok();
                 (
-                    resources::client_patient(&c, contact),
+                    resources::client_patient(
+                        &c,
+                        fc.caller.role != crate::auth::Role::ExternalCaseManager,
+                        contact,
+                    ),
                     Subject::Client(c.id),
                 )
             } else {
@@ -256,7 +260,7 @@ pub async fn read(
             visible_case(db, fc, case_id).await?;
             let named = [row.actor_user_id, row.on_behalf_of_user_id];
             let people = people(db, named.into_iter().flatten()).await?;
-            let p = resources::provenance(&row, &people).ok_or(AppError::NotFound)?;
+            let p = resources::provenance(&row, &people, true).ok_or(AppError::NotFound)?;
             (p, Subject::Case(case_id))
         }
         ResourceType::Practitioner | ResourceType::PractitionerRole => {
@@ -270,6 +274,7 @@ pub async fn read(
                     user_id: person.id,
                     organisation_id: person.organisation_id,
                     is_doctor: person.role == crate::auth::Role::Doctor,
+                    active: person.active,
                 },
             )?;
             let r = if kind == ResourceType::Practitioner {

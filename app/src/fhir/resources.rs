@@ -36,13 +36,7 @@ pub struct Parties {
     pub to: i32,
 }
 
-impl Parties {
-    /// Who holds the task: its owner on the receiving side, or the
-    /// referred-to doctor while none is chosen.
-    pub fn owner(self, c: &case::Model) -> i32 {
-        c.owner_user_id.unwrap_or(self.to)
-    }
-}
+impl Parties {}
 
 /// "2026-12-02T09:30:00Z": FHIR's `instant`.
 pub fn instant(t: DateTime<Utc>) -> String {
@@ -183,7 +177,6 @@ pub fn task(
     people: &[Person],
     rejection: Option<String>,
 ) -> Value {
-    let owner = parties.owner(c);
     let mut t = json!({
         "resourceType": "Task",
         "id": c.id.to_string(),
@@ -203,16 +196,17 @@ pub fn task(
         "authoredOn": instant(c.created_at),
         "lastModified": instant(c.updated_at),
         "requester": role_ref_or(people, parties.by),
-        "owner": role_ref_or(people, owner),
     });
+    // The receiving side's chosen owner; none while the case sits in the
+    // Unassigned queue (the performer is on the ServiceRequest).
+    if let Some(owner) = c.owner_user_id {
+        t["owner"] = role_ref_or(people, owner);
+    }
     if let Some(reason) = rejection {
         t["statusReason"] = json!({ "text": reason });
     }
     if let Some(by) = c.respond_by.filter(|_| c.status.is_open()) {
         t["restriction"] = json!({ "period": { "end": instant(by) } });
-    }
-    if let Some(parent) = c.parent_case_id {
-        t["partOf"] = json!([{ "reference": format!("Task/{parent}") }]);
     }
     t
 }
@@ -238,8 +232,9 @@ pub fn case_patient(c: &case::Model) -> Value {
     p
 }
 
-/// An agency's client; contact details only when the reader may see them.
-pub fn client_patient(c: &client::Model, with_contact: bool) -> Value {
+/// An agency's client; the birth date only for the agency's own staff and
+/// contact details only when the reader may see them, as on the pages.
+pub fn client_patient(c: &client::Model, with_birth_date: bool, with_contact: bool) -> Value {
     let mut p = json!({
         "resourceType": "Patient",
         "id": client_patient_id(c.id),
@@ -247,7 +242,7 @@ pub fn client_patient(c: &client::Model, with_contact: bool) -> Value {
         "name": [{ "text": c.full_name }],
         "managingOrganization": { "reference": format!("Organization/{}", c.organisation_id) },
     });
-    if let Some(dob) = c.date_of_birth {
+    if let Some(dob) = c.date_of_birth.filter(|_| with_birth_date) {
         p["birthDate"] = json!(date(dob));
     }
     if with_contact {
@@ -326,10 +321,16 @@ pub fn organization(o: &organisation::Model) -> Value {
 }
 
 /// One change in a case's history: who did it and, for a case manager,
-/// the doctor they did it for.
-pub fn provenance(row: &activity_log::Model, people: &[Person]) -> Option<Value> {
+/// the doctor they did it for. `file_names`: the reader is on the case and
+/// sees what attached files are called, as in the case's history.
+pub fn provenance(row: &activity_log::Model, people: &[Person], file_names: bool) -> Option<Value> {
     let case_id = row.subject_id?;
     let event = CaseEvent::read(row.action, &row.detail)?;
+    let event = if file_names {
+        event
+    } else {
+        event.without_file_names()
+    };
     let who = match row.actor_user_id {
         Some(id) => role_ref_or(people, id),
         None => json!({ "display": "Caseport (automatic)" }),

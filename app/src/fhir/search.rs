@@ -13,16 +13,16 @@ use crate::activity::redact::for_log_view;
 use crate::agency::DataKind;
 use crate::api_tokens::Scope;
 use crate::auth::policy::administers_own;
+use crate::cases::audit::CaseEvent;
 use crate::cases::filters::CaseFilter;
 use crate::entities::{activity_log, appointment, case};
 use crate::error::AppError;
 use crate::fhir::bundle::{Page, searchset};
 use crate::fhir::params::{SearchParams, date_range, numeric_id, reference_id};
 use crate::fhir::read::{
-    appointment_resource, case_resource, log_access, parties, people, read, visible_case,
-    visible_client,
+    appointment_resource, case_resource, log_access, people, read, visible_case, visible_client,
 };
-use crate::fhir::resources::{self, Parties, case_status_of, request_status, task_status};
+use crate::fhir::resources::{self, case_status_of, request_status, task_status};
 use crate::fhir::{FhirCaller, ResourceType};
 
 /// `GET /fhir/r4/{type}?…`: one page of what the caller may see.
@@ -107,13 +107,15 @@ async fn referrals(
         ),
         None => None,
     };
-    let matches = |c: &case::Model, to: Option<Parties>| {
+    // A ServiceRequest status covers several case statuses: checked on
+    // the page read, so such a search gives no total.
+    let matches = |c: &case::Model| {
         let status_ok = match (kind, status) {
             (_, None) => true,
             (ResourceType::Task, Some(s)) => task_status(c.status) == s,
             (_, Some(s)) => request_status(c.status) == s,
         };
-        status_ok && owner.is_none_or(|o| to.is_some_and(|p| p.owner(c) == o))
+        status_ok && owner.is_none_or(|o| c.owner_user_id == Some(o))
     };
     if kind == ResourceType::Task
         && let Some(s) = status
@@ -134,14 +136,8 @@ async fn referrals(
             });
         };
         let found = match visible_case(db, fc, numeric_id(case_id).unwrap_or(0)).await {
-            Ok((c, _)) => {
-                let p = parties(db, std::slice::from_ref(&c)).await?.remove(&c.id);
-                if matches(&c, p) {
-                    vec![case_resource(db, kind, &c).await?]
-                } else {
-                    Vec::new()
-                }
-            }
+            Ok((c, _)) if matches(&c) => vec![case_resource(db, kind, &c).await?],
+            Ok(_) => Vec::new(),
             Err(AppError::NotFound) => Vec::new(),
             Err(e) => return Err(e),
         };
@@ -156,6 +152,7 @@ async fn referrals(
             ResourceType::Task => status.and_then(case_status_of),
             _ => None,
         },
+        owner,
         ..Default::default()
     };
     let list = crate::cases::service::listing::list_page(
@@ -172,14 +169,9 @@ async fn referrals(
         .all(db)
         .await?;
     cases.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
-    let post_filtered =
-        owner.is_some() || (kind == ResourceType::ServiceRequest && status.is_some());
-    let page_parties = parties(db, &cases).await?;
+    let post_filtered = kind == ResourceType::ServiceRequest && status.is_some();
     let mut resources = Vec::new();
-    for c in cases
-        .iter()
-        .filter(|c| matches(c, page_parties.get(&c.id).copied()))
-    {
+    for c in cases.iter().filter(|c| matches(c)) {
         resources.push(case_resource(db, kind, c).await?);
     }
     Ok(Page {
@@ -225,38 +217,31 @@ async fn provenance(
         }
         Err(e) => return Err(e),
     };
+    // Views, posts and downloads are not history: only its rows are read.
     let mut q = activity_log::Entity::find()
         .filter(activity_log::Column::SubjectType.eq("case"))
         .filter(activity_log::Column::SubjectId.eq(case_id))
+        .filter(activity_log::Column::Action.is_in(CaseEvent::HISTORY))
         .order_by_asc(activity_log::Column::Id);
     if let Some(after) = after_id(params)? {
         q = q.filter(activity_log::Column::Id.gt(after));
     }
-    // Views, posts and downloads are not history: read a window and keep
-    // what is, until the page is full.
-    let rows = q.limit(params.count * 4 + 1).all(db).await?;
+    let mut rows = q.limit(params.count + 1).all(db).await?;
+    let more = rows.len() as u64 > params.count;
+    rows.truncate(params.count as usize);
     let named: Vec<i32> = rows
         .iter()
         .flat_map(|r| [r.actor_user_id, r.on_behalf_of_user_id])
         .flatten()
         .collect();
     let people = people(db, named).await?;
-    let mut resources = Vec::new();
-    let mut last = None;
-    for r in &rows {
-        if resources.len() as u64 == params.count {
-            break;
-        }
-        last = Some(r.id);
-        if let Some(p) = resources::provenance(r, &people) {
-            resources.push(p);
-        }
-    }
-    let more = rows.last().map(|r| r.id) != last;
     Ok(Page {
-        resources,
+        resources: rows
+            .iter()
+            .filter_map(|r| resources::provenance(r, &people, true))
+            .collect(),
         next: if more {
-            last.map(|id| id.to_string())
+            rows.last().map(|r| r.id.to_string())
         } else {
             None
         },

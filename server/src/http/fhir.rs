@@ -80,6 +80,7 @@ fn outcome(e: &AppError) -> Response {
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
+        AppError::Conflict(why) => (StatusCode::CONFLICT, "conflict", why.clone()),
         AppError::TooManyRequests => (
             StatusCode::TOO_MANY_REQUESTS,
             "throttled",
@@ -119,7 +120,10 @@ async fn caller(
         let token = auth
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            // The scheme's name is case-insensitive (RFC 9110).
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
         return match resolve(&ctx.db, token).await? {
@@ -301,13 +305,14 @@ async fn export_status(
         )
             .into_response(),
         Ok(ExportState::Done {
+            organisation_id,
             transaction_time,
             files,
         }) => {
             let base = base(&ctx);
             let manifest = json!({
                 "transactionTime": transaction_time,
-                "request": format!("{base}/Group/$export"),
+                "request": format!("{base}/Group/{organisation_id}/$export"),
                 "requiresAccessToken": true,
                 "output": files.iter().map(|(kind, count)| json!({
                     "type": kind,

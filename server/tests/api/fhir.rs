@@ -62,7 +62,7 @@ async fn make_token(app: &TestApp, cookie: &str, scopes: &[&str]) -> String {
     let r = app
         .post_json(
             "/api/api-tokens/create",
-            json!({ "name": "EHR sync", "scopes": scopes, "days": 30 }),
+            json!({ "name": "EHR sync", "scopes": scopes, "days": 30, "password": crate::helpers::PASSWORD }),
             Some(cookie),
         )
         .await;
@@ -104,18 +104,20 @@ async fn a_token_is_shown_once_kept_as_a_hash_scoped_and_revocable() {
         // A scope the role cannot give, a bad lifetime, no name: refused, nothing made.
         for (body, field) in [
             (
-                json!({ "name": "x", "scopes": ["audit"], "days": 30 }),
+                json!({ "name": "x", "scopes": ["audit"], "days": 30, "password": crate::helpers::PASSWORD }),
                 "scopes",
             ),
             (
-                json!({ "name": "x", "scopes": ["referrals"], "days": 5000 }),
+                json!({ "name": "x", "scopes": ["referrals"], "days": 5000, "password": crate::helpers::PASSWORD }),
                 "days",
             ),
             (
-                json!({ "name": "  ", "scopes": ["referrals"], "days": 30 }),
+                json!({ "name": "  ", "scopes": ["referrals"], "days": 30, "password": crate::helpers::PASSWORD }),
                 "name",
             ),
-            (json!({ "name": "x", "scopes": [], "days": 30 }), "scopes"),
+            (json!({ "name": "x", "scopes": [], "days": 30, "password": crate::helpers::PASSWORD }), "scopes"),
+            // A session alone cannot make a token: the password must be right.
+            (json!({ "name": "x", "scopes": ["referrals"], "days": 30, "password": "not my password" }), "password"),
         ] {
             let r = app
                 .post_json("/api/api-tokens/create", body, Some(&morgan))
@@ -212,6 +214,26 @@ async fn a_token_is_shown_once_kept_as_a_hash_scoped_and_revocable() {
         // No credentials at all.
         let (s, body, _) = fhir(&app, "/fhir/r4/Task", None, None).await;
         refused(s, &body, StatusCode::UNAUTHORIZED, &[], "anonymous");
+
+        // A password change revokes every token: whoever held the old
+        // password may have made one.
+        let second = make_token(&app, &morgan, &["referrals"]).await;
+        let (s, _, _) = fhir(&app, "/fhir/r4/Task", Some(&second), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let changed = app
+            .post(
+                "/api/auth/change-password",
+                &[
+                    ("current", crate::helpers::PASSWORD),
+                    ("new", "a much longer secret 2027"),
+                    ("confirm", "a much longer secret 2027"),
+                ],
+                Some(&morgan),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+        let (s, body, _) = fhir(&app, "/fhir/r4/Task", Some(&second), None).await;
+        refused(s, &body, StatusCode::UNAUTHORIZED, &["Aisha"], "after a password change");
         app
     })
     .await;
@@ -235,6 +257,24 @@ async fn referrals_read_as_the_pages_allow_and_provenance_names_both() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+        // Morgan makes Dr. Chen the owner: Task?owner= finds exactly his.
+        let chen_id = user_id(&app, "chen@hillside.example").await;
+        let accepted = case_of(&app, "Maria Gonzalez").await;
+        let r = app
+            .post_json(
+                "/api/cases/assign",
+                json!({ "id": maria.id, "version": accepted.version, "owner": chen_id }),
+                Some(&morgan),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let (s, owned, _) = fhir(&app, &format!("/fhir/r4/Task?owner=PractitionerRole/{chen_id}"), None, Some(&morgan)).await;
+        assert_eq!(s, StatusCode::OK, "{owned}");
+        let owned_tasks = entries(&owned);
+        assert!(owned_tasks.iter().any(|t| t["id"].as_str() == Some(maria.id.to_string().as_str())), "{owned}");
+        assert!(owned_tasks.iter().all(|t| t["owner"]["reference"].as_str() == Some(format!("PractitionerRole/{chen_id}").as_str())), "{owned}");
+        assert_eq!(owned["total"].as_u64(), Some(owned_tasks.len() as u64));
 
         // Dr. Ortiz, in his browser session, reads the history as Provenance.
         let ortiz = app.sign_in("ortiz@riverside.example").await;
@@ -351,7 +391,7 @@ async fn a_case_manager_reads_only_assigned_clients_and_visible_kinds() {
         let r = app
             .post_json(
                 "/api/api-tokens/create",
-                json!({ "name": "x", "scopes": ["referrals"], "days": 30 }),
+                json!({ "name": "x", "scopes": ["referrals"], "days": 30, "password": crate::helpers::PASSWORD }),
                 Some(&erin),
             )
             .await;
@@ -362,6 +402,10 @@ async fn a_case_manager_reads_only_assigned_clients_and_visible_kinds() {
             .col_expr(
                 client::Column::Phone,
                 sea_orm::sea_query::Expr::value("555-0101"),
+            )
+            .col_expr(
+                client::Column::DateOfBirth,
+                sea_orm::sea_query::Expr::value(chrono::NaiveDate::from_ymd_opt(1950, 1, 2)),
             )
             .filter(client::Column::Id.eq(alice.id))
             .exec(&app.db)
@@ -396,6 +440,10 @@ async fn a_case_manager_reads_only_assigned_clients_and_visible_kinds() {
         .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(patient["telecom"][0]["value"], "555-0101", "{patient}");
+        // The portal never shows a case manager the birth date: nor does the API.
+        assert!(patient.get("birthDate").is_none(), "{patient}");
+        let (_, staff_view, _) = fhir(&app, &format!("/fhir/r4/Patient/client-{}", alice.id), None, Some(&admin)).await;
+        assert_eq!(staff_view["birthDate"], "1950-01-02", "{staff_view}");
 
         // Not assigned: not there.
         let (s, body, _) = fhir(

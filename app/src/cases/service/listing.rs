@@ -51,6 +51,9 @@ fn scoped(
     if let Some(status) = filter.status {
         q = q.filter(case_link::Column::Status.eq(status));
     }
+    if let Some(owner) = filter.owner {
+        q = q.filter(case_link::Column::OwnerUserId.eq(owner));
+    }
     if let Some(queue) = filter.queue {
         q = q.filter(case_link::Column::Status.is_in(queue.statuses()));
         if let Some(side) = queue.side() {
