@@ -234,6 +234,23 @@ async fn a_token_is_shown_once_kept_as_a_hash_scoped_and_revocable() {
         assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
         let (s, body, _) = fhir(&app, "/fhir/r4/Task", Some(&second), None).await;
         refused(s, &body, StatusCode::UNAUTHORIZED, &["Aisha"], "after a password change");
+
+        // A deactivated user's token stops on its next request, whatever
+        // path deactivated them.
+        let chens = make_token(&app, &chen, &["referrals"]).await;
+        let (s, _, _) = fhir(&app, "/fhir/r4/Task", Some(&chens), None).await;
+        assert_eq!(s, StatusCode::OK);
+        app::entities::user::Entity::update_many()
+            .col_expr(
+                app::entities::user::Column::Active,
+                sea_orm::sea_query::Expr::value(false),
+            )
+            .filter(app::entities::user::Column::Email.eq("chen@hillside.example"))
+            .exec(&app.db)
+            .await
+            .expect("deactivate");
+        let (s, body, _) = fhir(&app, "/fhir/r4/Task", Some(&chens), None).await;
+        refused(s, &body, StatusCode::UNAUTHORIZED, &["Aisha"], "deactivated user");
         app
     })
     .await;
