@@ -95,7 +95,7 @@ pub async fn start(
         &txn,
         Entry::new(ActivityAction::BulkExportStarted, Subject::Organisation(organisation_id))
             .by_caller(&fc.caller)
-            .detail(json!({ "export": &id[..12], "via": if fc.token_id.is_some() { "token" } else { "session" } })),
+            .detail(json!({ "export": id.get(..12).unwrap_or(&id), "via": if fc.token_id.is_some() { "token" } else { "session" } })),
     )
     .await?;
     txn.commit().await?;
@@ -218,7 +218,7 @@ async fn write_files(
         let key = ctx.storage.put(Bytes::from(bytes)).await?;
         out.push(json!({ "type": kind, "key": key, "count": count }));
     }
-    tracing::info!(export = &id[..12], "bulk export written");
+    tracing::info!(export = id.get(..12).unwrap_or(id), "bulk export written");
     Ok(out)
 }
 
@@ -295,7 +295,7 @@ pub async fn file(
             Subject::Organisation(job.organisation_id),
         )
         .by_caller(&fc.caller)
-        .detail(json!({ "export": &id[..12.min(id.len())], "type": kind })),
+        .detail(json!({ "export": job.id.get(..12).unwrap_or(&job.id), "type": kind })),
     )
     .await?;
     txn.commit().await?;
