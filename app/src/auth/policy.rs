@@ -460,6 +460,12 @@ pub fn scope_allows(
     }
 }
 
+/// Whether the actor sees a client's date of birth: the agency's own
+/// people do; the portal never shows it to a case manager.
+pub fn sees_client_birth_date(actor: &Actor) -> bool {
+    actor.role != Role::ExternalCaseManager
+}
+
 /// Whether an account may still use a password-reset link: never once
 /// deactivated, and a case manager not while the agency has suspended or
 /// revoked their access. (Their portal being off, or the invitation not yet

@@ -12,7 +12,9 @@ use crate::activity::service::{Entry, record};
 use crate::activity::{ActivityAction, Subject};
 use crate::agency::DataKind;
 use crate::api_tokens::Scope;
-use crate::auth::policy::{Action, CaseFacts, ClientFacts, Resource, administers_own, can};
+use crate::auth::policy::{
+    Action, CaseFacts, ClientFacts, Resource, administers_own, can, sees_client_birth_date,
+};
 use crate::cases::workflow::RejectionReason;
 use crate::db::begin_write;
 use crate::entities::{activity_log, appointment, case, client, doctor, organisation, user};
@@ -166,48 +168,63 @@ pub async fn parties(
         .collect())
 }
 
-/// The case's resources, built once the case is known to be visible.
-pub async fn case_resource(
+/// The cases' resources, once each case is known to be visible: two
+/// queries for the whole page, whatever its size.
+pub async fn case_resources(
     conn: &impl ConnectionTrait,
     kind: ResourceType,
-    c: &case::Model,
-) -> Result<Value, AppError> {
-    let p = parties(conn, std::slice::from_ref(c))
-        .await?
-        .remove(&c.id)
-        .ok_or(AppError::NotFound)?;
-    let named = [Some(p.by), Some(p.to), c.owner_user_id];
-    let people = people(conn, named.into_iter().flatten()).await?;
-    Ok(match kind {
-        ResourceType::ServiceRequest => resources::service_request(c, p, &people),
-        ResourceType::Task => resources::task(c, p, &people, rejection(c)),
-        _ => resources::case_patient(c),
-    })
+    cases: &[case::Model],
+) -> Result<Vec<Value>, AppError> {
+    let by_case = parties(conn, cases).await?;
+    let named: Vec<i32> = by_case
+        .values()
+        .flat_map(|p| [p.by, p.to])
+        .chain(cases.iter().filter_map(|c| c.owner_user_id))
+        .collect();
+    let people = people(conn, named).await?;
+    Ok(cases
+        .iter()
+        .filter_map(|c| {
+            let p = *by_case.get(&c.id)?;
+            Some(match kind {
+                ResourceType::ServiceRequest => resources::service_request(c, p, &people),
+                ResourceType::Task => resources::task(c, p, &people, rejection(c)),
+                _ => resources::case_patient(c),
+            })
+        })
+        .collect())
 }
 
-/// What an agency client's visit shows: the staff member only where the
-/// agency lets the reader see staff.
-pub async fn appointment_resource(
+/// Whose names a client's visits may show: the staff members', where the
+/// agency lets the reader see staff. One query for all the visits.
+pub async fn visit_staff(
     conn: &impl ConnectionTrait,
     fc: &FhirCaller,
-    a: &appointment::Model,
-    c: &client::Model,
     f: &ClientFacts,
-) -> Result<Value, AppError> {
+    visits: &[appointment::Model],
+) -> Result<HashMap<i32, String>, AppError> {
     let staff_visible = can(
         &fc.caller,
         Action::View,
         &Resource::ClientData(f, DataKind::StaffInfo),
     )
     .is_ok();
-    let staff = match a.staff_user_id.filter(|_| staff_visible) {
-        Some(id) => user::Entity::find_by_id(id)
-            .one(conn)
-            .await?
-            .map(|u| (u.id, u.display_name)),
-        None => None,
-    };
-    Ok(resources::appointment(a, &c.full_name, staff))
+    if !staff_visible {
+        return Ok(HashMap::new());
+    }
+    Ok(crate::care::service::names(conn, visits.iter().filter_map(|a| a.staff_user_id)).await?)
+}
+
+/// A visit with the staff member's name where `staff` holds it.
+pub fn appointment_resource(
+    a: &appointment::Model,
+    c: &client::Model,
+    staff: &HashMap<i32, String>,
+) -> Value {
+    let shown = a
+        .staff_user_id
+        .and_then(|id| staff.get(&id).map(|name| (id, name.clone())));
+    resources::appointment(a, &c.full_name, shown)
 }
 
 /// `GET /fhir/r4/{type}/{id}`.
@@ -221,7 +238,13 @@ pub async fn read(
         ResourceType::ServiceRequest | ResourceType::Task => {
             fc.may_read(Scope::Referrals)?;
             let (c, _) = visible_case(db, fc, numeric_id(id)?).await?;
-            (case_resource(db, kind, &c).await?, Subject::Case(c.id))
+            (
+                case_resources(db, kind, std::slice::from_ref(&c))
+                    .await?
+                    .pop()
+                    .ok_or(AppError::NotFound)?,
+                Subject::Case(c.id),
+            )
         }
         ResourceType::Patient => {
             if let Some(case_id) = id.strip_prefix("case-") {
@@ -238,11 +261,7 @@ pub async fn read(
                 )
                 .is_ok();
                 (
-                    resources::client_patient(
-                        &c,
-                        fc.caller.role != crate::auth::Role::ExternalCaseManager,
-                        contact,
-                    ),
+                    resources::client_patient(&c, sees_client_birth_date(&fc.caller), contact),
                     Subject::Client(c.id),
                 )
             } else {
@@ -308,7 +327,11 @@ pub async fn read(
                 .ok_or(AppError::NotFound)?;
             let (c, f) = visible_client(db, fc, a.client_id, Some(DataKind::Schedules)).await?;
             (
-                appointment_resource(db, fc, &a, &c, &f).await?,
+                appointment_resource(
+                    &a,
+                    &c,
+                    &visit_staff(db, fc, &f, std::slice::from_ref(&a)).await?,
+                ),
                 Subject::Client(c.id),
             )
         }

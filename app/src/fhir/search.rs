@@ -20,7 +20,8 @@ use crate::error::AppError;
 use crate::fhir::bundle::{Page, searchset};
 use crate::fhir::params::{SearchParams, date_range, numeric_id, reference_id};
 use crate::fhir::read::{
-    appointment_resource, case_resource, log_access, people, read, visible_case, visible_client,
+    appointment_resource, case_resources, log_access, people, read, visible_case, visible_client,
+    visit_staff,
 };
 use crate::fhir::resources::{self, case_status_of, request_status, task_status};
 use crate::fhir::{FhirCaller, ResourceType};
@@ -136,7 +137,7 @@ async fn referrals(
             });
         };
         let found = match visible_case(db, fc, numeric_id(case_id).unwrap_or(0)).await {
-            Ok((c, _)) if matches(&c) => vec![case_resource(db, kind, &c).await?],
+            Ok((c, _)) if matches(&c) => case_resources(db, kind, std::slice::from_ref(&c)).await?,
             Ok(_) => Vec::new(),
             Err(AppError::NotFound) => Vec::new(),
             Err(e) => return Err(e),
@@ -170,10 +171,8 @@ async fn referrals(
         .await?;
     cases.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
     let post_filtered = kind == ResourceType::ServiceRequest && status.is_some();
-    let mut resources = Vec::new();
-    for c in cases.iter().filter(|c| matches(c)) {
-        resources.push(case_resource(db, kind, c).await?);
-    }
+    cases.retain(|c| matches(c));
+    let resources = case_resources(db, kind, &cases).await?;
     Ok(Page {
         resources,
         next: list.next,
@@ -304,10 +303,12 @@ async fn appointments(
         .all(db)
         .await?;
     let more = rows.len() as u64 > params.count;
-    let mut resources = Vec::new();
-    for a in rows.iter().take(params.count as usize) {
-        resources.push(appointment_resource(db, fc, a, &c, &f).await?);
-    }
+    let rows = &rows[..rows.len().min(params.count as usize)];
+    let staff = visit_staff(db, fc, &f, rows).await?;
+    let resources = rows
+        .iter()
+        .map(|a| appointment_resource(a, &c, &staff))
+        .collect();
     Ok(Page {
         next: more.then(|| (offset + params.count).to_string()),
         resources,

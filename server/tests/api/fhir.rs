@@ -448,6 +448,20 @@ async fn a_case_manager_reads_only_assigned_clients_and_visible_kinds() {
                 .all(|a| a["participant"][0]["actor"]["reference"]
                     == format!("Patient/client-{}", alice.id))
         );
+        // Staff are named while the agency shows staff, and only then.
+        let staff_named = |visits: &[Value]| {
+            visits
+                .iter()
+                .any(|a| a["participant"][1]["actor"]["display"] == "Sam Scheduler")
+        };
+        assert!(staff_named(&visits), "{bundle}");
+        let mut no_staff = Visibility::everything();
+        no_staff.set(DataKind::StaffInfo, false);
+        set_visibility(&app, &admin, no_staff).await;
+        let (_, hidden, _) = fhir(&app, &format!("/fhir/r4/Appointment?patient=Patient/client-{}", alice.id), Some(&token), None).await;
+        assert!(!entries(&hidden).is_empty() && !staff_named(&entries(&hidden)), "{hidden}");
+        assert!(!hidden.to_string().contains("Sam Scheduler"));
+        set_visibility(&app, &admin, Visibility::everything()).await;
         let (s, patient, _) = fhir(
             &app,
             &format!("/fhir/r4/Patient/client-{}", alice.id),
@@ -490,23 +504,16 @@ async fn a_case_manager_reads_only_assigned_clients_and_visible_kinds() {
             .filter(appointment::Column::ClientId.eq(dorothy.id))
             .one(&app.db)
             .await
-            .expect("q");
-        if let Some(v) = dorothy_visit {
-            let (s, body, _) = fhir(
-                &app,
-                &format!("/fhir/r4/Appointment/{}", v.id),
-                Some(&token),
-                None,
-            )
-            .await;
-            refused(
-                s,
-                &body,
-                StatusCode::NOT_FOUND,
-                &["Dorothy"],
-                "unassigned visit",
-            );
-        }
+            .expect("q")
+            .expect("the demo data gives every client visits");
+        let (s, body, _) = fhir(
+            &app,
+            &format!("/fhir/r4/Appointment/{}", dorothy_visit.id),
+            Some(&token),
+            None,
+        )
+        .await;
+        refused(s, &body, StatusCode::NOT_FOUND, &["Dorothy"], "unassigned visit");
         // No referrals, no log, for a case manager.
         let (s, body, _) = fhir(&app, "/fhir/r4/Task", Some(&token), None).await;
         refused(s, &body, StatusCode::FORBIDDEN, &[], "referrals");
