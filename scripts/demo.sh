@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup-tools.sh
 export CASEPORT_SEED_DEMO=true
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/caseport.sqlite?mode=rwc}"
-exec cargo leptos serve --release
+exec cargo leptos serve --release --split

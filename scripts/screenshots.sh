@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-tools.sh
-cargo leptos build
+cargo leptos build --split
 OUT="${1:-target/screenshots}"
 PORT="${CASEPORT_SCREENSHOT_PORT:-3100}"
 SCRATCH="$(mktemp -d)"

@@ -86,7 +86,7 @@ cargo build -p server --bin caseport
 "$ROOT/target/debug/caseport" smtp-sink --listen 127.0.0.1:2526 --dir "$CASEPORT_E2E_MAIL_DIR" &
 SINK_PID=$!
 trap 'kill $SINK_PID $MOTO_PID 2>/dev/null || true' EXIT
-cargo leptos end-to-end
+cargo leptos end-to-end --split
 
 step "two instances behind a proxy (Playwright, PostgreSQL, S3)"
 if pg_up; then

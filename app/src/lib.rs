@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod portal;
 pub mod reports;
+pub mod routes;
 pub mod shell;
 pub mod ui;
 

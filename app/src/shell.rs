@@ -2,21 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::activity::log::pages::ActivityLogPage;
-use crate::admin::pages::AdminPage;
-use crate::agency::case_managers::pages::{CaseManagerDirectoryPage, CaseManagerPage};
-use crate::agency::clients::pages::{AgencyClientPage, AgencyClientsPage};
-use crate::agency::settings::pages::SettingsPage;
 use crate::auth::pages::SessionState;
-use crate::auth::pages::{AccountPage, LoginPage};
-use crate::auth::reset::pages::PasswordResetPage;
-use crate::cases::pages::{CasePage, NewCasePage};
-use crate::home::HomePage;
 use crate::layout::{PageUser, SiteHeader};
-use crate::portal::routes::{InvitationPage, PortalClientRoute, PortalPage, PortalReportsRoute};
+use crate::routes::*;
 use crate::ui::{FocusOnNavigate, NotFound};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -58,24 +50,24 @@ pub fn App() -> impl IntoView {
             <FocusOnNavigate />
             <main id="main-content" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/password-reset") view=PasswordResetPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/cases/new") view=NewCasePage />
-                    <Route path=path!("/cases/:id") view=CasePage ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/activity") view=ActivityLogPage ssr=SsrMode::Async />
-                    <Route path=path!("/messages") view=crate::messages::pages::MessagesPage ssr=SsrMode::Async />
-                    <Route path=path!("/case-managers") view=CaseManagerDirectoryPage ssr=SsrMode::Async />
-                    <Route path=path!("/case-managers/:id") view=CaseManagerPage ssr=SsrMode::Async />
-                    <Route path=path!("/clients") view=AgencyClientsPage ssr=SsrMode::Async />
-                    <Route path=path!("/clients/:id") view=AgencyClientPage ssr=SsrMode::Async />
-                    <Route path=path!("/portal/:slug") view=PortalPage ssr=SsrMode::Async />
-                    <Route path=path!("/portal/:slug/invitation") view=InvitationPage ssr=SsrMode::Async />
-                    <Route path=path!("/portal/:slug/clients/:id") view=PortalClientRoute ssr=SsrMode::Async />
-                    <Route path=path!("/portal/:slug/reports") view=PortalReportsRoute ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                    <Route path=path!("/password-reset") view={Lazy::<PasswordResetRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/cases/new") view={Lazy::<NewCaseRoute>::new()} />
+                    <Route path=path!("/cases/:id") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/case-managers") view={Lazy::<CaseManagersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/case-managers/:id") view={Lazy::<CaseManagerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/clients") view={Lazy::<ClientsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/clients/:id") view={Lazy::<ClientRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug") view={Lazy::<PortalRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug/clients/:id") view={Lazy::<PortalClientPageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:slug/reports") view={Lazy::<PortalReportsPageRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

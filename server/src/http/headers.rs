@@ -28,8 +28,9 @@ fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// `caseport.<hash>.wasm`: cargo-leptos' names for bundles built with
-/// `hash-files`, the hash 22 characters of URL-safe base64.
+/// `caseport.<hash>.wasm`, `chunk_3.<hash>.wasm`: cargo-leptos' names for
+/// bundles and chunks built with `hash-files`, the hash 22 characters of
+/// URL-safe base64.
 fn is_fingerprinted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let parts: Vec<&str> = name.split('.').collect();
@@ -103,6 +104,16 @@ mod tests {
             "/pkg/caseport.Xk2-9_abcdefghijklmnop.wasm"
         ));
         assert!(is_fingerprinted("/pkg/caseport.Xk2-9_abcdefghijklmnop.js"));
+        // The chunks of a split build and their loader.
+        assert!(is_fingerprinted(
+            "/pkg/chunk_12.Xk2-9_abcdefghijklmnop.wasm"
+        ));
+        assert!(is_fingerprinted(
+            "/pkg/split_case_pages_4002872895477228348.Xk2-9_abcdefghijklmnop.wasm"
+        ));
+        assert!(is_fingerprinted(
+            "/pkg/__wasm_split.Xk2-9_abcdefghijklmnop.js"
+        ));
         assert!(!is_fingerprinted("/pkg/caseport.wasm"));
         assert!(!is_fingerprinted("/pkg/caseport_bg.wasm"));
         assert!(!is_fingerprinted("/pkg/caseport.short.css"));
