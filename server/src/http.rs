@@ -134,6 +134,10 @@ pub fn router(
         .layer(axum::middleware::from_fn(input_guard::refuse_nul))
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            bundles::Precompressed::new(bundles::folder(&leptos_options)),
+            bundles::serve_precompressed,
+        ))
         .layer(axum::middleware::from_fn_with_state(ctx.config.clone(), headers::security_headers))
         .layer(bundles::compression())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -31,7 +31,7 @@ fn content_security_policy(nonce: &str) -> String {
 /// `caseport.<hash>.wasm`, `chunk_3.<hash>.wasm`: cargo-leptos' names for
 /// bundles and chunks built with `hash-files`, the hash 22 characters of
 /// URL-safe base64.
-fn is_fingerprinted(path: &str) -> bool {
+pub(crate) fn is_fingerprinted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let parts: Vec<&str> = name.split('.').collect();
     parts.len() >= 3
