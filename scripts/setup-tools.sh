@@ -4,12 +4,18 @@
 # one gets everything (see README "Tooling").
 set -euo pipefail
 
+# `setup-tools.sh demo`: only what building and running the app needs (the
+# demo's first run on a fresh machine should not wait for a browser, a
+# proxy and a Python environment that only the tests use).
+MODE="${1:-all}"
+testing() { [ "$MODE" != demo ]; }
+
 CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=0.2.130
 
 log() { printf '==> %s\n' "$*"; }
 
-if ! command -v chromium >/dev/null 2>&1; then
+if testing && ! command -v chromium >/dev/null 2>&1; then
   log "installing Debian chromium"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
@@ -17,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 # HAProxy, the reverse proxy in front of two instances in the cluster test.
-if ! command -v haproxy >/dev/null 2>&1; then
+if testing && ! command -v haproxy >/dev/null 2>&1; then
   log "installing Debian haproxy"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
@@ -25,7 +31,7 @@ if ! command -v haproxy >/dev/null 2>&1; then
 fi
 
 # brotli, to report the wasm's brotli size (scripts/wasm-size.sh).
-if ! command -v brotli >/dev/null 2>&1; then
+if testing && ! command -v brotli >/dev/null 2>&1; then
   log "installing Debian brotli"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
@@ -66,7 +72,7 @@ fi
 # virtual environment.
 MOTO_VERSION=5.2.5
 MOTO_VENV="${CASEPORT_TOOLS_DIR:-$HOME/.local/share/caseport}/moto-$MOTO_VERSION"
-if [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+if testing && [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
   log "installing moto $MOTO_VERSION (S3-compatible test server)"
   python3 -m venv "$MOTO_VENV"
   "$MOTO_VENV/bin/pip" install -q "moto[server]==$MOTO_VERSION"
@@ -74,7 +80,7 @@ fi
 # The FHIR R4 validator for the API's answers (its R4B models), in the same
 # environment.
 FHIR_RESOURCES_VERSION=8.3.0
-if ! "$MOTO_VENV/bin/python" -c "import sys, fhir.resources as f; sys.exit(f.__version__ != '$FHIR_RESOURCES_VERSION')" 2>/dev/null; then
+if testing && ! "$MOTO_VENV/bin/python" -c "import sys, fhir.resources as f; sys.exit(f.__version__ != '$FHIR_RESOURCES_VERSION')" 2>/dev/null; then
   log "installing fhir.resources $FHIR_RESOURCES_VERSION (FHIR R4 validator)"
   "$MOTO_VENV/bin/pip" install -q "fhir.resources==$FHIR_RESOURCES_VERSION"
 fi
@@ -85,7 +91,7 @@ if [ -f "$ROOT/package-lock.json" ] && [ ! -x "$ROOT/node_modules/.bin/wasm-opt"
   log "npm ci (root: binaryen)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi
-if [ -f "$ROOT/end2end/package-lock.json" ] && [ ! -d "$ROOT/end2end/node_modules/@playwright" ]; then
+if testing && [ -f "$ROOT/end2end/package-lock.json" ] && [ ! -d "$ROOT/end2end/node_modules/@playwright" ]; then
   log "npm ci (end2end: playwright)"
   (cd "$ROOT/end2end" && npm ci --no-audit --no-fund)
 fi
