@@ -36,25 +36,26 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     SessionState::provide();
     PageUser::provide();
-    // Runs only in the browser: end-to-end tests wait for this before they
-    // click, since server-rendered HTML is clickable before the wasm loads.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // While a link's page loads (and, the first time, its group's code:
+    // see `routes`), a bar runs along the top and the main region is busy.
+    let (routing, set_routing) = signal(false);
     view! {
         <Title text="Caseport" />
-        <Router>
+        <Router set_is_routing=set_routing>
+            <div class="route-progress" class:active=move || routing.get() aria-hidden="true"></div>
             <SiteHeader />
             <FocusOnNavigate />
-            <main id="main-content" tabindex="-1">
+            <main id="main-content" tabindex="-1" aria-busy=move || routing.get().then_some("true")>
+                // Every page renders whole on the server (`Async`): the
+                // out-of-order streaming default sends its late parts with
+                // scripts that look for markers a lazily loaded route does
+                // not leave, and they failed in the browser.
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/password-reset") view={Lazy::<PasswordResetRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
-                    <Route path=path!("/cases/new") view={Lazy::<NewCaseRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cases/new") view={Lazy::<NewCaseRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/cases/:id") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />

@@ -55,9 +55,20 @@ test('pages come in chunks by audience: the sign-in page does not download the p
   expect(fetched('case_pages')).toBe(false);
 
   // A client-side navigation to a page of a group not yet seen fetches its
-  // chunk, then the page works.
+  // chunk, then the page works. While the chunk is on its way (held back
+  // here, as a slow line would), the page says it is busy.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/split_case_pages_/, async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByRole('table', { name: 'Cases' }).getByRole('link', { name: 'Maria Gonzalez' }).click();
+  await expect(page.locator('main#main-content')).toHaveAttribute('aria-busy', 'true');
+  await expect(page.locator('.route-progress')).toHaveClass(/active/);
+  release();
   await expect(page.getByRole('heading', { level: 1, name: 'Maria Gonzalez' })).toBeVisible();
+  await expect(page.locator('main#main-content')).not.toHaveAttribute('aria-busy', 'true');
   await expect.poll(() => fetched('case_pages')).toBe(true);
   expect(fetched('admin_pages')).toBe(false);
 });

@@ -143,6 +143,8 @@ test('a doctor sees the same history, and another practice\'s case is a 404', as
   await signIn(page, 'casey@riverside.example');
   await home(page, 'Practice cases');
   await casesTable(page).getByRole('link', { name: 'Maria Gonzalez' }).click();
+  // The address changes once the case page is there, not at the click.
+  await expect(page.getByRole('heading', { name: 'Maria Gonzalez' })).toBeVisible();
   const url = page.url();
   await signOut(page);
   await signIn(page, 'fischer@hillside.example');

@@ -1,8 +1,23 @@
 //! The browser entry point: hydrates the server-rendered page, once the
 //! wasm chunk of the page's route has loaded (see `app::routes`).
 
+use leptos::prelude::document;
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    // What `leptos::mount::hydrate_lazy` does, plus one thing when it is
+    // done: `data-hydrated` on the body says every part of the page,
+    // including the route's lazily loaded one, answers clicks now.
+    // End-to-end tests wait for it, since server-rendered HTML is
+    // clickable before then and a form would post without the wasm.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async move {
+        let Some(body) = document().body() else {
+            return;
+        };
+        let handle = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
+        handle.forget();
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

@@ -135,7 +135,7 @@ pub fn router(
         .layer(axum::middleware::from_fn(api_errors::status_from_error_body))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(
-            bundles::Precompressed::new(bundles::folder(&leptos_options)),
+            bundles::Precompressed::for_this_build(bundles::folder(&leptos_options)),
             bundles::serve_precompressed,
         ))
         .layer(axum::middleware::from_fn_with_state(ctx.config.clone(), headers::security_headers))

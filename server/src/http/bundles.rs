@@ -82,6 +82,15 @@ impl Precompressed {
         }
     }
 
+    /// The tight copies for this build of the server, if it makes them.
+    /// A debug build does not: its bundles are unoptimised (about 28 MB of
+    /// wasm), and squeezing them at brotli's tightest level with an
+    /// unoptimised compressor takes minutes of a core, which a developer
+    /// or a test run on a small machine would feel as a slow server.
+    pub fn for_this_build(folder: PathBuf) -> Option<Self> {
+        (!cfg!(debug_assertions)).then(|| Self::new(folder))
+    }
+
     /// The tight copy of `name`, or `None` after starting to make it.
     fn get_or_start(&self, name: &str, kind: &'static str) -> Option<Arc<Encoded>> {
         if let Ok(files) = self.files.read()
@@ -165,10 +174,13 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
 /// Answers a GET for a fingerprinted bundle from its tight copy, when
 /// there is one and the browser takes brotli or gzip.
 pub async fn serve_precompressed(
-    State(bundles): State<Precompressed>,
+    State(bundles): State<Option<Precompressed>>,
     req: Request,
     next: Next,
 ) -> Response {
+    let Some(bundles) = bundles else {
+        return next.run(req).await;
+    };
     let name = req
         .uri()
         .path()
@@ -323,7 +335,7 @@ mod tests {
         let app = Router::new()
             .nest_service("/pkg", tower_http::services::ServeDir::new(dir.path()))
             .layer(axum::middleware::from_fn_with_state(
-                bundles.clone(),
+                Some(bundles.clone()),
                 serve_precompressed,
             ))
             .layer(compression());
