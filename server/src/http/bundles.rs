@@ -251,23 +251,7 @@ mod tests {
     }
 
     async fn fetch(path: &str, accept: &str) -> (Option<String>, usize) {
-        let response = router()
-            .oneshot(
-                Request::get(path)
-                    .header(header::ACCEPT_ENCODING, accept)
-                    .body(Body::empty())
-                    .expect("request"),
-            )
-            .await
-            .expect("infallible");
-        let encoding = response
-            .headers()
-            .get(header::CONTENT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
+        let (encoding, body) = request(&router(), path, accept).await;
         (encoding, body.len())
     }
 
