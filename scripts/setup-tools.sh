@@ -43,10 +43,15 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# wasm-bindgen-cli and cargo-leptos build side by side: on a fresh machine
+# they are most of the set-up, and each has single-threaded stretches
+# (its largest crates, its link) the other can fill.
+bindgen_pid=""
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # Not --locked: its lockfile names a crate version the registry lacks.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force &
+  bindgen_pid=$!
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
@@ -56,16 +61,22 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   cargo install "cargo-leptos@$CARGO_LEPTOS_VERSION" --locked >/dev/null 2>&1 || true
   src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION 2>/dev/null | head -1)
   if [ -z "$src" ]; then
-    cargo fetch --manifest-path /dev/null 2>/dev/null || true
     echo "cargo-leptos source not unpacked; cannot install" >&2
     exit 1
   fi
   work=$(mktemp -d)
   cp -r "$src" "$work/cargo-leptos"
   rm -f "$work/cargo-leptos/rust-toolchain.toml"
+  # An unoptimised build (its work is waiting on cargo and wasm-opt), and
+  # without debug info, which nobody reads and which slows the build.
   (cd "$work/cargo-leptos" && cargo update -p cargo-util-schemas --precise 0.14.1 \
-     && cargo install --path . --locked --debug)
+     && CARGO_PROFILE_DEV_DEBUG=false cargo install --path . --locked --debug)
   rm -rf "$work"
+fi
+
+if [ -n "$bindgen_pid" ] && ! wait "$bindgen_pid"; then
+  echo "installing wasm-bindgen-cli failed" >&2
+  exit 1
 fi
 
 # A local S3-compatible server (moto) for the storage tests, in its own

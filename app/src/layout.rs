@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::Me;
-use crate::auth::pages::SessionState;
 
 /// Who is signed in, as the server saw it when it rendered the page. The
 /// server writes it into the page head ([`PageUser::meta`]) and the browser
@@ -80,15 +79,7 @@ fn MessagesLink() -> impl IntoView {
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let session = SessionState::get();
-    let logout = session.logout;
-    // After signing out, go to the sign-in page with a full load, so no
-    // client-side state of the old user survives.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            let _ = window().location().set_href("/login");
-        }
-    });
+    let logout_url = <crate::auth::api::Logout as leptos::server_fn::ServerFn>::url();
     let signed_in = match PageUser::get() {
         Some(me) => view! {
             <crate::auth::idle::IdleWatch
@@ -107,9 +98,12 @@ pub fn SiteHeader() -> impl IntoView {
                     </span>
                     {me.nav.notifications.then(|| view! { <crate::notifications::bell::NotificationBell /> })}
                     <A href="/account">"Account"</A>
-                    <ActionForm action=logout>
+                    // A plain form: the server answers it with the sign-in
+                    // page, a full load, so nothing of the old user's pages
+                    // survives in the browser.
+                    <form method="post" action=logout_url>
                         <button type="submit" class="secondary">"Sign out"</button>
-                    </ActionForm>
+                    </form>
                 </div>
             </div>
         }

@@ -194,6 +194,22 @@ pub async fn anyone<T>(
     .await
 }
 
+/// After a plain HTML form's post (no script ran: the browser posted and
+/// waits for a page), sends the browser on to `path`. A post from the
+/// page's script gets its answer as usual and goes on by itself.
+pub fn redirect_plain_form_post(path: &str) {
+    let plain = request_parts().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain {
+        set_status(http::StatusCode::SEE_OTHER);
+        set_header(http::header::LOCATION, path);
+    }
+}
+
 pub fn set_status(status: http::StatusCode) {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.set_status(status);

@@ -6,7 +6,6 @@ use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::auth::pages::SessionState;
 use crate::layout::{PageUser, SiteHeader};
 use crate::routes::*;
 use crate::ui::{FocusOnNavigate, NotFound};
@@ -34,7 +33,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    SessionState::provide();
     PageUser::provide();
     // While a link's page loads (and, the first time, its group's code:
     // see `routes`), a bar runs along the top and the main region is busy.

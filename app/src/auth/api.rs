@@ -84,7 +84,8 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
     .await
 }
 
-/// Any signed-in user. Ends their session and clears the cookie.
+/// Anyone. Ends the caller's session, if they still have one, and clears
+/// the cookie.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::auth::caller::Caller;
@@ -96,8 +97,16 @@ pub async fn logout() -> Result<(), AppError> {
             http::header::SET_COOKIE,
             &session::clearing_cookie(&ctx.config),
         );
-        let caller = Caller::new(sc::require_user_changing_password()?, ip);
-        service::sign_out(&ctx.db, &caller).await
+        // The header's "Sign out" is a plain form: the browser goes on to
+        // the sign-in page with a full load, so nothing of the old user's
+        // page survives.
+        sc::redirect_plain_form_post("/login");
+        match sc::current_user() {
+            Some(user) => service::sign_out(&ctx.db, &Caller::new(user, ip)).await,
+            // The session already ended (it timed out while the page was
+            // open): there is nothing left to end.
+            None => Ok(()),
+        }
     })
     .await
 }

@@ -2,45 +2,23 @@ use leptos::prelude::*;
 
 use crate::ui::{ErrorSummary, FieldError, FormErrors, PageTitle, TableScroll};
 
-use crate::auth::Me;
-use crate::auth::api::{Login, Logout, who_am_i};
-use crate::error::AppError;
-
-/// The signed-in user, refetched whenever someone signs in or out.
-#[derive(Clone, Copy)]
-pub struct SessionState {
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
-    pub me: Resource<Result<Option<Me>, AppError>>,
-}
-
-impl SessionState {
-    pub fn provide() {
-        let login = ServerAction::<Login>::new();
-        let logout = ServerAction::<Logout>::new();
-        let me = Resource::new(
-            move || (login.version().get(), logout.version().get()),
-            |_| who_am_i(),
-        );
-        provide_context(SessionState { login, logout, me });
-    }
-
-    pub fn get() -> SessionState {
-        expect_context::<SessionState>()
-    }
-}
+use crate::auth::api::Login;
 
 /// Signing in, from the password to the session: shows `children` (the
 /// password form) until the password is right, then the two-factor step
 /// where one is needed, and goes to `done_href` with a full page load once
 /// signed in, so the page is rendered afresh for the new session.
 #[component]
-pub fn SignInFlow(#[prop(into)] done_href: String, children: ChildrenFn) -> impl IntoView {
+pub fn SignInFlow(
+    /// The password form's action (`children` holds the form).
+    login: ServerAction<Login>,
+    #[prop(into)] done_href: String,
+    children: ChildrenFn,
+) -> impl IntoView {
     use crate::auth::LoginStep;
     use crate::auth::api::LoginCode;
     use crate::auth::two_factor::pages::{EnrolmentGuide, RecoveryCodes};
     use crate::ui::error_for;
-    let login = SessionState::get().login;
     let code = ServerAction::<LoginCode>::new();
     let go = {
         let done_href = done_href.clone();
@@ -112,7 +90,7 @@ pub fn SignInFlow(#[prop(into)] done_href: String, children: ChildrenFn) -> impl
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = SessionState::get().login;
+    let login = ServerAction::<Login>::new();
     let (show_password, set_show_password) = signal(false);
     let error = move || match login.value().get() {
         Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
@@ -123,7 +101,7 @@ pub fn LoginPage() -> impl IntoView {
             <PageTitle text="Sign in to Caseport" />
             <h1>"Sign in to Caseport"</h1>
             <crate::auth::idle::TimedOutNotice />
-            <SignInFlow done_href="/">
+            <SignInFlow login done_href="/">
                 <ActionForm action=login>
                     <label for="login-email">"E-mail"</label>
                     <input id="login-email" type="email" name="email" autocomplete="username" required />

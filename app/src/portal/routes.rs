@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::agency::case_managers::api::{AcceptInvitation, invitation};
 use crate::agency::settings::PortalFace;
 use crate::agency::settings::api::get_portal_face;
-use crate::auth::pages::SessionState;
+use crate::layout::PageUser;
 use crate::portal::pages::{PortalClientList, PortalClientPage, TermsGate};
 use crate::ui::ErrorNotice;
 
@@ -46,11 +46,11 @@ fn Branding(face: PortalFace) -> impl IntoView {
 pub fn PortalPage() -> impl IntoView {
     let slug = slug();
     let face = Resource::new(slug, get_portal_face);
-    let session = SessionState::get();
-    let login = session.login;
+    let login = ServerAction::<crate::auth::api::Login>::new();
+    let user = PageUser::get();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || { let user = user.clone(); Suspend::new(async move {
                 let face = match face.await {
                     Ok(f) => f,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
@@ -64,8 +64,7 @@ pub fn PortalPage() -> impl IntoView {
                         <p>{face.contact_details.clone()}</p>
                     }.into_any();
                 }
-                let me = session.me.await.ok().flatten();
-                if let Some(me) = me.filter(|m| m.nav.portal) {
+                if let Some(me) = user.filter(|m| m.nav.portal) {
                     if me.terms_pending {
                         return view! { <Branding face=face.clone() /><TermsGate /> }.into_any();
                     }
@@ -89,7 +88,7 @@ pub fn PortalPage() -> impl IntoView {
                     <h1>{format!("{} Case Manager Portal", face.brand_name)}</h1>
                     <crate::auth::idle::TimedOutNotice />
                     {(!face.welcome_message.is_empty()).then(|| view! { <p class="welcome">{face.welcome_message.clone()}</p> })}
-                    <crate::auth::pages::SignInFlow done_href=format!("/portal/{}", face.slug)>
+                    <crate::auth::pages::SignInFlow login done_href=format!("/portal/{}", face.slug)>
                         <ActionForm action=login attr:aria-label="Sign in to the portal">
                             <label for="portal-email">"E-mail"</label>
                             <input id="portal-email" type="email" name="email" autocomplete="username" required />
@@ -103,7 +102,7 @@ pub fn PortalPage() -> impl IntoView {
                     {(!face.contact_details.is_empty()).then(|| view! { <p class="contact">{face.contact_details.clone()}</p> })}
                     </section>
                 }.into_any()
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -186,16 +185,15 @@ pub fn PortalReportsRoute() -> impl IntoView {
     // Made here, before any suspense: a resource made inside a suspended
     // view can leave the server's render waiting for good.
     let rows = Resource::new(|| (), |_| crate::reports::api::my_reports());
-    let session = SessionState::get();
+    let user = PageUser::get();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || { let user = user.clone(); Suspend::new(async move {
                 let face = match face.await {
                     Ok(f) => f,
                     Err(error) => return view! { <ErrorNotice error /> }.into_any(),
                 };
-                let me = session.me.await.ok().flatten();
-                match me {
+                match user {
                     Some(me) if me.nav.portal && !me.terms_pending && face.enabled => view! {
                         <Branding face=face.clone() />
                         <p><a href=format!("/portal/{}", face.slug)>"← My clients"</a></p>
@@ -203,7 +201,7 @@ pub fn PortalReportsRoute() -> impl IntoView {
                     }.into_any(),
                     _ => view! { <leptos_router::components::Redirect path=format!("/portal/{}", face.slug) /> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -138,6 +138,61 @@ async fn signing_out_destroys_the_session() {
     .await;
 }
 
+/// The header's "Sign out" is a plain form (no script involved): the
+/// browser posts it, wants a page back, and lands on the sign-in page,
+/// signed out, even when the session had already run out.
+#[tokio::test]
+async fn the_sign_out_form_ends_the_session_and_goes_to_the_sign_in_page() {
+    on_both(|app| async move {
+        let plain_post = |cookie: &str| {
+            http::Request::post("/api/auth/logout")
+                .header(
+                    http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .header(
+                    http::header::ACCEPT,
+                    "text/html,application/xhtml+xml,*/*;q=0.8",
+                )
+                .header(http::header::REFERER, "http://localhost/cases/1")
+                .header(http::header::COOKIE, cookie)
+                .body(axum::body::Body::empty())
+                .expect("request")
+        };
+        let cookie = app.sign_in("pat@riverside.example").await;
+        for round in ["signed in", "already signed out"] {
+            let reply = app.send(plain_post(&cookie)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::SEE_OTHER,
+                "{round}: {}",
+                reply.body
+            );
+            assert_eq!(
+                reply
+                    .headers
+                    .get(http::header::LOCATION)
+                    .and_then(|v| v.to_str().ok()),
+                Some("/login"),
+                "{round}"
+            );
+            assert!(
+                reply
+                    .headers
+                    .get(http::header::SET_COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("Max-Age=0")),
+                "{round}"
+            );
+            assert_eq!(app.get("/api/auth/me", Some(&cookie)).await.body, "null");
+        }
+        // The sign-out is in the activity log.
+        assert_eq!(last_log(&app).await.action, ActivityAction::SignOut);
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_session_idle_past_the_organisation_timeout_ends() {
     on_both(|app| async move {
