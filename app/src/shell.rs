@@ -10,6 +10,13 @@ use crate::layout::{PageUser, SiteHeader};
 use crate::routes::*;
 use crate::ui::{FocusOnNavigate, NotFound};
 
+/// The brand mark of the header, as the tab's icon: inline, so no page
+/// load asks for a `/favicon.ico` that is not there.
+const FAVICON: &str = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>\
+<linearGradient id='g' x2='1' y2='1'><stop offset='.55' stop-color='%231f5fa8'/>\
+<stop offset='.55' stop-color='%237aa7d9'/></linearGradient>\
+<rect width='16' height='16' rx='4' fill='url(%23g)'/></svg>";
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -17,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href=FAVICON />
                 <AutoReload options=options.clone() />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />

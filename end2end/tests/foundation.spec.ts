@@ -100,3 +100,28 @@ test('repeated wrong passwords make the next attempt wait, with a message that r
   await expect(page.getByRole('alert')).toHaveText('Too many attempts. Please wait and try again.');
   await expect(page.getByLabel('Signed-in user')).toHaveCount(0);
 });
+
+test('signing out works before the wasm has loaded, and pages ask for nothing that is missing', async ({ page, browser }) => {
+  // A file a page asks for and does not get (an icon, say) shows as an error in the console.
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await signIn(page, 'ortiz@riverside.example');
+  await expect(page.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
+  expect(errors).toEqual([]);
+
+  // The same session in a browser that runs no script: "Sign out" is a plain form.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  await context.addCookies(await page.context().cookies());
+  const plain = await context.newPage();
+  await plain.goto('/');
+  await expect(plain.getByRole('heading', { name: 'My cases', level: 1 })).toBeVisible();
+  await plain.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(plain).toHaveURL(/\/login$/);
+  await expect(plain.getByRole('heading', { name: 'Sign in to Caseport' })).toBeVisible();
+  await context.close();
+  // The session is over everywhere.
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login$/);
+});
