@@ -4,15 +4,16 @@
 # every page needs (raw, gzip -9 and, where the brotli tool is installed,
 # brotli), and for each group of pages the main wasm plus that group's
 # chunks. Fails when the gzipped main wasm is over the budget,
-# CASEPORT_WASM_BUDGET_KB, by default the size it has now, so it cannot grow
-# unnoticed; the issue's target is 250 KB.
+# CASEPORT_WASM_BUDGET_BYTES, by default 250,000 bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Code splitting by audience and erased component types took the main wasm
 # from 1,573 KiB gzip (one bundle) to 289 KiB, a header without a sign-in
-# action and session resource of its own to 246 KiB. A little room, not to
-# hide growth.
-BUDGET_KB="${CASEPORT_WASM_BUDGET_KB:-256}"
+# action and session resource of its own to 246 KiB, one JSON reader and
+# the idle dialog's plain sign-out form, with room for the splitter's data
+# (frontend/src/lib.rs), to 237 KiB. What a page needs in all is the main
+# wasm plus its group's chunks, printed below.
+BUDGET="${CASEPORT_WASM_BUDGET_BYTES:-250000}"
 scripts/setup-tools.sh >/dev/null
 # Only the wasm: the release server takes far longer and is not measured here.
 cargo leptos build --release --split --frontend-only >/dev/null
@@ -46,7 +47,7 @@ for split, files in sorted(json.load(open(manifest)).items()):
     name = re.sub(r"_[0-9]+$", "", split)
     print(f"  {name}: {len(files)} files, {round(size / 1024)} KiB gzip on top of the main wasm")
 EOF
-if [ "$main_gz" -gt $(( BUDGET_KB * 1024 )) ]; then
-  echo "the gzipped main wasm is over its budget of $BUDGET_KB KiB" >&2
+if [ "$main_gz" -gt "$BUDGET" ]; then
+  echo "the gzipped main wasm is over its budget of $BUDGET bytes" >&2
   exit 1
 fi

@@ -11,6 +11,7 @@
 use leptos::prelude::*;
 
 use crate::auth::api::Logout;
+use leptos::server_fn::ServerFn;
 
 /// Where the page goes when the session ran out.
 pub fn timed_out_path(portal_slug: Option<&str>) -> String {
@@ -53,7 +54,6 @@ pub fn IdleWatch(
     let warning = RwSignal::new(None::<i64>);
     // When the server will end the session, in browser milliseconds.
     let deadline = StoredValue::new(f64::MAX);
-    let sign_out = ServerAction::<Logout>::new();
     #[cfg(feature = "hydrate")]
     watch(minutes, portal_slug, warning, deadline);
     #[cfg(not(feature = "hydrate"))]
@@ -67,11 +67,6 @@ pub fn IdleWatch(
             }
         });
     };
-    Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
-            let _ = window().location().set_href("/login");
-        }
-    });
     // Focus moves into the dialog when it opens and back where it was when
     // it closes; Tab stays inside it and Escape answers "stay".
     let stay_button = NodeRef::<leptos::html::Button>::new();
@@ -132,8 +127,11 @@ pub fn IdleWatch(
                     )}</p>
                     <div class="actions">
                         <button type="button" id="idle-stay" node_ref=stay_button on:click=move |_| stay(())>"Stay signed in"</button>
-                        <button type="button" class="secondary" node_ref=leave_button
-                            on:click=move |_| { sign_out.dispatch(Logout {}); }>"Sign out now"</button>
+                        // The header's plain sign-out form: the server
+                        // answers it with the sign-in page.
+                        <form method="post" action=Logout::url()>
+                            <button type="submit" class="secondary" node_ref=leave_button>"Sign out now"</button>
+                        </form>
                     </div>
                 </div>
             }
